@@ -1,0 +1,271 @@
+/**
+ * The contract between the Fusion comp script (src-lua, LuaJIT) and the helper (src-node, Node).
+ *
+ * The comp script writes a {@link SubmitRequest} as JSON to a temporary file and runs
+ * `node hqueue-helper.js <plan|submit> --request <file> --json`. The helper prints exactly one
+ * {@link HelperResponse} as JSON on stdout and exits 0 on success, non-zero on failure.
+ *
+ * This file is type-only (no runtime code) so that both TypeScriptToLua and esbuild can import it.
+ * Field names are camelCase on both sides; the Lua JSON encoder writes them verbatim.
+ * Change this file in one commit together with both sides and their tests.
+ */
+
+/**
+ * Client operating systems, spelled as HQueue spells the keys of a per-platform `command`
+ * (`{"linux": …, "macosx": …, "windows": …}`, Houdini's hqrop `getJobCommands`).
+ */
+export type Platform = "linux" | "macosx" | "windows";
+
+/** Which frames to render. `render`/`global` are resolved against the comp's ranges and step. */
+export type FrameSource =
+  | { kind: "render" }
+  | { kind: "global" }
+  /** A frame set as users type it: `1-100`, `1..100`, `1-100x2`, `1-100:2`, `1,5,10-20`, `-5--1`. */
+  | { kind: "custom"; set: string };
+
+/** Client selection, the three HQueue "Assign To" modes. Names must not contain spaces. */
+export type Assign =
+  | { mode: "any" }
+  | { mode: "clients"; names: string[] }
+  | { mode: "groups"; names: string[] };
+
+/** One Saver tool of the comp, as the comp script (or the .comp reader) saw it. */
+export interface SaverInfo {
+  /** Tool name (`TOOLS_Name`). */
+  name: string;
+  /** False when the Saver is pass-through (`TOOLB_PassThrough`), i.e. disabled. */
+  enabled: boolean;
+  /** Output path resolved with `comp:MapPath` on the submitting machine; "" when the Saver has no file name. */
+  path: string;
+  /** The path as written in the Saver, before path maps (may start with `Comp:`). */
+  rawPath?: string;
+}
+
+/** What the comp script read from the active composition. */
+export interface CompInfo {
+  /** `COMPS_FileName`: absolute path of the saved comp on the submitting machine. */
+  path: string;
+  /** OS of the submitting machine (decides how `path` is parsed and mapped). */
+  platform: Platform;
+  /** `COMPB_Modified` at the time of the request. */
+  modified?: boolean;
+  /** `COMPN_RenderStart` / `COMPN_RenderEnd`. */
+  renderStart: number;
+  renderEnd: number;
+  /** `COMPN_GlobalStart` / `COMPN_GlobalEnd`. */
+  globalStart: number;
+  globalEnd: number;
+  /** `COMPI_RenderStep` (1 when absent). */
+  step: number;
+  savers: SaverInfo[];
+}
+
+/** A shared network root as each client OS mounts it, e.g. `{linux: "/mnt/hq", macosx: "/Volumes/hq", windows: "\\\\srv\\hq"}`. */
+export type SharedRoot = Partial<Record<Platform, string>>;
+
+export interface RenderNodeOptions {
+  /** Fusion Render Node major version used for the default install paths, e.g. "19". */
+  version: string;
+  /** Custom executable per client OS; overrides the default install path. */
+  paths?: Partial<Record<Platform, string>>;
+}
+
+export interface JobOptions {
+  /** Job name shown in HQueue; the comp's file name is appended by the helper. */
+  name: string;
+  description?: string;
+  /** HQueue priority, 0 (lowest) to 10. */
+  priority: number;
+  frames: FrameSource;
+  /** Frames per task; 0 means the whole frame set in one task. */
+  framesPerTask: number;
+  /** User name shown in HQueue; the helper fills the OS user when absent. */
+  submittedBy?: string;
+  /** Tries per task (HQueue `triesLeft`); absent means the server default. */
+  tries?: number;
+  /** CPUs each task occupies; 0 or absent means the whole machine (`"single"` tag). */
+  cpus?: number;
+  /** Comma-separated e-mail recipients. */
+  emailTo?: string;
+  /** Status/event names that trigger an e-mail (validated against the server's lists when it has them). */
+  emailReasons?: string[];
+  /** Extra environment variables for every task. */
+  environment?: Record<string, string>;
+  /** Submit the job paused (`newjob` then `pauseJobs`). */
+  paused?: boolean;
+  /** Folder (submitter-side path, mapped per client OS) for one Fusion log file per task. */
+  logDir?: string;
+  /** Turn Fusion's `Rendered frame N (i of n)` lines into HQueue progress where the client shell allows. Default true. */
+  progress?: boolean;
+}
+
+export interface FarmOptions {
+  /** Client OSes the farm has; a command is written for each. */
+  platforms: Platform[];
+  assign: Assign;
+  /** Only clients of the submitter's OS (adds an `os` condition). */
+  sameOsOnly?: boolean;
+  renderNode: RenderNodeOptions;
+  sharedRoots: SharedRoot[];
+}
+
+/** Marker and version of a request document. */
+export type RequestKind = "kartalink.hqueue.request";
+
+export interface SubmitRequest {
+  kind: RequestKind;
+  version: 1;
+  /** HQueue server: `host`, `host:port`, `http://host:port` or a full URL; port 5000 and path /RPC2 by default. */
+  server: string;
+  /** Timeout for each XML-RPC call, in seconds (default 10). */
+  timeoutSeconds?: number;
+  comp: CompInfo;
+  job: JobOptions;
+  farm: FarmOptions;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * HQueue job specification (the struct sent to `newjob`), see ../shared/reference/hqueue.md §3–4.
+ * --------------------------------------------------------------------------------------------- */
+
+export interface Condition {
+  type: "client";
+  name: "group" | "hostname" | "os";
+  op: "==" | "any";
+  value: string;
+}
+
+export interface JobSpec {
+  name: string;
+  /** A shell command string, or one per client OS. Absent: the job succeeds once its children have. */
+  command?: string | Partial<Record<Platform, string>>;
+  /** Never "bash" for a job that may run on Windows. We leave it unset: each client uses its OS shell. */
+  shell?: string;
+  description?: string;
+  priority?: number;
+  submittedBy?: string;
+  tags?: string[];
+  cpus?: number;
+  triesLeft?: number;
+  conditions?: Condition[];
+  environment?: Record<string, string>;
+  emailTo?: string;
+  emailReasons?: string;
+  children?: JobSpec[];
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Helper responses (one JSON document on stdout in --json mode).
+ * --------------------------------------------------------------------------------------------- */
+
+export type ErrorCode =
+  /** Wrong command-line usage. */
+  | "usage"
+  /** The request document is missing fields, has wrong types or unsafe values. */
+  | "bad_request"
+  /** The .comp file could not be read or is not a comp. */
+  | "bad_comp"
+  /** The frame set or frames-per-task is invalid. */
+  | "bad_frames"
+  /** A path is outside every shared root but must reach clients of another OS. */
+  | "path_unmapped"
+  /** A path cannot be written safely for a client's shell (e.g. `!` for cmd.exe). */
+  | "unsafe_path"
+  /** Connection refused, DNS failure, reset. */
+  | "unreachable"
+  /** The server did not answer within the timeout. */
+  | "timeout"
+  /** The server answered with an HTTP error status. */
+  | "http"
+  /** The server answered with an XML-RPC fault. */
+  | "fault"
+  /** The server's answer is not valid XML-RPC. */
+  | "malformed_response"
+  /** `newjob` was sent but its answer was lost: the job may or may not exist. */
+  | "submit_unconfirmed"
+  /** A job id that the server does not know. */
+  | "not_found"
+  | "internal";
+
+export interface ErrorBody {
+  code: ErrorCode;
+  /** What went wrong, in words for the artist. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** The request field at fault, dotted (e.g. "job.frames.set"). */
+  field?: string;
+}
+
+export interface Failure {
+  ok: false;
+  error: ErrorBody;
+}
+
+/** An arithmetic run of frames: start, start+step, …, end (end reached exactly). */
+export interface FrameRun {
+  start: number;
+  end: number;
+  step: number;
+}
+
+export interface TaskPlan {
+  name: string;
+  frameCount: number;
+  runs: FrameRun[];
+}
+
+export interface PlanResult {
+  ok: true;
+  command: "plan";
+  frameCount: number;
+  taskCount: number;
+  tasks: TaskPlan[];
+  /** Things the user should know but that do not stop the submission. */
+  warnings: string[];
+  /** Decisions the helper took, e.g. "movie Saver: one task". */
+  notes: string[];
+  spec: JobSpec;
+}
+
+export interface SubmitResult {
+  ok: true;
+  command: "submit";
+  jobId: number;
+  /** The job's page on the HQueue web UI: http://host:port/jobs/view/<id>. */
+  url: string;
+  frameCount: number;
+  taskCount: number;
+  paused: boolean;
+  warnings: string[];
+  notes: string[];
+}
+
+export interface JobState {
+  id: number;
+  name: string;
+  status: string;
+  /** 0..1 */
+  progress: number;
+}
+
+export interface StatusResult {
+  ok: true;
+  command: "status";
+  job: JobState;
+  tasks: JobState[];
+  /** Number of tasks per status name. */
+  counts: Record<string, number>;
+  finished: boolean;
+  succeeded: boolean;
+  url: string;
+}
+
+export interface PingResult {
+  ok: true;
+  command: "ping";
+  server: string;
+  milliseconds: number;
+}
+
+export type HelperResponse = Failure | PingResult | PlanResult | SubmitResult | StatusResult;
