@@ -268,4 +268,64 @@ export interface PingResult {
   milliseconds: number;
 }
 
-export type HelperResponse = Failure | PingResult | PlanResult | SubmitResult | StatusResult;
+export interface ClientInfo {
+  id: number;
+  hostname: string;
+  /** As the server reports it (e.g. "linux", "windows", "macos"); absent when unknown. */
+  os?: string;
+  groups?: string[];
+}
+
+export interface ClientsResult {
+  ok: true;
+  command: "clients";
+  clients: ClientInfo[];
+}
+
+export interface GroupInfo {
+  id: number;
+  name: string;
+  /** Client ids in the group. */
+  clients: number[];
+}
+
+export interface GroupsResult {
+  ok: true;
+  command: "groups";
+  groups: GroupInfo[];
+}
+
+export interface CancelResult {
+  ok: true;
+  command: "cancel";
+  jobId: number;
+}
+
+export interface LogResult {
+  ok: true;
+  command: "log";
+  jobId: number;
+  output: string;
+}
+
+export type HelperResponse =
+  | Failure
+  | PingResult
+  | PlanResult
+  | SubmitResult
+  | StatusResult
+  | ClientsResult
+  | GroupsResult
+  | CancelResult
+  | LogResult;
+
+/**
+ * How the comp script runs the helper (all commands accept these):
+ *   node hqueue-helper.js plan   --request <file.json> --json --response-file <out.json>
+ *   node hqueue-helper.js submit --request <file.json> --json --response-file <out.json>
+ *   node hqueue-helper.js ping|clients|groups --server <addr> --json --response-file <out.json>
+ *   node hqueue-helper.js status|cancel|log <jobId> --server <addr> --json --response-file <out.json>
+ * With --response-file the single JSON document is written to that file (and also to stdout), so callers that
+ * cannot read a child's stdout reliably (io.popen on Windows) still get it. Exit status 0 = ok, 1 = failure, 2 = usage.
+ */
+export type HelperCommand = "plan" | "submit" | "ping" | "clients" | "groups" | "status" | "cancel" | "log" | "watch";

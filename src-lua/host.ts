@@ -1,0 +1,72 @@
+/**
+ * What the comp script needs from Fusion and the OS, as plain data and plain functions.
+ * fusion-host.ts implements it with the real globals; everything else in src-lua only sees this interface.
+ */
+import type { Platform } from "../types/request";
+
+/** Fusion's own platform names (FuPLATFORM_WINDOWS / FuPLATFORM_MAC / FuPLATFORM_LINUX). */
+export type OsName = "Windows" | "Mac" | "Linux";
+
+export interface SaverSnapshot {
+  name: string;
+  /** False when pass-through (TOOLB_PassThrough). */
+  enabled: boolean;
+  /** The Clip filename as written in the Saver (may start with `Comp:` or another path map); "" when none. */
+  rawPath: string;
+  /** `rawPath` resolved with comp:MapPath; "" when none. */
+  path: string;
+}
+
+export interface CompSnapshot {
+  /** COMPS_FileName; "" when never saved. */
+  fileName: string;
+  /** COMPS_Name, e.g. "shot010.comp". */
+  name: string;
+  modified: boolean;
+  renderStart: number;
+  renderEnd: number;
+  globalStart: number;
+  globalEnd: number;
+  step: number;
+  /** Sorted by name (Fusion does not document the order of GetToolList). */
+  savers: SaverSnapshot[];
+}
+
+export interface Host {
+  os: OsName;
+  platform: Platform;
+  getenv(name: string): string | undefined;
+
+  readComp(): CompSnapshot;
+  /** The comp's custom data under `key` (any Lua value, or undefined). */
+  getCompData(key: string): unknown;
+  setCompData(key: string, value: object): void;
+  /** comp:Save(path); true on success. */
+  saveComp(path: string): boolean;
+
+  /** fu:GetData / fu:SetData: studio (Fusion.prefs) data. */
+  getStudioData(key: string): unknown;
+  setStudioData(key: string, value: object): void;
+
+  /** fu:MapPath: global path maps only. */
+  mapGlobalPath(path: string): string;
+  fileExists(path: string): boolean;
+  dirExists(path: string): boolean;
+  createDir(path: string): boolean;
+  readFile(path: string): string | undefined;
+  writeFile(path: string, text: string): boolean;
+  removeFile(path: string): void;
+  /** Folder for temporary files, without a trailing separator. */
+  tempDir(): string;
+  /** A name no other call in this process returns (for temp files). */
+  uniqueToken(): string;
+  /**
+   * Runs a command line through the OS shell (io.popen) and returns everything it printed,
+   * or undefined when it could not be started.
+   */
+  runCommand(commandLine: string): string | undefined;
+  openUrl(url: string): void;
+  /** Path of this script file (from debug.getinfo), or undefined. */
+  scriptPath(): string | undefined;
+  log(message: string): void;
+}

@@ -1,0 +1,100 @@
+/**
+ * hqueue-helper: the Node side of KartaLink | HQueue Render.
+ * The comp script runs it with a request file; pipeline tools run it directly.
+ * One command per file under commands/; this file only parses the command line and reports errors.
+ */
+import type { Failure } from "../types/request";
+import { formatOptionsHelp, parseArgs, optionValue } from "./args";
+import { type Command } from "./commands/common";
+import { planCommand } from "./commands/plan";
+import { cancelCommand, clientsCommand, groupsCommand, logCommand, pingCommand } from "./commands/simple";
+import { statusCommand } from "./commands/status";
+import { submitCommand } from "./commands/submit";
+import { watchCommand } from "./commands/watch";
+import { exitCodeFor, HelperError } from "./errors";
+import { Output } from "./output";
+
+export const COMMANDS: readonly Command[] = [
+  pingCommand,
+  clientsCommand,
+  groupsCommand,
+  planCommand,
+  submitCommand,
+  statusCommand,
+  watchCommand,
+  logCommand,
+  cancelCommand,
+];
+
+export const VERSION = "6.0.0";
+
+function mainHelp(): string {
+  return [
+    `hqueue-helper ${VERSION}: submit Fusion comps to a Houdini HQueue farm, and follow them.`,
+    "",
+    "usage: hqueue-helper COMMAND [options]       (hqueue-helper COMMAND --help for its options)",
+    "",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
+    "",
+    "Every command takes --json (one JSON document on stdout) and --server HOST[:PORT] (default $HQUEUE_SERVER, then localhost:5000).",
+    "Exit status: 0 ok, 1 failed, 2 wrong usage.",
+  ].join("\n");
+}
+
+function commandHelp(c: Command): string {
+  return [`usage: ${c.usage}`, "", c.summary, "", "options:", formatOptionsHelp(c.options)].join("\n");
+}
+
+/** Runs one command line; returns the exit status. Never throws. */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...rest] = argv;
+  // --json and --response-file are honoured even when the command line itself is wrong.
+  const wantsJson = rest.includes("--json");
+  const fileIndex = rest.findIndex((a) => a === "--response-file" || a.startsWith("--response-file="));
+  const responseFile = fileIndex < 0 ? undefined : rest[fileIndex].includes("=") ? rest[fileIndex].split("=").slice(1).join("=") : rest[fileIndex + 1];
+  let out = new Output(wantsJson, responseFile);
+  try {
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      process.stdout.write(`${mainHelp()}\n`);
+      return name === undefined ? 2 : 0;
+    }
+    if (name === "--version") {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) throw new HelperError("usage", `unknown command "${name}"`, { hint: `commands: ${COMMANDS.map((c) => c.name).join(", ")}` });
+    const args = parseArgs(rest, command.options);
+    out = new Output(args.flags.has("json"), optionValue(args, "response-file"));
+    if (args.flags.has("help")) {
+      process.stdout.write(`${commandHelp(command)}\n`);
+      return 0;
+    }
+    return await command.run({ args, out, env });
+  } catch (e) {
+    const error = e instanceof HelperError
+      ? e
+      : new HelperError("internal", `unexpected error: ${(e as Error)?.stack ?? String(e)}`, {
+          hint: "this is a bug in hqueue-helper; please report it with the command you ran",
+        });
+    const doc: Failure = { ok: false, error: error.toBody() };
+    try {
+      out.failure(doc);
+    } catch (writeError) {
+      process.stderr.write(`error: ${error.message}\n(could not write the response: ${(writeError as Error).message})\n`);
+    }
+    return exitCodeFor(error.code);
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`fatal: ${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,114 @@
+import { userInfo } from "node:os";
+import type { Platform } from "../../types/request";
+import { type OptionSpecs, type ParsedArgs, optionValue } from "../args";
+import { HelperError } from "../errors";
+import { parseServerAddress, type ServerAddress } from "../hqueue/address";
+import { HQueueClient, HQueueError } from "../hqueue/client";
+import type { Output } from "../output";
+
+export interface CommandContext {
+  args: ParsedArgs;
+  out: Output;
+  /** Environment of the helper process (tests pass their own). */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionSpecs;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const OUTPUT_OPTIONS: OptionSpecs = {
+  json: { help: "print exactly one JSON document on stdout (for scripts and the comp script)" },
+  "response-file": { value: true, meta: "FILE", help: "also write the JSON document to FILE" },
+  help: { help: "show this help" },
+};
+
+export const SERVER_OPTIONS: OptionSpecs = {
+  server: { value: true, meta: "HOST[:PORT]", help: "HQueue server (default $HQUEUE_SERVER, then localhost:5000)" },
+  timeout: { value: true, meta: "SECONDS", help: "timeout for each call to the server (default 10)" },
+};
+
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+export function serverAddress(ctx: CommandContext, fromRequest?: string): ServerAddress {
+  const text = optionValue(ctx.args, "server") ?? fromRequest ?? ctx.env.HQUEUE_SERVER ?? "localhost:5000";
+  try {
+    return parseServerAddress(text);
+  } catch (e) {
+    throw new HelperError("usage", `The server address "${text}" is not valid: ${(e as Error).message}`, {
+      field: "server",
+      hint: "write it as host:port, e.g. hq-server:5000 or http://hq-server:5000",
+    });
+  }
+}
+
+export function timeoutSeconds(ctx: CommandContext, fromRequest?: number): number {
+  const text = optionValue(ctx.args, "timeout");
+  if (text === undefined) return fromRequest ?? DEFAULT_TIMEOUT_SECONDS;
+  const n = Number(text);
+  if (!(n > 0 && n <= 600)) throw new HelperError("usage", `--timeout must be a number of seconds from 0 to 600 (got "${text}")`);
+  return n;
+}
+
+export function makeClient(ctx: CommandContext, fromRequest?: { server?: string; timeoutSeconds?: number }): HQueueClient {
+  const address = serverAddress(ctx, fromRequest?.server);
+  return new HQueueClient(address, { timeoutMs: Math.round(timeoutSeconds(ctx, fromRequest?.timeoutSeconds) * 1000) });
+}
+
+/** Turns a transport error into words the artist can act on. */
+export function serverError(e: unknown, client: HQueueClient, doing: string): HelperError {
+  if (e instanceof HelperError) return e;
+  if (!(e instanceof HQueueError)) return new HelperError("internal", `${doing}: ${(e as Error)?.message ?? String(e)}`);
+  const where = client.address.baseUrl;
+  switch (e.kind) {
+    case "unreachable":
+      return new HelperError("unreachable", `Cannot reach the HQueue server at ${where} while ${doing}: ${e.message}`, {
+        hint: "check that the HQueue server is running and that the address and port are right (the default port is 5000)",
+      });
+    case "timeout":
+      return new HelperError("timeout", `The HQueue server at ${where} did not answer in time while ${doing}.`, {
+        hint: "the server may be overloaded or the address may point at something else; try again, or raise --timeout",
+      });
+    case "http":
+      return new HelperError("http", `The HQueue server at ${where} answered HTTP ${e.httpStatus ?? "error"} while ${doing}.`, {
+        hint: "check that the address points at the HQueue server itself (not a proxy or another web service)",
+      });
+    case "fault":
+      return new HelperError("fault", `The HQueue server refused ${e.method} while ${doing}: ${e.faultString ?? e.message}`, {
+        hint: "see the HQueue server log for details",
+      });
+    default:
+      return new HelperError("malformed_response", `The server at ${where} did not answer like an HQueue server while ${doing}: ${e.message}`, {
+        hint: "check that the address and port point at the HQueue server",
+      });
+  }
+}
+
+export function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.USERNAME ?? "unknown";
+  }
+}
+
+export function currentPlatform(): Platform {
+  return process.platform === "win32" ? "windows" : process.platform === "darwin" ? "macosx" : "linux";
+}
+
+export function jobIdArgument(ctx: CommandContext): number {
+  const text = ctx.args.positionals[0];
+  if (text === undefined) throw new HelperError("usage", "a job id is needed", { hint: "e.g. hqueue-helper status 1234" });
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 0 || id > 2 ** 31 - 1) throw new HelperError("usage", `"${text}" is not a job id (a whole number)`);
+  if (ctx.args.positionals.length > 1) throw new HelperError("usage", `unexpected argument "${ctx.args.positionals[1]}"`);
+  return id;
+}
+
+export function noPositionals(ctx: CommandContext): void {
+  if (ctx.args.positionals.length > 0) throw new HelperError("usage", `unexpected argument "${ctx.args.positionals[0]}"`);
+}

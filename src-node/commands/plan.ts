@@ -1,0 +1,63 @@
+import type { PlanResult, SubmitRequest } from "../../types/request";
+import { planJob } from "../core/job-spec";
+import { formatRuns } from "../core/frames";
+import { type Command, type CommandContext, currentUser, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS } from "./common";
+import { loadRequest, REQUEST_OPTIONS } from "./request-input";
+import { serverSharedRoots } from "./shared-roots";
+
+/** True when the comp must reach clients of another OS and the request names no shared roots. */
+export function needsServerRoots(request: SubmitRequest): boolean {
+  const { farm, comp } = request;
+  if (farm.sharedRoots.length > 0 || farm.sameOsOnly) return false;
+  return farm.platforms.some((p) => p !== comp.platform);
+}
+
+/**
+ * Fills shared roots from the server when the request has none and needs them. Best effort: the
+ * plan is still built (and fails with a clear path_unmapped) when the server cannot tell.
+ */
+export async function withServerRoots(ctx: CommandContext, request: SubmitRequest, notes: string[]): Promise<SubmitRequest> {
+  if (!needsServerRoots(request)) return request;
+  try {
+    const roots = await serverSharedRoots(makeClient(ctx, request));
+    if (roots.length === 0) return request;
+    notes.push(`Shared roots taken from the HQueue server: ${roots.map((r) => Object.values(r).join(" = ")).join("; ")}.`);
+    return { ...request, farm: { ...request.farm, sharedRoots: roots } };
+  } catch {
+    return request;
+  }
+}
+
+export function describePlan(plan: PlanResult): string {
+  const lines = [`${plan.frameCount} frame(s) in ${plan.taskCount} task(s): ${plan.spec.name}`];
+  const shown = plan.tasks.slice(0, 20);
+  for (const task of shown) lines.push(`  ${task.name.padEnd(28)} ${task.frameCount} frame(s)  [${formatRuns(task.runs)}]`);
+  if (plan.tasks.length > shown.length) lines.push(`  … and ${plan.tasks.length - shown.length} more task(s)`);
+  for (const note of plan.notes) lines.push(`note: ${note}`);
+  for (const warning of plan.warnings) lines.push(`warning: ${warning}`);
+  return lines.join("\n");
+}
+
+export const planCommand: Command = {
+  name: "plan",
+  summary: "show the exact job that submit would send, without sending it",
+  usage: "hqueue-helper plan (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json] [--server-roots]",
+  options: {
+    ...REQUEST_OPTIONS,
+    ...SERVER_OPTIONS,
+    "server-roots": { help: "ask the server for shared roots when the request has none (needs the server)" },
+    spec: { help: "print the full HQueue job spec (human mode)" },
+    ...OUTPUT_OPTIONS,
+  },
+  async run(ctx) {
+    let request = loadRequest(ctx);
+    const notes: string[] = [];
+    if (ctx.args.flags.has("server-roots")) request = await withServerRoots(ctx, request, notes);
+    const plan = planJob(request, { user: currentUser(ctx.env) });
+    plan.notes.unshift(...notes);
+    let human = describePlan(plan);
+    if (ctx.args.flags.has("spec")) human += `\n${JSON.stringify(plan.spec, null, 2)}`;
+    ctx.out.result(plan, human);
+    return 0;
+  },
+};

@@ -1,0 +1,171 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Assign, FrameSource, Platform, SharedRoot, SubmitRequest } from "../../types/request";
+import { type OptionSpecs, intOption, optionValue, optionValues } from "../args";
+import { CompFileError, readCompFile } from "../core/comp-file";
+import { resolveCompRelative } from "../core/savers";
+import { HelperError } from "../errors";
+import { PLATFORMS, parseRequestText, validateRequest } from "../request";
+import { type CommandContext, currentPlatform } from "./common";
+
+/** Options shared by `plan` and `submit`: a request file, or a .comp file plus options. */
+export const REQUEST_OPTIONS: OptionSpecs = {
+  request: { value: true, meta: "FILE", help: "read the request JSON the comp script writes (- for stdin)" },
+  frames: { value: true, meta: "SET", help: "render (default), global, or a frame set like 1-100x2,120" },
+  "per-task": { value: true, meta: "N", help: "frames per task; 0 = all frames in one task (default 10)" },
+  name: { value: true, meta: "TEXT", help: "job name (default: the comp's name)" },
+  description: { value: true, meta: "TEXT", help: "job description" },
+  priority: { value: true, meta: "0-10", help: "job priority, higher runs first (default 5)" },
+  platforms: { value: true, meta: "LIST", help: "client OSes to write commands for: linux,macosx,windows (default all)" },
+  clients: { value: true, meta: "LIST", help: "only these clients (hostnames, comma-separated)" },
+  groups: { value: true, meta: "LIST", help: "only clients in these client groups (comma-separated)" },
+  "same-os": { help: "only clients of the submitting OS" },
+  "render-node-version": { value: true, meta: "N", help: "Fusion Render Node version for default paths (default 19)" },
+  "render-node": { value: true, repeat: true, meta: "OS=PATH", help: "custom Fusion Render Node executable for one OS" },
+  root: { value: true, repeat: true, meta: "OS=PATH|OS=PATH", help: "a shared root as each OS mounts it, e.g. linux=/mnt/hq|windows=\\\\srv\\hq" },
+  "comp-path": { value: true, meta: "PATH", help: "the comp's path as the submitting machine sees it (default: the file's path)" },
+  "submitter-os": { value: true, meta: "OS", help: "OS whose paths the comp and Savers use (default: this machine's)" },
+  tries: { value: true, meta: "N", help: "tries per task" },
+  cpus: { value: true, meta: "N", help: "CPUs per task (default: the whole machine)" },
+  email: { value: true, meta: "ADDRESSES", help: "e-mail recipients, comma-separated" },
+  "email-reasons": { value: true, meta: "LIST", help: "statuses/events that send e-mail, comma-separated" },
+  env: { value: true, repeat: true, meta: "NAME=VALUE", help: "environment variable for every task" },
+  paused: { help: "submit the job paused" },
+  "log-dir": { value: true, meta: "DIR", help: "folder (on shared storage) for one Fusion log per task" },
+  "no-progress": { help: "do not wrap the render to report progress" },
+};
+
+const COMP_ONLY = Object.keys(REQUEST_OPTIONS).filter((k) => k !== "request");
+
+function list(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+function platformOf(text: string, option: string): Platform {
+  const p = text.trim().toLowerCase();
+  const alias: Record<string, Platform> = { mac: "macosx", macos: "macosx", darwin: "macosx", win: "windows", win32: "windows" };
+  const platform = (PLATFORMS as readonly string[]).includes(p) ? (p as Platform) : alias[p];
+  if (!platform) throw new HelperError("usage", `--${option}: "${text}" is not an OS; use linux, macosx or windows`);
+  return platform;
+}
+
+function pair(text: string, option: string): [Platform, string] {
+  const eq = text.indexOf("=");
+  if (eq <= 0) throw new HelperError("usage", `--${option} takes OS=PATH, got "${text}"`);
+  return [platformOf(text.slice(0, eq), option), text.slice(eq + 1)];
+}
+
+function frameSource(text: string | undefined): FrameSource {
+  if (text === undefined || text.trim() === "render") return { kind: "render" };
+  if (text.trim() === "global") return { kind: "global" };
+  return { kind: "custom", set: text };
+}
+
+function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
+  const { args } = ctx;
+  let comp;
+  try {
+    comp = readCompFile(file);
+  } catch (e) {
+    if (e instanceof CompFileError) throw new HelperError("bad_comp", e.message, { hint: "pass a .comp file saved by Fusion" });
+    const err = e as NodeJS.ErrnoException;
+    throw new HelperError("bad_comp", `Cannot read ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
+  }
+  const platform = optionValue(args, "submitter-os") ? platformOf(optionValue(args, "submitter-os")!, "submitter-os") : currentPlatform();
+  const compPath = optionValue(args, "comp-path") ?? resolve(file);
+  const assign: Assign = optionValue(args, "clients")
+    ? { mode: "clients", names: list(optionValue(args, "clients"))! }
+    : optionValue(args, "groups")
+      ? { mode: "groups", names: list(optionValue(args, "groups"))! }
+      : { mode: "any" };
+  if (optionValue(args, "clients") && optionValue(args, "groups")) {
+    throw new HelperError("usage", "--clients and --groups cannot be combined: HQueue assigns to listed clients or to client groups");
+  }
+  const renderNodePaths: Partial<Record<Platform, string>> = {};
+  for (const item of optionValues(args, "render-node")) {
+    const [p, path] = pair(item, "render-node");
+    renderNodePaths[p] = path;
+  }
+  const sharedRoots: SharedRoot[] = optionValues(args, "root").map((item) => {
+    const root: SharedRoot = {};
+    for (const part of item.split("|")) {
+      const [p, path] = pair(part, "root");
+      root[p] = path;
+    }
+    return root;
+  });
+  const environment: Record<string, string> = {};
+  for (const item of optionValues(args, "env")) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new HelperError("usage", `--env takes NAME=VALUE, got "${item}"`);
+    environment[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  const name = optionValue(args, "name") ?? compPath.split(/[\\/]/).pop()!.replace(/\.comp$/i, "");
+  const doc = {
+    kind: "kartalink.hqueue.request",
+    version: 1,
+    server: optionValue(args, "server") ?? ctx.env.HQUEUE_SERVER ?? "localhost:5000",
+    comp: {
+      path: compPath,
+      platform,
+      renderStart: comp.renderStart,
+      renderEnd: comp.renderEnd,
+      globalStart: comp.globalStart,
+      globalEnd: comp.globalEnd,
+      step: comp.step,
+      savers: comp.savers.map((s) => ({
+        name: s.name,
+        enabled: s.enabled,
+        rawPath: s.rawPath ?? s.path,
+        path: s.path ? resolveCompRelative(s.path, compPath, platform) : "",
+      })),
+    },
+    job: {
+      name,
+      description: optionValue(args, "description"),
+      priority: intOption(args, "priority", 0, 10) ?? 5,
+      frames: frameSource(optionValue(args, "frames")),
+      framesPerTask: intOption(args, "per-task", 0, 1_000_000) ?? 10,
+      tries: intOption(args, "tries", 1, 100),
+      cpus: intOption(args, "cpus", 0, 4096),
+      emailTo: optionValue(args, "email"),
+      emailReasons: list(optionValue(args, "email-reasons")),
+      environment,
+      paused: args.flags.has("paused"),
+      logDir: optionValue(args, "log-dir"),
+      progress: !args.flags.has("no-progress"),
+    },
+    farm: {
+      platforms: list(optionValue(args, "platforms"))?.map((p) => platformOf(p, "platforms")) ?? ["linux", "macosx", "windows"],
+      assign,
+      sameOsOnly: args.flags.has("same-os"),
+      renderNode: { version: optionValue(args, "render-node-version") ?? "19", paths: renderNodePaths },
+      sharedRoots,
+    },
+  };
+  return validateRequest(doc);
+}
+
+/** The request a plan/submit command works on, from --request or from a .comp file and options. */
+export function loadRequest(ctx: CommandContext): SubmitRequest {
+  const { args } = ctx;
+  const requestFile = optionValue(args, "request");
+  if (requestFile !== undefined) {
+    const extra = COMP_ONLY.find((k) => args.values.has(k) || args.flags.has(k));
+    if (extra) throw new HelperError("usage", `--${extra} cannot be combined with --request: the request file already says it`);
+    if (args.positionals.length > 0) throw new HelperError("usage", `unexpected argument "${args.positionals[0]}" next to --request`);
+    let text: string;
+    try {
+      text = readFileSync(requestFile === "-" ? 0 : requestFile, "utf8");
+    } catch (e) {
+      throw new HelperError("bad_request", `Cannot read the request file ${requestFile}: ${(e as Error).message}`);
+    }
+    return parseRequestText(text, requestFile === "-" ? "standard input" : requestFile);
+  }
+  if (args.positionals.length === 0) {
+    throw new HelperError("usage", "give a .comp file or --request FILE", { hint: "e.g. hqueue-helper plan shot.comp --frames 1-100 --per-task 10" });
+  }
+  if (args.positionals.length > 1) throw new HelperError("usage", `unexpected argument "${args.positionals[1]}"`);
+  return requestFromComp(ctx, args.positionals[0]);
+}

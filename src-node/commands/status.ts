@@ -1,0 +1,104 @@
+import type { JobState, StatusResult } from "../../types/request";
+import { HelperError } from "../errors";
+import { jobPageUrl } from "../hqueue/address";
+import { type HQueueClient, HQueueError } from "../hqueue/client";
+import { type Command, type CommandContext, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+
+/** Used when a server does not answer the status-name calls (names from the HQueue docs). */
+const DEFAULT_SUCCEEDED = ["succeeded"];
+const DEFAULT_FAILED = ["failed", "cancelled", "abandoned"];
+
+function num(v: unknown, fallback = 0): number {
+  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
+function state(raw: Record<string, unknown>, fallbackId: number): JobState {
+  const progress = Math.min(1, Math.max(0, num(raw.progress)));
+  return { id: num(raw.id, fallbackId), name: String(raw.name ?? ""), status: String(raw.status ?? "unknown"), progress };
+}
+
+export interface FinishedNames {
+  succeeded: string[];
+  failed: string[];
+}
+
+export async function finishedNames(client: HQueueClient): Promise<FinishedNames> {
+  const names = await client.statusNames();
+  return {
+    succeeded: names.succeeded ?? DEFAULT_SUCCEEDED,
+    // Cancelled and abandoned jobs are over too; a server's failed list may or may not include them.
+    failed: [...new Set([...(names.failed ?? []), ...DEFAULT_FAILED])],
+  };
+}
+
+/**
+ * Job status in a constant number of calls whatever the task count: the parent with its child ids,
+ * then all children in ONE getJobs with only the attributes shown (never one call per child).
+ */
+export async function jobStatus(client: HQueueClient, id: number, names: FinishedNames): Promise<StatusResult> {
+  let parent: Record<string, unknown>;
+  try {
+    parent = await client.getJob(id, ["id", "name", "status", "progress", "children"]);
+  } catch (e) {
+    if (e instanceof HQueueError && e.kind === "fault") {
+      throw new HelperError("not_found", `The HQueue server has no job ${id} (${e.faultString ?? e.message}).`, {
+        hint: "check the job id on the HQueue web page",
+      });
+    }
+    throw serverError(e, client, `reading job ${id}`);
+  }
+  if (!parent || typeof parent !== "object" || Object.keys(parent).length === 0) {
+    throw new HelperError("not_found", `The HQueue server has no job ${id}.`);
+  }
+  const childIds = Array.isArray(parent.children) ? parent.children.map((c) => num(c, -1)).filter((c) => c >= 0) : [];
+  let tasks: JobState[] = [];
+  if (childIds.length > 0) {
+    try {
+      const children = await client.getJobs(childIds, ["id", "name", "status", "progress"]);
+      tasks = children.map((c, i) => state(c ?? {}, childIds[i]));
+    } catch (e) {
+      throw serverError(e, client, `reading the tasks of job ${id}`);
+    }
+  }
+  const job = state(parent, id);
+  const counts: Record<string, number> = {};
+  for (const t of tasks) counts[t.status] = (counts[t.status] ?? 0) + 1;
+  if (tasks.length > 0 && job.progress === 0) {
+    // Some servers leave a container's own progress at 0: derive it from the tasks.
+    job.progress = tasks.reduce((sum, t) => sum + (names.succeeded.includes(t.status) ? 1 : t.progress), 0) / tasks.length;
+  }
+  const succeeded = names.succeeded.includes(job.status);
+  const finished = succeeded || names.failed.includes(job.status);
+  return { ok: true, command: "status", job, tasks, counts, finished, succeeded, url: jobPageUrl(client.address, id) };
+}
+
+export function describeStatus(s: StatusResult): string {
+  const pct = (p: number) => `${Math.round(p * 100)}%`.padStart(4);
+  const lines = [`Job ${s.job.id} ${s.job.name}: ${s.job.status} ${pct(s.job.progress)}`, `  ${s.url}`];
+  const counts = Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(", ");
+  if (counts) lines.push(`  tasks: ${counts}`);
+  for (const t of s.tasks.slice(0, 50)) lines.push(`  ${String(t.id).padStart(7)}  ${t.name.padEnd(28)} ${t.status.padEnd(20)} ${pct(t.progress)}`);
+  if (s.tasks.length > 50) lines.push(`  … and ${s.tasks.length - 50} more task(s)`);
+  return lines.join("\n");
+}
+
+export const statusCommand: Command = {
+  name: "status",
+  summary: "show a job's status and the progress of each task",
+  usage: "hqueue-helper status JOB_ID [--server HOST[:PORT]] [--json]",
+  options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
+  async run(ctx: CommandContext) {
+    const id = jobIdArgument(ctx);
+    const client = makeClient(ctx);
+    let names: FinishedNames;
+    try {
+      names = await finishedNames(client);
+    } catch (e) {
+      throw serverError(e, client, "reading the status names");
+    }
+    const status = await jobStatus(client, id, names);
+    ctx.out.result(status, describeStatus(status));
+    return 0;
+  },
+};

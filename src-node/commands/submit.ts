@@ -1,0 +1,122 @@
+import type { SubmitResult } from "../../types/request";
+import { planJob } from "../core/job-spec";
+import { HelperError } from "../errors";
+import { jobPageUrl } from "../hqueue/address";
+import { type HQueueClient, HQueueError } from "../hqueue/client";
+import { type Command, type CommandContext, currentUser, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+import { describePlan, needsServerRoots, withServerRoots } from "./plan";
+import { loadRequest, REQUEST_OPTIONS } from "./request-input";
+
+const EVENT_NAME_METHODS = ["getStartedJobEventNames", "getResumedEventNames", "getRescheduledEventNames", "getPriorityChangedEventNames"];
+
+/** E-mail reasons must be names the server knows; servers that cannot tell are trusted. */
+async function checkEmailReasons(client: HQueueClient, reasons: readonly string[]): Promise<void> {
+  if (reasons.length === 0) return;
+  const names = await client.statusNames();
+  if (!names.all) return;
+  const known = new Set<string>([...names.all, ...(names.running ?? []), ...(names.failed ?? []), ...(names.succeeded ?? []), ...(names.paused ?? [])]);
+  for (const method of EVENT_NAME_METHODS) {
+    try {
+      const list = await client.call<unknown>(method, []);
+      if (Array.isArray(list)) for (const n of list) if (typeof n === "string") known.add(n);
+    } catch (e) {
+      if (!(e instanceof HQueueError && e.kind === "fault")) throw e;
+    }
+  }
+  const unknown = reasons.filter((r) => !known.has(r));
+  if (unknown.length > 0) {
+    throw new HelperError("bad_request", `E-mail reason(s) ${unknown.map((r) => `"${r}"`).join(", ")} are not status or event names this HQueue server knows.`, {
+      field: "job.emailReasons",
+      hint: `use some of: ${[...known].sort().join(", ")}`,
+    });
+  }
+}
+
+/** A newjob whose answer was lost may still have created the job: say so, never resend it. */
+function newjobError(e: unknown, client: HQueueClient): HelperError {
+  if (e instanceof HQueueError) {
+    const answered = e.kind === "fault" || (e.kind === "http" && (e.httpStatus ?? 500) < 500);
+    const neverSent = e.kind === "unreachable" && !e.sent;
+    if (!answered && !neverSent) {
+      return new HelperError(
+        "submit_unconfirmed",
+        `The job was sent to ${client.address.baseUrl} but the server's answer was lost (${e.kind}: ${e.message}). The job may or may not have been created.`,
+        { hint: `open ${client.address.baseUrl}/ and look for the job before submitting again, so that it does not render twice` },
+      );
+    }
+  }
+  return serverError(e, client, "creating the job");
+}
+
+export async function submitRequest(ctx: CommandContext): Promise<{ result: SubmitResult; human: string }> {
+  let request = loadRequest(ctx);
+  const client = makeClient(ctx, request);
+  // Check what can be checked before the server is involved, so a bad request fails fast and offline.
+  if (!needsServerRoots(request)) planJob(request, { user: currentUser(ctx.env) });
+
+  try {
+    await client.ping();
+  } catch (e) {
+    const err = serverError(e, client, "checking the server before submitting");
+    throw new HelperError(err.code, `${err.message} Nothing was submitted.`, { hint: err.hint });
+  }
+  const notes: string[] = [];
+  request = await withServerRoots(ctx, request, notes);
+  const plan = planJob(request, { user: currentUser(ctx.env) });
+  try {
+    await checkEmailReasons(client, request.job.emailReasons ?? []);
+  } catch (e) {
+    throw serverError(e, client, "checking the e-mail reasons");
+  }
+
+  let ids: number[];
+  try {
+    ids = await client.newjob(plan.spec);
+  } catch (e) {
+    throw newjobError(e, client);
+  }
+  const jobId = ids[0];
+  const url = jobPageUrl(client.address, jobId);
+  const warnings = [...plan.warnings];
+  let paused = false;
+  if (request.job.paused) {
+    try {
+      await client.pauseJobs([jobId]);
+      paused = true;
+    } catch (e) {
+      warnings.push(`Job ${jobId} was created but could not be paused (${serverError(e, client, "pausing the job").message}); it may start rendering.`);
+    }
+  }
+  const result: SubmitResult = {
+    ok: true,
+    command: "submit",
+    jobId,
+    url,
+    frameCount: plan.frameCount,
+    taskCount: plan.taskCount,
+    paused,
+    warnings,
+    notes: [...notes, ...plan.notes],
+  };
+  const human = [
+    `Submitted job ${jobId}${paused ? " (paused)" : ""}: ${plan.frameCount} frame(s) in ${plan.taskCount} task(s).`,
+    `  ${url}`,
+    ...result.notes.map((n) => `note: ${n}`),
+    ...warnings.map((w) => `warning: ${w}`),
+  ].join("\n");
+  return { result, human };
+}
+
+export const submitCommand: Command = {
+  name: "submit",
+  summary: "send the job to HQueue (one newjob call) and print its id and web page",
+  usage: "hqueue-helper submit (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json]",
+  options: { ...REQUEST_OPTIONS, ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
+  async run(ctx) {
+    const { result, human } = await submitRequest(ctx);
+    ctx.out.result(result, human);
+    return 0;
+  },
+};
+
+export { describePlan };

@@ -1,0 +1,138 @@
+/**
+ * The Fusion Render Node command for one HQueue task, per client OS (reference: fusion.md §6).
+ *
+ * - Executable: the default install path per OS and major version, unless the request gives a custom one.
+ * - Flags: slash form on Windows (`/render /start S …`), dash form on macOS and Linux (`-render -start S …`).
+ * - A task covers one or more arithmetic frame runs (a frame set with gaps); one render per run, chained
+ *   with `&&` so that the first failure stops the task and fails it with that render's exit status.
+ * - Progress (macOS/Linux only): the render's output is piped through POSIX awk, which copies every line and
+ *   adds an `ALF_PROGRESS p%` line after each `Rendered frame N (i of n)` line, p being the percent of the
+ *   task's frames done. The task still exits with the render node's status (see {@link posixProgressWrapper}).
+ *   Windows gets no wrapper: cmd.exe has no way to keep a piped program's exit status, and a task that
+ *   succeeds after a failed render would be worse than a task without progress.
+ */
+import type { FrameRun, Platform } from "../../types/request";
+import { cmdJoin } from "./quote-cmd";
+import { quoteSh, shJoin } from "./quote-sh";
+
+/** Fusion Render Node major versions with known install paths (20 follows the pattern, unconfirmed). */
+export const RENDER_NODE_VERSIONS: readonly string[] = ["9", "16", "17", "18", "19", "20"];
+
+/** Where Blackmagic's installer puts the Render Node of major `version` on `platform`. */
+export function defaultRenderNodePath(platform: Platform, version: string): string {
+  switch (platform) {
+    case "windows":
+      return `C:\\Program Files\\Blackmagic Design\\Fusion Render Node ${version}\\FusionRenderNode.exe`;
+    case "macosx":
+      return `/Applications/Blackmagic Fusion ${version} Render Node/Fusion Render Node.app/Contents/MacOS/Fusion Render Node`;
+    case "linux":
+      return `/opt/BlackmagicDesign/FusionRenderNode${version}/FusionRenderNode`;
+  }
+}
+
+export interface TaskCommandOptions {
+  /** Fusion log file for this task (client-side path). Fusion writes it with `-log`; the first render cleans it. */
+  logFile?: string;
+  /** Add `ALF_PROGRESS` lines (macOS/Linux only; ignored for Windows). */
+  progress: boolean;
+  /** Pass `-verbose` (default true: the per-frame lines that progress relies on). */
+  verbose?: boolean;
+}
+
+export interface RenderArgsOptions {
+  logFile?: string;
+  /** Add `-cleanlog` after `-log` (start the log file afresh). */
+  cleanLog?: boolean;
+  /** Pass `-verbose` (default true). */
+  verbose?: boolean;
+}
+
+/** Number of frames in a run; throws when the run is not a valid arithmetic run of integer frames. */
+export function frameRunLength(run: FrameRun): number {
+  const { start, end, step } = run;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || !Number.isSafeInteger(step)) {
+    throw new Error(`Frame run ${start}..${end} step ${step}: frames and step must be integers.`);
+  }
+  if (step < 1) throw new Error(`Frame run ${start}..${end} step ${step}: the step must be 1 or more.`);
+  if (end < start) throw new Error(`Frame run ${start}..${end}: the end comes before the start.`);
+  return Math.floor((end - start) / step) + 1;
+}
+
+/** A frame number or step as Fusion reads it: a plain integer, `-` for negatives, never an exponent. */
+function frameText(n: number): string {
+  return n.toFixed(0);
+}
+
+/** The Render Node's arguments (after the executable) to render one run of `compPath`. */
+export function renderNodeArgs(platform: Platform, compPath: string, run: FrameRun, opts: RenderArgsOptions): string[] {
+  frameRunLength(run);
+  const flag = (name: string): string => (platform === "windows" ? "/" : "-") + name;
+  const args = [compPath, flag("render"), flag("start"), frameText(run.start), flag("end"), frameText(run.end), flag("step"), frameText(run.step)];
+  if (opts.logFile !== undefined) {
+    args.push(flag("log"), opts.logFile);
+    if (opts.cleanLog === true) args.push(flag("cleanlog"));
+  }
+  if (opts.verbose !== false) args.push(flag("verbose"));
+  args.push(flag("quit"));
+  return args;
+}
+
+/**
+ * POSIX awk program: copies its input and, after each `Rendered frame N (i of n)` line, prints
+ * `ALF_PROGRESS p%`. A line equal to {@link RUN_DONE_MARKER} (written by the wrapper between renders, never
+ * printed) moves on to the next run. p = floor(100 × (frames of finished runs + i/n × frames of this run) /
+ * frames of the task), computed in integers, capped at 100. Only POSIX awk features (match/RSTART/RLENGTH,
+ * split, substr, printf) plus fflush(), which mawk, gawk and BSD/macOS awk have.
+ */
+function progressAwkProgram(runLengths: readonly number[]): string {
+  const total = runLengths.reduce((sum, n) => sum + n, 0);
+  return [
+    `BEGIN { nruns = split("${runLengths.join(" ")}", size, " "); run = 1; before = 0; total = ${total} }`,
+    `$0 == "${RUN_DONE_MARKER}" { if (run <= nruns) before += size[run]; run++; next }`,
+    "{ print; fflush() }",
+    "/Rendered frame/ && match($0, /\\([0-9]+ of [0-9]+\\)/) {",
+    "  split(substr($0, RSTART + 1, RLENGTH - 2), part, \" of \"); i = part[1] + 0; n = part[2] + 0",
+    "  if (n < 1 || run > nruns) next",
+    "  if (i > n) i = n",
+    "  p = int((before * n + i * size[run]) * 100 / (total * n)); if (p > 100) p = 100",
+    '  printf "ALF_PROGRESS %d%%\\n", p; fflush()',
+    "}",
+  ].join("\n");
+}
+
+/** Written between two renders of one task so the awk filter knows a run is over. */
+export const RUN_DONE_MARKER = "KARTALINK_HQUEUE_RUN_DONE";
+
+/**
+ * `renders` (a `&&` chain) wrapped so its output also yields progress lines, keeping its exit status.
+ * POSIX sh has no pipefail, so the status travels on fd 3:
+ *   { { { RENDERS; echo $? >&3; } | awk … >&4; } 3>&1 | (read s; exit "${s:-1}"); } 4>&1
+ * Output goes to the original stdout (fd 4); the last pipeline element exits with the status the renders
+ * wrote to fd 3 (in a subshell, so that zsh/ksh, which run it in the current shell, do not exit).
+ */
+function posixProgressWrapper(renders: readonly string[], runLengths: readonly number[]): string {
+  const marker = `echo ${RUN_DONE_MARKER}`;
+  const chain = renders.join(` && ${marker} && `);
+  const awk = `awk ${quoteSh(progressAwkProgram(runLengths))}`;
+  return `{ { { ${chain}; echo $? >&3; } | ${awk} >&4; } 3>&1 | (read s; exit "\${s:-1}"); } 4>&1`;
+}
+
+/**
+ * The task's shell command for a client of `platform`: POSIX sh on macOS/Linux, cmd.exe on Windows.
+ * Throws (with the reason) when a path cannot be written for that shell, e.g. `!` for cmd.exe.
+ */
+export function taskCommand(
+  platform: Platform,
+  exe: string,
+  compPath: string,
+  runs: readonly FrameRun[],
+  opts: TaskCommandOptions,
+): string {
+  if (runs.length === 0) throw new Error("A task needs at least one frame run.");
+  const join = platform === "windows" ? cmdJoin : shJoin;
+  const renders = runs.map((run, index) =>
+    join([exe, ...renderNodeArgs(platform, compPath, run, { logFile: opts.logFile, cleanLog: index === 0, verbose: opts.verbose })]),
+  );
+  if (platform === "windows" || !opts.progress) return renders.join(" && ");
+  return posixProgressWrapper(renders, runs.map(frameRunLength));
+}

@@ -1,0 +1,302 @@
+import type {
+  Assign,
+  CompInfo,
+  FarmOptions,
+  FrameSource,
+  JobOptions,
+  Platform,
+  SaverInfo,
+  SharedRoot,
+  SubmitRequest,
+} from "../types/request";
+import { HelperError } from "./errors";
+
+/**
+ * Validation of a request document (from the comp script, or written by a pipeline tool).
+ * Everything is checked before anything is planned or sent: a wrong type or an unsafe value is an
+ * error naming the field, never a silently different job.
+ */
+
+export const PLATFORMS: readonly Platform[] = ["linux", "macosx", "windows"];
+
+const LIMITS = {
+  name: 256,
+  description: 65_536,
+  path: 4_096,
+  envValue: 32_768,
+  envCount: 200,
+  savers: 10_000,
+  listItems: 1_000,
+};
+
+function bad(field: string, message: string, hint?: string): never {
+  throw new HelperError("bad_request", `${field}: ${message}`, { field, hint });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Characters an XML-RPC (XML 1.0) document cannot carry, plus DEL: refused up front with a clear message. */
+export function controlCharacterIn(text: string, allowNewlines: boolean): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (allowNewlines && (c === 9 || c === 10 || c === 13)) continue;
+    if (c < 32 || c === 127 || c === 0xfffe || c === 0xffff) {
+      return c === 0 ? "NUL" : `control character U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
+    }
+    // A lone surrogate cannot be encoded as UTF-8.
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return "an unpaired UTF-16 surrogate";
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return "an unpaired UTF-16 surrogate";
+  }
+  return undefined;
+}
+
+function str(v: unknown, field: string, opts: { max: number; empty?: boolean; multiline?: boolean }): string {
+  if (typeof v !== "string") bad(field, `must be a string, got ${describe(v)}`);
+  if (!opts.empty && v.trim() === "") bad(field, "must not be empty");
+  if (v.length > opts.max) bad(field, `is ${v.length} characters long; the limit is ${opts.max}`);
+  const ctl = controlCharacterIn(v, opts.multiline ?? false);
+  if (ctl) bad(field, `contains ${ctl}`, "remove it and try again");
+  return v;
+}
+
+function optStr(v: unknown, field: string, opts: { max: number; empty?: boolean; multiline?: boolean }): string | undefined {
+  return v === undefined || v === null ? undefined : str(v, field, { empty: true, ...opts });
+}
+
+function int(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) bad(field, `must be a whole number, got ${describe(v)}`);
+  if (v < min || v > max) bad(field, `must be from ${min} to ${max}, got ${v}`);
+  return v;
+}
+
+function optInt(v: unknown, field: string, min: number, max: number): number | undefined {
+  return v === undefined || v === null ? undefined : int(v, field, min, max);
+}
+
+function bool(v: unknown, field: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") bad(field, `must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "string") return v.length > 40 ? `"${v.slice(0, 40)}…"` : `"${v}"`;
+  return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
+}
+
+function list(v: unknown, field: string): unknown[] {
+  if (!Array.isArray(v)) bad(field, `must be a list, got ${describe(v)}`);
+  if (v.length > LIMITS.listItems) bad(field, `has ${v.length} items; the limit is ${LIMITS.listItems}`);
+  return v;
+}
+
+function platform(v: unknown, field: string): Platform {
+  if (typeof v !== "string" || !(PLATFORMS as readonly string[]).includes(v)) {
+    bad(field, `must be one of ${PLATFORMS.join(", ")}, got ${describe(v)}`);
+  }
+  return v as Platform;
+}
+
+/** Client and group names travel space-separated inside one HQueue condition value. */
+function hostName(v: unknown, field: string): string {
+  const s = str(v, field, { max: 255 }).trim();
+  if (/\s/.test(s)) bad(field, `"${s}" contains a space; HQueue lists names separated by spaces`);
+  return s;
+}
+
+function validateFrames(v: unknown): FrameSource {
+  if (!isRecord(v)) bad("job.frames", `must be an object like {"kind":"render"}, got ${describe(v)}`);
+  switch (v.kind) {
+    case "render":
+    case "global":
+      return { kind: v.kind };
+    case "custom":
+      return { kind: "custom", set: str(v.set, "job.frames.set", { max: 10_000 }) };
+    default:
+      return bad("job.frames.kind", `must be "render", "global" or "custom", got ${describe(v.kind)}`);
+  }
+}
+
+function validateEnvironment(v: unknown): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isRecord(v)) bad("job.environment", `must be an object of NAME: value, got ${describe(v)}`);
+  const entries = Object.entries(v);
+  if (entries.length > LIMITS.envCount) bad("job.environment", `has ${entries.length} variables; the limit is ${LIMITS.envCount}`);
+  const env: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      bad(`job.environment.${name}`, "is not a valid variable name (letters, digits and _ , not starting with a digit)");
+    }
+    env[name] = str(value, `job.environment.${name}`, { max: LIMITS.envValue, empty: true });
+  }
+  return env;
+}
+
+function validateJob(v: unknown): JobOptions {
+  if (!isRecord(v)) bad("job", `must be an object, got ${describe(v)}`);
+  const job: JobOptions = {
+    name: str(v.name, "job.name", { max: LIMITS.name }).trim(),
+    priority: int(v.priority, "job.priority", 0, 10),
+    frames: validateFrames(v.frames),
+    framesPerTask: int(v.framesPerTask, "job.framesPerTask", 0, 1_000_000),
+  };
+  const description = optStr(v.description, "job.description", { max: LIMITS.description, multiline: true });
+  if (description) job.description = description;
+  const submittedBy = optStr(v.submittedBy, "job.submittedBy", { max: LIMITS.name });
+  if (submittedBy?.trim()) job.submittedBy = submittedBy.trim();
+  const tries = optInt(v.tries, "job.tries", 1, 100);
+  if (tries !== undefined) job.tries = tries;
+  const cpus = optInt(v.cpus, "job.cpus", 0, 4096);
+  if (cpus !== undefined) job.cpus = cpus;
+  const emailTo = optStr(v.emailTo, "job.emailTo", { max: 4096 });
+  if (emailTo?.trim()) job.emailTo = emailTo.trim();
+  if (v.emailReasons !== undefined && v.emailReasons !== null) {
+    job.emailReasons = list(v.emailReasons, "job.emailReasons").map((r, i) => str(r, `job.emailReasons[${i}]`, { max: 100 }));
+  }
+  const environment = validateEnvironment(v.environment);
+  if (environment) job.environment = environment;
+  const paused = bool(v.paused, "job.paused");
+  if (paused !== undefined) job.paused = paused;
+  const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.path });
+  if (logDir?.trim()) job.logDir = logDir.trim();
+  const progress = bool(v.progress, "job.progress");
+  if (progress !== undefined) job.progress = progress;
+  return job;
+}
+
+function validateSaver(v: unknown, i: number): SaverInfo {
+  const field = `comp.savers[${i}]`;
+  if (!isRecord(v)) bad(field, `must be an object, got ${describe(v)}`);
+  const saver: SaverInfo = {
+    name: str(v.name, `${field}.name`, { max: LIMITS.name }),
+    enabled: bool(v.enabled, `${field}.enabled`) ?? bad(`${field}.enabled`, "is required (true or false)"),
+    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true }),
+  };
+  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
+  if (raw !== undefined) saver.rawPath = raw;
+  return saver;
+}
+
+function validateComp(v: unknown): CompInfo {
+  if (!isRecord(v)) bad("comp", `must be an object, got ${describe(v)}`);
+  const frame = (x: unknown, f: string) => int(x, f, -1_000_000_000, 1_000_000_000);
+  const savers = list(v.savers ?? [], "comp.savers");
+  if (savers.length > LIMITS.savers) bad("comp.savers", `has ${savers.length} Savers; the limit is ${LIMITS.savers}`);
+  const comp: CompInfo = {
+    path: str(v.path, "comp.path", { max: LIMITS.path }),
+    platform: platform(v.platform, "comp.platform"),
+    renderStart: frame(v.renderStart, "comp.renderStart"),
+    renderEnd: frame(v.renderEnd, "comp.renderEnd"),
+    globalStart: frame(v.globalStart, "comp.globalStart"),
+    globalEnd: frame(v.globalEnd, "comp.globalEnd"),
+    step: v.step === undefined || v.step === null ? 1 : int(v.step, "comp.step", 1, 1_000_000),
+    savers: savers.map(validateSaver),
+  };
+  const modified = bool(v.modified, "comp.modified");
+  if (modified !== undefined) comp.modified = modified;
+  return comp;
+}
+
+function validateAssign(v: unknown): Assign {
+  if (v === undefined || v === null) return { mode: "any" };
+  if (!isRecord(v)) bad("farm.assign", `must be an object like {"mode":"any"}, got ${describe(v)}`);
+  switch (v.mode) {
+    case "any":
+      return { mode: "any" };
+    case "clients":
+    case "groups": {
+      const field = `farm.assign.names`;
+      const names = list(v.names, field).map((n, i) => hostName(n, `${field}[${i}]`));
+      if (names.length === 0) bad(field, `lists no ${v.mode}`, `name at least one, or assign to any client`);
+      return { mode: v.mode, names: [...new Set(names)] };
+    }
+    default:
+      return bad("farm.assign.mode", `must be "any", "clients" or "groups", got ${describe(v.mode)}`);
+  }
+}
+
+function validateRoot(v: unknown, i: number): SharedRoot {
+  const field = `farm.sharedRoots[${i}]`;
+  if (!isRecord(v)) bad(field, `must be an object like {"linux":"/mnt/hq","windows":"\\\\\\\\srv\\\\hq"}`);
+  const root: SharedRoot = {};
+  for (const [key, value] of Object.entries(v)) {
+    const p = platform(key, `${field} key`);
+    const path = optStr(value, `${field}.${key}`, { max: LIMITS.path });
+    if (path?.trim()) root[p] = path.trim();
+  }
+  if (Object.keys(root).length === 0) bad(field, "names no path");
+  return root;
+}
+
+function validateFarm(v: unknown): FarmOptions {
+  if (!isRecord(v)) bad("farm", `must be an object, got ${describe(v)}`);
+  const platforms = [...new Set(list(v.platforms, "farm.platforms").map((p, i) => platform(p, `farm.platforms[${i}]`)))];
+  if (platforms.length === 0) bad("farm.platforms", "lists no client OS", 'add at least one of "linux", "macosx", "windows"');
+  const rn = v.renderNode;
+  if (!isRecord(rn)) bad("farm.renderNode", `must be an object like {"version":"19"}, got ${describe(rn)}`);
+  const version = str(rn.version, "farm.renderNode.version", { max: 16 }).trim();
+  if (!/^[0-9]{1,2}(\.[0-9]+)?$/.test(version)) bad("farm.renderNode.version", `"${version}" is not a Fusion version like 19`);
+  const renderNode: FarmOptions["renderNode"] = { version };
+  if (rn.paths !== undefined && rn.paths !== null) {
+    if (!isRecord(rn.paths)) bad("farm.renderNode.paths", "must be an object of OS: path");
+    const paths: Partial<Record<Platform, string>> = {};
+    for (const [key, value] of Object.entries(rn.paths)) {
+      const p = platform(key, "farm.renderNode.paths key");
+      const path = optStr(value, `farm.renderNode.paths.${key}`, { max: LIMITS.path });
+      if (path?.trim()) paths[p] = path.trim();
+    }
+    renderNode.paths = paths;
+  }
+  const farm: FarmOptions = {
+    platforms,
+    assign: validateAssign(v.assign),
+    renderNode,
+    sharedRoots: list(v.sharedRoots ?? [], "farm.sharedRoots").map(validateRoot),
+  };
+  const sameOs = bool(v.sameOsOnly, "farm.sameOsOnly");
+  if (sameOs !== undefined) farm.sameOsOnly = sameOs;
+  return farm;
+}
+
+/** Checks a parsed request document; throws HelperError("bad_request") naming the first bad field. */
+export function validateRequest(doc: unknown): SubmitRequest {
+  if (!isRecord(doc)) bad("request", `must be a JSON object, got ${describe(doc)}`);
+  if (doc.kind !== "kartalink.hqueue.request") {
+    bad("kind", `must be "kartalink.hqueue.request", got ${describe(doc.kind)}`, "is this file a KartaLink HQueue request?");
+  }
+  if (doc.version !== 1) bad("version", `this helper reads request version 1, got ${describe(doc.version)}`, "update the helper and the comp script together");
+  const request: SubmitRequest = {
+    kind: "kartalink.hqueue.request",
+    version: 1,
+    server: str(doc.server, "server", { max: 2048 }).trim(),
+    comp: validateComp(doc.comp),
+    job: validateJob(doc.job),
+    farm: validateFarm(doc.farm),
+  };
+  if (doc.timeoutSeconds !== undefined && doc.timeoutSeconds !== null) {
+    const t = doc.timeoutSeconds;
+    if (typeof t !== "number" || !(t > 0 && t <= 600)) bad("timeoutSeconds", `must be a number of seconds from 0 to 600, got ${describe(t)}`);
+    request.timeoutSeconds = t;
+  }
+  return request;
+}
+
+/** Parses request JSON text; syntax errors become bad_request with the position. */
+export function parseRequestText(text: string, source: string): SubmitRequest {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new HelperError("bad_request", `${source} is not valid JSON: ${(e as Error).message}`, {
+      hint: "the comp script writes this file; if you wrote it by hand, check it with a JSON validator",
+    });
+  }
+  return validateRequest(doc);
+}
