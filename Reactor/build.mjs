@@ -91,7 +91,7 @@ export function atomText({ version, date, deploy, description }) {
     `\tDate = { ${date.join(", ")} },`,
     `\tDescription = ${luaString(description)},`,
     "\tDeploy = {",
-    ...deploy.map((file) => `\t\t${luaString(file)},`),
+    ...deploy.map((file) => `\t\t${JSON.stringify(file)},`),
     "\t},",
     "\tDependencies = {",
     "\t},",

@@ -80,12 +80,12 @@ export function readCompSnapshot(c: Composition): CompSnapshot {
 let tokenCounter = 0;
 
 export function createFusionHost(c: Composition): Host {
-  const os = detectOs();
+  const osName = detectOs();
   return {
-    os,
-    platform: platformOf(os),
+    os: osName,
+    platform: platformOf(osName),
     getenv: (name) => {
-      const value = globalThis.os.getenv(name);
+      const value = os.getenv(name);
       return value === undefined || value === "" ? undefined : value;
     },
     readComp: () => readCompSnapshot(c),
@@ -120,22 +120,22 @@ export function createFusionHost(c: Composition): Host {
       return written !== undefined;
     },
     removeFile: (path) => {
-      globalThis.os.remove(path);
+      os.remove(path);
     },
     tempDir: () => {
-      const candidates = os === "Windows" ? ["TEMP", "TMP"] : ["TMPDIR"];
+      const candidates = osName === "Windows" ? ["TEMP", "TMP"] : ["TMPDIR"];
       for (const name of candidates) {
-        const value = globalThis.os.getenv(name);
+        const value = os.getenv(name);
         if (value !== undefined && value !== "") return stripTrailingSeparator(value);
       }
-      return os === "Windows" ? "C:\\Windows\\Temp" : "/tmp";
+      return osName === "Windows" ? "C:\\Windows\\Temp" : "/tmp";
     },
     uniqueToken: () => {
       tokenCounter++;
       // tostring({}) is "table: 0x…": an address unique among live objects, so two Fusion processes
       // (or two runs in the same second) do not collide.
       const address = tostring({}).replace("table: ", "").replace("0x", "");
-      return string.format("%d-%d-%s", globalThis.os.time(), tokenCounter, address);
+      return string.format("%d-%d-%s", os.time(), tokenCounter, address);
     },
     runCommand: (commandLine) => {
       const [pipe] = io.popen(commandLine, "r");

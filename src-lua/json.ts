@@ -26,15 +26,13 @@ export interface JsonNull {
 
 const MAX_DEPTH = 100;
 
-const ARRAY_TAG = { __jsonType: "array" };
-const OBJECT_TAG = { __jsonType: "object" };
-const NULL_TAG = {
-  __jsonType: "null",
-  __tostring: (): string => "null",
-};
+// Metatables used only as identity tags (no metamethods apart from JSON_NULL's __tostring).
+const ARRAY_TAG = { __jsonType: "array" } as unknown as LuaMetatable<LuaTable>;
+const OBJECT_TAG = { __jsonType: "object" } as unknown as LuaMetatable<LuaTable>;
+const NULL_TAG = { __jsonType: "null", __tostring: (): string => "null" } as unknown as LuaMetatable<LuaTable>;
 
 /** The JSON null sentinel. Compare with `===`. */
-export const JSON_NULL = setmetatable({}, NULL_TAG) as unknown as JsonNull;
+export const JSON_NULL = setmetatable(new LuaTable(), NULL_TAG) as unknown as JsonNull;
 
 /** Tags `t` so that it encodes as a JSON array even when empty. Returns `t`. */
 export function jsonArray<T>(t: T[]): T[] {
@@ -62,10 +60,14 @@ const SHORT_ESCAPES: Record<string, string> = {
   "\t": "\\t",
 };
 
-/** Pattern for every byte that must be escaped: `"`, `\`, 0x00-0x1f (%z is NUL in Lua 5.1 patterns), DEL. */
-const ESCAPE_PATTERN = '[%z\x01-\x1f"\\\x7f]';
-/** A UTF-16 surrogate encoded as 3 bytes (WTF-8): never valid UTF-8, only produced by decoding a lone \uD800-\uDFFF. */
-const SURROGATE_PATTERN = "\xed[\xa0-\xbf][\x80-\xbf]";
+// Byte patterns are built with string.char: tstl emits a TS "\xNN" escape as the UTF-8 of U+00NN, not as one byte.
+/** Every byte that must be escaped: `"`, `\`, 0x00-0x1f (%z is NUL in Lua 5.1 patterns) and DEL. */
+const ESCAPE_PATTERN = "[%z" + string.char(1) + "-" + string.char(31) + '"\\' + string.char(127) + "]";
+/** A UTF-16 surrogate as 3 bytes (WTF-8, ED A0..BF 80..BF): never valid UTF-8; only made by decoding a lone \uD800-\uDFFF. */
+const SURROGATE_PATTERN =
+  string.char(0xed) + "[" + string.char(0xa0) + "-" + string.char(0xbf) + "][" + string.char(0x80) + "-" + string.char(0xbf) + "]";
+/** Bytes that end the fast scan inside a string literal: quote, backslash, control characters. */
+const STRING_STOP_PATTERN = '["\\%z' + string.char(1) + "-" + string.char(31) + "]";
 
 function escapeByte(this: void, c: string): string {
   const short = SHORT_ESCAPES[c];
@@ -110,7 +112,7 @@ function tableKind(t: LuaTable): LuaMultiReturn<["array" | "object", number]> {
   // Keys are all numbers: an array only if they are exactly 1..count (then #t is count).
   if (count === t.length()) {
     for (let i = 1; i <= count; i++) {
-      if (rawget(t, i) === undefined) return $multi("object", 0);
+      if (t.get(i) === undefined) return $multi("object", 0);
     }
     return $multi("array", count);
   }
@@ -146,7 +148,7 @@ function encodeValue(value: unknown, depth: number, out: string[]): void {
       out.push("[");
       for (let i = 1; i <= length; i++) {
         if (i > 1) out.push(",");
-        encodeValue(rawget(t, i), depth + 1, out);
+        encodeValue(t.get(i), depth + 1, out);
       }
       out.push("]");
     } else {
@@ -154,7 +156,7 @@ function encodeValue(value: unknown, depth: number, out: string[]): void {
       for (const [key, item] of pairs(t)) {
         entries.push([keyText(key), item]);
       }
-      table.sort(entries as unknown as LuaTable, (a: [string, unknown], b: [string, unknown]) => a[0] < b[0]);
+      table.sort(entries, (a, b) => a[0] < b[0]);
       out.push("{");
       for (let i = 0; i < entries.length; i++) {
         if (i > 0) out.push(",");
@@ -173,7 +175,7 @@ function encodeValue(value: unknown, depth: number, out: string[]): void {
 export function encodeJson(value: unknown): string {
   const out: string[] = [];
   encodeValue(value, 0, out);
-  return table.concat(out as unknown as LuaTable<number, string>);
+  return table.concat(out);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -272,16 +274,25 @@ class JsonDecoder {
       end = fracEnd;
     }
     const exponent = string.sub(this.text, end + 1, end + 1);
+    let exponentStart: number | undefined;
     if (exponent === "e" || exponent === "E") {
       const [, expEnd] = string.find(this.text, "^[+-]?[0-9]+", end + 2);
       if (expEnd === undefined) return this.fail("digit expected in exponent", end + 2);
+      exponentStart = end + 2;
       end = expEnd;
     }
     const next = string.sub(this.text, end + 1, end + 1);
     if (next !== "" && string.find(next, "^[%w_.+-]")[0] !== undefined) {
       return this.fail("malformed number", end + 1);
     }
-    const value = tonumber(string.sub(this.text, start, end));
+    let value = tonumber(string.sub(this.text, start, end));
+    if (value === undefined && exponentStart !== undefined) {
+      // LuaJIT's tonumber gives nil (not inf/0) for exponents with very many digits: clamp the exponent, which
+      // keeps the result (±inf or ±0) for any mantissa of sane length.
+      const exponentValue = tonumber(string.sub(this.text, exponentStart, end)) ?? 0;
+      const clamped = exponentValue > 0 ? "99999" : "-99999";
+      value = tonumber(string.sub(this.text, start, exponentStart - 1) + clamped);
+    }
     if (value === undefined) return this.fail("malformed number", start);
     this.pos = end + 1;
     return value;
@@ -298,13 +309,13 @@ class JsonDecoder {
     const parts: string[] = [];
     let pos = this.pos + 1; // after the opening quote
     for (;;) {
-      const [special] = string.find(this.text, '["\\%z\x01-\x1f]', pos);
+      const [special] = string.find(this.text, STRING_STOP_PATTERN, pos);
       if (special === undefined) return this.fail("unterminated string", this.pos);
       if (special > pos) parts.push(string.sub(this.text, pos, special - 1));
       const byte = string.byte(this.text, special);
       if (byte === BYTE_QUOTE) {
         this.pos = special + 1;
-        return table.concat(parts as unknown as LuaTable<number, string>);
+        return table.concat(parts);
       }
       if (byte !== BYTE_BACKSLASH) return this.fail("control character in string", special);
       const kind = string.sub(this.text, special + 1, special + 1);
@@ -340,8 +351,8 @@ class JsonDecoder {
     let count = 0;
     for (;;) {
       count++;
-      // rawset keeps JSON_NULL in place; a push of a nil would leave a hole.
-      rawset(result as unknown as LuaTable, count, this.decodeValue(depth));
+      // Indexed set keeps JSON_NULL in place (a nil would leave a hole in the Lua array).
+      (result as unknown as LuaTable<number, unknown>).set(count, this.decodeValue(depth));
       const byte = this.skipSpace();
       if (byte === BYTE_COMMA) {
         this.pos++;
@@ -370,7 +381,7 @@ class JsonDecoder {
       this.pos++;
       const value = this.decodeValue(depth);
       // null members are dropped (Lua cannot hold nil); a later duplicate key wins, as in JavaScript.
-      rawset(result as unknown as LuaTable, key, value === JSON_NULL ? undefined : value);
+      (result as unknown as LuaTable<string, unknown>).set(key, value === JSON_NULL ? undefined : value);
       const byte = this.skipSpace();
       if (byte === BYTE_COMMA) {
         this.pos++;

@@ -130,7 +130,7 @@ function isInteger(value: unknown): value is number {
 /** A Lua sequence stored by SetData comes back as a table with keys 1..n; anything else is not a list. */
 function asList(value: unknown): unknown[] | undefined {
   if (typeof value !== "object" || value === undefined) return undefined;
-  const table = value as LuaTable<unknown, unknown>;
+  const table = value as LuaTable<AnyNotNil, unknown>;
   let count = 0;
   for (const [key] of pairs(table)) {
     if (typeof key !== "number") return undefined;
@@ -145,9 +145,9 @@ function asList(value: unknown): unknown[] | undefined {
   return list;
 }
 
-function asRecord(value: unknown): LuaTable<unknown, unknown> | undefined {
+function asRecord(value: unknown): LuaTable<AnyNotNil, unknown> | undefined {
   if (typeof value !== "object" || value === undefined) return undefined;
-  return value as LuaTable<unknown, unknown>;
+  return value as LuaTable<AnyNotNil, unknown>;
 }
 
 function asStringList(value: unknown): string[] | undefined {

@@ -81,6 +81,10 @@ export function getPath(v: LuaValue | undefined, ...keys: string[]): LuaValue | 
 
 /* ----------------------------------------------------------------------------------------------
  * Tokenizer
+ *
+ * It scans a "binary" string: one char per byte (latin1), so that sticky regexes can do the
+ * scanning (fast even before the JIT warms up) and offsets are byte offsets. String values are
+ * decoded from their bytes afterwards.
  * ------------------------------------------------------------------------------------------- */
 
 type Token =
@@ -103,24 +107,10 @@ class SyntaxFault extends Error {
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const windows1252 = new TextDecoder("windows-1252");
 
-/** Decodes src[start, end): short ASCII runs directly (most names and values), else UTF-8 or Windows-1252. */
-function decodeBytes(src: Uint8Array, start: number, end: number): string {
-  if (end - start <= 64) {
-    let text = "";
-    for (let i = start; i < end; i++) {
-      const c = src[i];
-      if (c >= 0x80) return decodeNonAscii(src.subarray(start, end));
-      text += String.fromCharCode(c);
-    }
-    return text;
-  }
-  for (let i = start; i < end; i++) {
-    if (src[i] >= 0x80) return decodeNonAscii(src.subarray(start, end));
-  }
-  return windows1252.decode(src.subarray(start, end));
-}
-
-function decodeNonAscii(bytes: Uint8Array): string {
+/** Bytes (as a binary string) → text: UTF-8 where valid, else Windows-1252. */
+function decodeValue(binary: string): string {
+  if (!/[\x80-\xff]/.test(binary)) return binary;
+  const bytes = Buffer.from(binary, "latin1");
   try {
     return utf8.decode(bytes);
   } catch {
@@ -128,63 +118,39 @@ function decodeNonAscii(bytes: Uint8Array): string {
   }
 }
 
-const C = {
-  tab: 9,
-  lf: 10,
-  vt: 11,
-  ff: 12,
-  cr: 13,
-  space: 32,
-  dquote: 34,
-  squote: 39,
-  lparen: 40,
-  rparen: 41,
-  plus: 43,
-  comma: 44,
-  minus: 45,
-  dot: 46,
-  zero: 48,
-  nine: 57,
-  semicolon: 59,
-  equals: 61,
-  A: 65,
-  F: 70,
-  Z: 90,
-  lbracket: 91,
-  backslash: 92,
-  rbracket: 93,
-  underscore: 95,
-  a: 97,
-  f: 102,
-  z: 122,
-  lbrace: 123,
-  rbrace: 125,
-} as const;
+const SPACE = /[ \t\n\r\v\f]*/y;
+const LINE_REST = /[^\r\n]*/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const DECIMAL = /(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/y;
+const HEX = /0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?/y;
+const NUMBER_TAIL = /[A-Za-z0-9_.]/y;
+const PLAIN_STRING: Record<string, RegExp> = { '"': /"([^"\\\r\n]*)"/y, "'": /'([^'\\\r\n]*)'/y };
+const STRING_RUN: Record<string, RegExp> = { '"': /[^"\\\r\n]*/y, "'": /[^'\\\r\n]*/y };
+const LONG_OPEN = /\[(=*)\[/y;
+const SYMBOLS = "{}[]()=,;.-";
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v", "\\": "\\", '"': '"', "'": "'",
+};
 
-function isDigit(c: number): boolean {
-  return c >= C.zero && c <= C.nine;
+/** Runs a sticky regex at `pos`; returns the match or null. */
+function matchAt(re: RegExp, src: string, pos: number): RegExpExecArray | null {
+  re.lastIndex = pos;
+  return re.exec(src);
 }
-function isHexDigit(c: number): boolean {
-  return isDigit(c) || (c >= C.a && c <= C.f) || (c >= C.A && c <= C.F);
-}
-function isNameStart(c: number): boolean {
-  return (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.underscore;
-}
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || isDigit(c);
-}
-function isSpace(c: number): boolean {
-  return c === C.space || c === C.tab || c === C.lf || c === C.cr || c === C.vt || c === C.ff;
-}
-function hexValue(c: number): number {
-  if (isDigit(c)) return c - C.zero;
-  return (c | 0x20) - C.a + 10;
+
+function isDigitAt(src: string, pos: number): boolean {
+  const c = src.charCodeAt(pos);
+  return c >= 48 && c <= 57;
 }
 
 class Tokenizer {
   pos = 0;
 
-  constructor(readonly src: Uint8Array) {}
+  constructor(
+    readonly src: string,
+    /** Turns a string literal's bytes (binary string) into its value. */
+    private readonly decode: (binary: string) => string = decodeValue,
+  ) {}
 
   next(): Token {
     this.skipSpaceAndComments();
@@ -192,156 +158,114 @@ class Tokenizer {
     const start = this.pos;
     if (start >= src.length) return { t: "eof", pos: start };
     const c = src[start];
-    if (isNameStart(c)) {
-      let i = start + 1;
-      while (i < src.length && isNameChar(src[i])) i++;
-      this.pos = i;
-      return { t: "name", value: decodeBytes(src, start, i), pos: start };
+    const name = matchAt(NAME, src, start);
+    if (name) {
+      this.pos = NAME.lastIndex;
+      return { t: "name", value: name[0], pos: start };
     }
-    if (isDigit(c) || (c === C.dot && isDigit(src[start + 1] ?? 0))) return this.number();
-    if (c === C.dquote || c === C.squote) return { t: "string", value: this.quotedString(c), pos: start };
-    if (c === C.lbracket) {
-      const level = this.longBracketLevel(start);
-      if (level >= 0) return { t: "string", value: this.longString(start, level, "string"), pos: start };
+    if (isDigitAt(src, start) || (c === "." && isDigitAt(src, start + 1))) return this.number();
+    if (c === '"' || c === "'") return { t: "string", value: this.quotedString(c), pos: start };
+    if (c === "[") {
+      const open = matchAt(LONG_OPEN, src, start);
+      if (open) return { t: "string", value: this.longBracket(start, open[1].length, "string"), pos: start };
     }
-    if (c === C.equals && src[start + 1] === C.equals) {
-      this.pos = start + 2;
-      return { t: "sym", value: "==", pos: start };
+    if ((c === "=" || c === ".") && src[start + 1] === c) {
+      // "==" and ".."/"..." are not part of what Fusion writes; they are read as one token so that
+      // the parser reports them as unexpected instead of misreading them.
+      const sym = c === "." && src[start + 2] === "." ? "..." : c + c;
+      this.pos = start + sym.length;
+      return { t: "sym", value: sym, pos: start };
     }
-    if (c === C.dot && src[start + 1] === C.dot) {
-      this.pos = src[start + 2] === C.dot ? start + 3 : start + 2;
-      return { t: "sym", value: src[start + 2] === C.dot ? "..." : "..", pos: start };
-    }
-    if (
-      c === C.lbrace || c === C.rbrace || c === C.lbracket || c === C.rbracket || c === C.lparen ||
-      c === C.rparen || c === C.equals || c === C.comma || c === C.semicolon || c === C.dot || c === C.minus
-    ) {
+    if (SYMBOLS.includes(c)) {
       this.pos = start + 1;
-      return { t: "sym", value: String.fromCharCode(c), pos: start };
+      return { t: "sym", value: c, pos: start };
     }
-    const shown = c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, "0")}`;
+    const code = c.charCodeAt(0);
+    const shown = code >= 0x21 && code < 0x7f ? `'${c}'` : `byte 0x${code.toString(16).padStart(2, "0")}`;
     throw new SyntaxFault(`unexpected character ${shown}`, start);
   }
 
   private skipSpaceAndComments(): void {
     const src = this.src;
     for (;;) {
-      while (this.pos < src.length && isSpace(src[this.pos])) this.pos++;
-      if (src[this.pos] === C.minus && src[this.pos + 1] === C.minus) {
-        this.pos += 2;
-        if (src[this.pos] === C.lbracket) {
-          const level = this.longBracketLevel(this.pos);
-          if (level >= 0) {
-            this.longString(this.pos, level, "comment");
-            continue;
-          }
-        }
-        while (this.pos < src.length && src[this.pos] !== C.lf && src[this.pos] !== C.cr) this.pos++;
-        continue;
+      matchAt(SPACE, src, this.pos);
+      this.pos = SPACE.lastIndex;
+      if (!src.startsWith("--", this.pos)) return;
+      this.pos += 2;
+      const open = matchAt(LONG_OPEN, src, this.pos);
+      if (open) {
+        this.longBracket(this.pos, open[1].length, "comment");
+      } else {
+        matchAt(LINE_REST, src, this.pos);
+        this.pos = LINE_REST.lastIndex;
       }
-      break;
     }
   }
 
-  /** `[[` → 0, `[==[` → 2, anything else → -1. */
-  private longBracketLevel(at: number): number {
-    let i = at + 1;
-    let level = 0;
-    while (this.src[i] === C.equals) {
-      level++;
-      i++;
-    }
-    return this.src[i] === C.lbracket ? level : -1;
-  }
-
-  private longString(start: number, level: number, what: "string" | "comment"): string {
+  /** `[[…]]` / `[==[…]==]` starting at `start`; a newline right after the opening is dropped. */
+  private longBracket(start: number, level: number, what: "string" | "comment"): string {
     const src = this.src;
     let i = start + level + 2;
-    // A newline right after the opening bracket is not part of the string.
-    if (src[i] === C.cr && src[i + 1] === C.lf) i += 2;
-    else if (src[i] === C.lf && src[i + 1] === C.cr) i += 2;
-    else if (src[i] === C.lf || src[i] === C.cr) i++;
-    const contentStart = i;
-    for (; i < src.length; i++) {
-      if (src[i] !== C.rbracket) continue;
-      let j = i + 1;
-      let l = 0;
-      while (src[j] === C.equals) {
-        l++;
-        j++;
-      }
-      if (l === level && src[j] === C.rbracket) {
-        this.pos = j + 1;
-        return decodeBytes(src, contentStart, i);
-      }
-    }
-    throw new SyntaxFault(`unfinished long ${what}`, start);
+    if (src.startsWith("\r\n", i) || src.startsWith("\n\r", i)) i += 2;
+    else if (src[i] === "\n" || src[i] === "\r") i++;
+    const close = "]" + "=".repeat(level) + "]";
+    const end = src.indexOf(close, i);
+    if (end < 0) throw new SyntaxFault(`unfinished long ${what}`, start);
+    this.pos = end + close.length;
+    return what === "string" ? this.decode(src.slice(i, end)) : "";
   }
 
-  private quotedString(quote: number): string {
+  private quotedString(quote: string): string {
     const src = this.src;
     const start = this.pos;
-    let i = start + 1;
-    // Fast path: no escapes.
-    let j = i;
-    while (j < src.length && src[j] !== quote && src[j] !== C.backslash && src[j] !== C.lf && src[j] !== C.cr) j++;
-    if (src[j] === quote) {
-      this.pos = j + 1;
-      return decodeBytes(src, i, j);
+    const plain = matchAt(PLAIN_STRING[quote], src, start);
+    if (plain) {
+      this.pos = PLAIN_STRING[quote].lastIndex;
+      return this.decode(plain[1]);
     }
-    const out: number[] = [];
+    // With escapes: collect the bytes as a binary string, decode at the end (escaped bytes may
+    // form UTF-8 sequences together, as in Lua).
+    const run = STRING_RUN[quote];
+    let out = "";
+    let i = start + 1;
     for (;;) {
-      if (i >= src.length || src[i] === C.lf || src[i] === C.cr) throw new SyntaxFault("unfinished string", start);
+      matchAt(run, src, i);
+      out += src.slice(i, run.lastIndex);
+      i = run.lastIndex;
       const c = src[i];
+      if (c === undefined || c === "\n" || c === "\r") throw new SyntaxFault("unfinished string", start);
       if (c === quote) {
         this.pos = i + 1;
-        return decodeBytes(Uint8Array.from(out), 0, out.length);
+        return this.decode(out);
       }
-      if (c !== C.backslash) {
-        out.push(c);
-        i++;
-        continue;
-      }
+      // c is a backslash
       const e = src[i + 1];
       i += 2;
-      switch (e) {
-        case 110: out.push(C.lf); break; // \n
-        case 116: out.push(C.tab); break; // \t
-        case 114: out.push(C.cr); break; // \r
-        case 97: out.push(7); break; // \a
-        case 98: out.push(8); break; // \b
-        case 102: out.push(C.ff); break; // \f
-        case 118: out.push(C.vt); break; // \v
-        case C.backslash: case C.dquote: case C.squote: out.push(e); break;
-        case C.lf: case C.cr: {
-          // An escaped line break is a line break; \r\n and \n\r count once.
-          out.push(C.lf);
-          const other = e === C.lf ? C.cr : C.lf;
-          if (src[i] === other) i++;
-          break;
-        }
-        case 120: { // \xXX (LuaJIT)
-          if (!isHexDigit(src[i] ?? 0) || !isHexDigit(src[i + 1] ?? 0)) throw new SyntaxFault("bad \\x escape in string", i - 2);
-          out.push(hexValue(src[i]) * 16 + hexValue(src[i + 1]));
-          i += 2;
-          break;
-        }
-        case 122: { // \z (LuaJIT): skip following whitespace
-          while (i < src.length && isSpace(src[i])) i++;
-          break;
-        }
-        default: {
-          if (e !== undefined && isDigit(e)) {
-            // \ddd: up to three decimal digits, value ≤ 255.
-            let value = e - C.zero;
-            for (let k = 0; k < 2 && isDigit(src[i] ?? 0); k++) value = value * 10 + (src[i++] - C.zero);
-            if (value > 255) throw new SyntaxFault("escape sequence too large in string", i - 4);
-            out.push(value);
-            break;
-          }
-          if (e === undefined) throw new SyntaxFault("unfinished string", start);
-          throw new SyntaxFault(`invalid escape sequence '\\${String.fromCharCode(e)}' in string`, i - 2);
-        }
+      if (e === undefined) throw new SyntaxFault("unfinished string", start);
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== undefined) {
+        out += simple;
+      } else if (e === "\n" || e === "\r") {
+        // An escaped line break is a line break; \r\n and \n\r count once.
+        out += "\n";
+        if (src[i] === (e === "\n" ? "\r" : "\n")) i++;
+      } else if (e === "x") {
+        const hex = /^[0-9a-fA-F]{2}/.exec(src.slice(i, i + 2));
+        if (!hex) throw new SyntaxFault("bad \\x escape in string", i - 2);
+        out += String.fromCharCode(parseInt(hex[0], 16));
+        i += 2;
+      } else if (e === "z") {
+        matchAt(SPACE, src, i);
+        i = SPACE.lastIndex;
+      } else if (isDigitAt(src, i - 1)) {
+        // \ddd: up to three decimal digits, value ≤ 255.
+        let digits = e;
+        while (digits.length < 3 && isDigitAt(src, i)) digits += src[i++];
+        const value = Number(digits);
+        if (value > 255) throw new SyntaxFault("escape sequence too large in string", i - digits.length - 1);
+        out += String.fromCharCode(value);
+      } else {
+        throw new SyntaxFault(`invalid escape sequence '\\${e}' in string`, i - 2);
       }
     }
   }
@@ -349,52 +273,23 @@ class Tokenizer {
   private number(): Token {
     const src = this.src;
     const start = this.pos;
-    let i = start;
     let value: number;
-    if (src[i] === C.zero && (src[i + 1] | 0x20) === 120 /* x */) {
-      i += 2;
-      let mantissa = 0;
-      let digits = 0;
-      while (isHexDigit(src[i] ?? 0)) {
-        mantissa = mantissa * 16 + hexValue(src[i++]);
-        digits++;
-      }
-      let scale = 0;
-      if (src[i] === C.dot) {
-        i++;
-        while (isHexDigit(src[i] ?? 0)) {
-          mantissa = mantissa * 16 + hexValue(src[i++]);
-          scale -= 4;
-          digits++;
-        }
-      }
-      if (digits === 0) throw new SyntaxFault("malformed number", start);
-      if ((src[i] | 0x20) === 112 /* p */) {
-        i++;
-        let sign = 1;
-        if (src[i] === C.plus || src[i] === C.minus) sign = src[i++] === C.minus ? -1 : 1;
-        if (!isDigit(src[i] ?? 0)) throw new SyntaxFault("malformed number", start);
-        let exp = 0;
-        while (isDigit(src[i] ?? 0)) exp = exp * 10 + (src[i++] - C.zero);
-        scale += sign * exp;
-      }
-      value = mantissa * Math.pow(2, scale);
+    let end: number;
+    const hex = src[start] === "0" && (src[start + 1] === "x" || src[start + 1] === "X") ? matchAt(HEX, src, start) : null;
+    if (hex) {
+      const [, whole, fraction = "", exponent = "0"] = hex;
+      if (whole === "" && fraction === "") throw new SyntaxFault("malformed number", start);
+      const mantissa = parseInt(whole + fraction, 16);
+      value = mantissa * Math.pow(2, Number(exponent) - 4 * fraction.length);
+      end = HEX.lastIndex;
     } else {
-      while (isDigit(src[i] ?? 0)) i++;
-      if (src[i] === C.dot) {
-        i++;
-        while (isDigit(src[i] ?? 0)) i++;
-      }
-      if ((src[i] | 0x20) === 101 /* e */) {
-        i++;
-        if (src[i] === C.plus || src[i] === C.minus) i++;
-        if (!isDigit(src[i] ?? 0)) throw new SyntaxFault("malformed number", start);
-        while (isDigit(src[i] ?? 0)) i++;
-      }
-      value = Number(decodeBytes(src, start, i));
+      const dec = matchAt(DECIMAL, src, start);
+      if (!dec) throw new SyntaxFault("malformed number", start);
+      value = Number(dec[0]);
+      end = DECIMAL.lastIndex;
     }
-    if (i < src.length && (isNameChar(src[i]) || src[i] === C.dot)) throw new SyntaxFault("malformed number", start);
-    this.pos = i;
+    if (matchAt(NUMBER_TAIL, src, end)) throw new SyntaxFault("malformed number", start);
+    this.pos = end;
     return { t: "number", value, pos: start };
   }
 }
@@ -575,31 +470,43 @@ function describe(t: Token): string {
   }
 }
 
-function lineOf(src: Uint8Array, pos: number): number {
+function lineOf(src: string, pos: number): number {
   let line = 1;
-  for (let i = 0; i < pos && i < src.length; i++) if (src[i] === C.lf) line++;
+  for (let i = src.indexOf("\n"); i >= 0 && i < pos; i = src.indexOf("\n", i + 1)) line++;
   return line;
 }
 
-/** Bytes of the text without a UTF-8 BOM and without trailing NULs (11 of the 15 fixtures end with one). */
-function toBytes(text: string | Uint8Array): Uint8Array {
-  // A plain Uint8Array view: Buffer.subarray allocates a Buffer object, which is much slower.
-  let bytes = typeof text === "string" ? new TextEncoder().encode(text) : new Uint8Array(text.buffer, text.byteOffset, text.byteLength);
-  let end = bytes.length;
-  while (end > 0 && bytes[end - 1] === 0) end--;
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  if (start !== 0 || end !== bytes.length) bytes = bytes.subarray(start, end);
-  return bytes;
+/**
+ * The text as a binary string (one char per byte), without a UTF-8 BOM and without trailing NULs
+ * (11 of the 15 fixtures end with one). A JS string is taken as text and encoded as UTF-8.
+ */
+function toBinary(text: string | Uint8Array): string {
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  const binary = bytes.toString("latin1");
+  let end = binary.length;
+  while (end > 0 && binary.charCodeAt(end - 1) === 0) end--;
+  const start = binary.startsWith("\xef\xbb\xbf") ? 3 : 0;
+  return start === 0 && end === binary.length ? binary : binary.slice(start, end);
+}
+
+export interface ParseOptions {
+  /** Names the text in error messages (default "The text"). */
+  sourceName?: string;
+  /** Keep string values as binary strings (one char per byte, no decoding); for byte-exact checks. */
+  binaryStrings?: boolean;
 }
 
 /**
  * Parses Lua table-constructor text (`Name { … }` or `{ … }`) into a value tree.
- * Throws CompFileError. `sourceName` names the text in messages.
+ * Throws CompFileError.
  */
-export function parseLuaValue(text: string | Uint8Array, sourceName = "The text"): LuaValue {
-  const src = toBytes(text);
+export function parseLuaValue(text: string | Uint8Array, opts: ParseOptions = {}): LuaValue {
+  return parseBinary(toBinary(text), opts.sourceName ?? "The text", opts.binaryStrings ? (b) => b : decodeValue);
+}
+
+function parseBinary(src: string, sourceName: string, decode: (binary: string) => string = decodeValue): LuaValue {
   try {
-    const parser = new Parser(new Tokenizer(src));
+    const parser = new Parser(new Tokenizer(src, decode));
     const value = parser.value();
     if (parser.token.t !== "eof") throw new SyntaxFault(`unexpected ${describe(parser.token)} after the end of the value`, parser.token.pos);
     return value;
@@ -620,8 +527,8 @@ function notAComp(sourceName: string, found: string): CompFileError {
 }
 
 /** Checks the first two tokens before parsing the whole text, so that any non-comp fails the same way. */
-function checkIsComp(src: Uint8Array, sourceName: string): void {
-  if (src.length === 0 || src.every((b) => isSpace(b))) throw notAComp(sourceName, "an empty file");
+function checkIsComp(src: string, sourceName: string): void {
+  if (/^[ \t\n\r\v\f]*$/.test(src)) throw notAComp(sourceName, "an empty file");
   const lexer = new Tokenizer(src);
   let first: Token;
   let second: Token;
@@ -674,9 +581,9 @@ function collectTools(tools: LuaValue | undefined, out: { savers: SaverInfo[]; l
 
 /** Parses the text of a .comp file (string or raw bytes). Throws CompFileError with a clear message. */
 export function parseCompText(text: string | Uint8Array, sourceName = "The file"): CompFile {
-  const src = toBytes(text);
+  const src = toBinary(text);
   checkIsComp(src, sourceName);
-  const comp = parseLuaValue(src, sourceName);
+  const comp = parseBinary(src, sourceName);
   if (!isTable(comp) || comp.type !== "Composition") throw notAComp(sourceName, describeValue(comp));
 
   const render = numberPair(comp.fields.get("RenderRange"));

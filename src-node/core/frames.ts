@@ -250,14 +250,23 @@ export function parseFrameSet(text: string, opts?: { maxFrames?: number }): Fram
     }
   }
   const frames: number[] = [];
-  const seen = new Set<number>();
+  // Items above everything so far (the usual ascending set) cannot repeat a frame: the Set of seen
+  // frames is only built once an item overlaps or goes back.
+  let seen: Set<number> | undefined;
+  let highest = -Infinity;
   for (const item of items) {
-    for (let f = item.start; f <= item.end; f += item.step) {
-      if (!seen.has(f)) {
-        seen.add(f);
-        frames.push(f);
+    if (seen === undefined && item.start > highest) {
+      for (let f = item.start; f <= item.end; f += item.step) frames.push(f);
+    } else {
+      seen ??= new Set(frames);
+      for (let f = item.start; f <= item.end; f += item.step) {
+        if (!seen.has(f)) {
+          seen.add(f);
+          frames.push(f);
+        }
       }
     }
+    highest = Math.max(highest, item.end);
   }
   return { ok: true, frames };
 }

@@ -86,18 +86,17 @@ export function renderNodeArgs(platform: Platform, compPath: string, run: FrameR
  */
 function progressAwkProgram(runLengths: readonly number[]): string {
   const total = runLengths.reduce((sum, n) => sum + n, 0);
+  // One line (rules and statements separated by `;`) so the command stays readable in the HQueue web UI.
   return [
     `BEGIN { nruns = split("${runLengths.join(" ")}", size, " "); run = 1; before = 0; total = ${total} }`,
     `$0 == "${RUN_DONE_MARKER}" { if (run <= nruns) before += size[run]; run++; next }`,
     "{ print; fflush() }",
-    "/Rendered frame/ && match($0, /\\([0-9]+ of [0-9]+\\)/) {",
-    "  split(substr($0, RSTART + 1, RLENGTH - 2), part, \" of \"); i = part[1] + 0; n = part[2] + 0",
-    "  if (n < 1 || run > nruns) next",
-    "  if (i > n) i = n",
-    "  p = int((before * n + i * size[run]) * 100 / (total * n)); if (p > 100) p = 100",
-    '  printf "ALF_PROGRESS %d%%\\n", p; fflush()',
-    "}",
-  ].join("\n");
+    "/Rendered frame/ && match($0, /\\([0-9]+ of [0-9]+\\)/) {" +
+      ' split(substr($0, RSTART + 1, RLENGTH - 2), part, " of "); i = part[1] + 0; n = part[2] + 0;' +
+      " if (n < 1 || run > nruns) next; if (i > n) i = n;" +
+      " p = int((before * n + i * size[run]) * 100 / (total * n)); if (p > 100) p = 100;" +
+      ' printf "ALF_PROGRESS %d%%\\n", p; fflush() }',
+  ].join("; ");
 }
 
 /** Written between two renders of one task so the awk filter knows a run is over. */

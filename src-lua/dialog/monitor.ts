@@ -1,0 +1,191 @@
+/**
+ * After a successful submit: the job id and its web page, and a small monitor that polls the helper's
+ * `status <id>` on a ui:Timer (overall and per-task progress) with a Cancel Job button.
+ * Closing the monitor only stops watching; the job keeps running on the farm.
+ */
+import type { JobState, StatusResult } from "../../types/request";
+import type { HelperTools } from "../helper";
+import { runHelper } from "../helper";
+import { formatInt, plural } from "../text";
+import type { AppContext, Submitted } from "./main-dialog";
+import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, hgroup, installCloseHotkeys, showMessage, vgroup, withChildren, wrapText } from "./ui";
+
+export const MONITOR_WINDOW_ID = "KartaLinkHQueueMonitor";
+export const POLL_INTERVAL_MS = 3000;
+
+interface MonitorItems {
+  JobTitle: UILabel;
+  JobUrl: UILabel;
+  SubmitNotes: UILabel;
+  OpenWeb: UIButton;
+  Overall: UILabel;
+  TaskTree: UITree;
+  MonitorStatus: UILabel;
+  CancelJob: UIButton;
+  CloseMonitor: UIButton;
+}
+
+function percent(progress: number): string {
+  const clamped = math.max(0, math.min(1, progress));
+  return formatInt(math.floor(clamped * 100 + 0.5)) + "%";
+}
+
+/** "running, 40%: 3 succeeded, 2 running, 5 waiting for machine". */
+export function formatOverall(status: StatusResult): string {
+  const counts: string[] = [];
+  const names: string[] = [];
+  for (const name in status.counts) names.push(name);
+  names.sort();
+  for (const name of names) counts.push(formatInt(status.counts[name]) + " " + name);
+  const head = "Job " + status.job.status + ", " + percent(status.job.progress);
+  const taskPart = counts.length > 0 ? " (" + plural(status.tasks.length, "task", "tasks") + ": " + counts.join(", ") + ")" : "";
+  const tail = status.finished ? (status.succeeded ? ". Finished: every task succeeded." : ". Finished, not all tasks succeeded.") : "";
+  return head + taskPart + tail;
+}
+
+export class Monitor {
+  private readonly win: UIWindow;
+  private readonly items: MonitorItems;
+  private readonly timer: UITimer;
+  private readonly jobId: number;
+  private readonly tools: HelperTools;
+  private readonly server: string;
+  private finished = false;
+
+  constructor(private readonly ctx: AppContext, private readonly job: Submitted) {
+    const ui = ctx.ui;
+    const result = job.result;
+    this.jobId = result.jobId;
+    this.tools = job.tools;
+    this.server = job.server;
+    const idText = formatInt(result.jobId);
+    const notes: string[] = [];
+    for (const note of result.notes) notes.push("Note: " + note);
+    for (const warning of result.warnings) notes.push("Warning: " + warning);
+
+    this.win = ctx.disp.AddWindow(
+      withChildren(
+        {
+          ID: MONITOR_WINDOW_ID,
+          TargetID: MONITOR_WINDOW_ID,
+          WindowTitle: "HQueue Job " + idText,
+          Geometry: [160, 120, 640, 460] as [number, number, number, number],
+        },
+        [
+          vgroup(ui, { Spacing: 6 }, [
+            ui.Label({
+              ID: "JobTitle",
+              Text:
+                "Submitted job " + idText + ": " + plural(result.frameCount, "frame", "frames") + " in " + plural(result.taskCount, "task", "tasks") +
+                (result.paused ? " (paused: resume it on the HQueue web page)" : "") + ".",
+              Weight: 0,
+              StyleSheet: OK_STYLE,
+            }),
+            hgroup(ui, { Weight: 0 }, [
+              ui.Label({ ID: "JobUrl", Text: result.url, Weight: 1 }),
+              ui.Button({ ID: "OpenWeb", Text: "Open Web Page", Weight: 0 }),
+            ]),
+            ui.Label({ ID: "SubmitNotes", Text: wrapText(notes.join("\n"), 90), Weight: 0, StyleSheet: notes.length > 0 ? NOTE_STYLE : PLAIN_STYLE }),
+            ui.Label({ ID: "Overall", Text: "Waiting for the first status…", Weight: 0 }),
+            ui.Tree({ ID: "TaskTree", SortingEnabled: false, Weight: 1 }),
+            ui.Label({ ID: "MonitorStatus", Text: "Closing this window does not cancel the job.", Weight: 0 }),
+            hgroup(ui, { Weight: 0 }, [
+              ui.Button({ ID: "CancelJob", Text: "Cancel Job", Weight: 0 }),
+              ui.HGap(0, 1),
+              ui.Button({ ID: "CloseMonitor", Text: "Close", Weight: 0 }),
+            ]),
+          ]),
+        ],
+      ),
+    );
+    installCloseHotkeys(MONITOR_WINDOW_ID);
+    this.items = this.win.GetItems<MonitorItems>();
+    this.items.TaskTree.ColumnCount = 3;
+    this.items.TaskTree.SetHeaderLabels(["Task", "Status", "Progress"]);
+    this.timer = ctx.timers.create("MonitorPoll", POLL_INTERVAL_MS, false, () => this.poll());
+
+    const on = this.win.On;
+    on.OpenWeb.Clicked = () => ctx.host.openUrl(result.url);
+    on.CancelJob.Clicked = () => this.cancelJob();
+    on.CloseMonitor.Clicked = () => ctx.disp.ExitLoop();
+    on[MONITOR_WINDOW_ID].Close = () => ctx.disp.ExitLoop();
+  }
+
+  run(): void {
+    this.win.Show();
+    this.poll();
+    if (!this.finished) this.timer.Start();
+    this.ctx.disp.RunLoop();
+    this.timer.Stop();
+    this.win.Hide();
+  }
+
+  private status(text: string, style: string): void {
+    this.items.MonitorStatus.Text = wrapText(text, 90);
+    this.items.MonitorStatus.StyleSheet = style;
+  }
+
+  private poll(): void {
+    const response = runHelper(this.ctx.host, this.tools, {
+      command: "status",
+      positionals: [formatInt(this.jobId)],
+      options: ["--server", this.server],
+    });
+    if (!response.ok) {
+      const hint = response.error.hint;
+      this.status("Could not get the job's status: " + response.error.message + (hint !== undefined ? " " + hint : "") + " (retrying)", ERROR_STYLE);
+      return;
+    }
+    if (response.command !== "status") return;
+    this.items.Overall.Text = wrapText(formatOverall(response), 90);
+    this.items.Overall.StyleSheet = response.finished ? (response.succeeded ? OK_STYLE : ERROR_STYLE) : PLAIN_STYLE;
+    this.showTasks(response.tasks);
+    if (response.finished) {
+      this.finished = true;
+      this.timer.Stop();
+      this.items.CancelJob.Enabled = false;
+      this.status("The job has finished.", PLAIN_STYLE);
+    } else {
+      this.status("Updated every " + formatInt(POLL_INTERVAL_MS / 1000) + " s. Closing this window does not cancel the job.", PLAIN_STYLE);
+    }
+  }
+
+  private showTasks(tasks: JobState[]): void {
+    const tree = this.items.TaskTree;
+    tree.Clear();
+    for (const task of tasks) {
+      const row = tree.NewItem();
+      row.Text[0] = task.name;
+      row.Text[1] = task.status;
+      row.Text[2] = percent(task.progress);
+      tree.AddTopLevelItem(row);
+    }
+  }
+
+  private cancelJob(): void {
+    const idText = formatInt(this.jobId);
+    const answer = showMessage(
+      this.ctx.ui,
+      this.ctx.disp,
+      "Cancel Job " + idText,
+      "Cancel job " + idText + " on the farm? Its running tasks are stopped and waiting tasks will not start.",
+      [
+        { id: "ConfirmCancelJob", text: "Cancel Job" },
+        { id: "KeepJob", text: "Keep Running" },
+      ],
+    );
+    if (answer !== "ConfirmCancelJob") return;
+    const response = runHelper(this.ctx.host, this.tools, {
+      command: "cancel",
+      positionals: [idText],
+      options: ["--server", this.server],
+    });
+    if (!response.ok) {
+      const hint = response.error.hint;
+      this.status("Could not cancel job " + idText + ": " + response.error.message + (hint !== undefined ? " " + hint : ""), ERROR_STYLE);
+      return;
+    }
+    this.poll();
+    this.status("Job " + idText + " was cancelled. Closing this window does not change anything on the farm.", NOTE_STYLE);
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Finding `node` and `hqueue-helper.js`, and running one helper command: the request goes to a temp file,
+ * the command line is quoted for the submitting OS's shell, the answer comes back through --response-file.
+ * Pure decisions (search order, command line) are separate from the Host calls that carry them out.
+ */
+import type { ErrorBody, ErrorCode, Failure, HelperCommand, HelperResponse, SubmitRequest } from "../types/request";
+import { cmdForSlashC, cmdJoin, cmdUnsafeReason } from "../src-node/core/quote-cmd";
+import { shJoin } from "../src-node/core/quote-sh";
+import type { Host, OsName } from "./host";
+import { decodeJson, encodeJson } from "./json";
+import { dirnameOf, joinPath, lastLines, trimText } from "./text";
+
+export const HELPER_FILE = "hqueue-helper.js";
+/** Where the atom deploys the helper, relative to the install root (Reactor:Deploy or a Fusion user folder). */
+export const HELPER_DEPLOY_PATH = "Bin/KartaLink/HQueueRender/hqueue-helper.js";
+/** Where the atom deploys this script, relative to the same root. */
+export const SCRIPT_DEPLOY_DIR = "Scripts/Comp/KartaLink";
+
+export const NODE_ENV = "KARTALINK_NODE";
+export const HELPER_ENV = "KARTALINK_HQUEUE_HELPER";
+
+export interface Found {
+  ok: true;
+  path: string;
+  /** Where it came from, for the dialog ("KARTALINK_NODE", "PATH", ...). */
+  source: string;
+}
+
+export interface NotFound {
+  ok: false;
+  error: ErrorBody;
+}
+
+export type Lookup = Found | NotFound;
+
+/** Usual Node.js install locations per OS (nodejs.org installers, Homebrew, distro packages, Volta). */
+export function usualNodeLocations(os: OsName, getenv: (name: string) => string | undefined): string[] {
+  const home = getenv("HOME");
+  if (os === "Windows") {
+    const list: string[] = [];
+    const programFiles = getenv("ProgramFiles") ?? "C:\\Program Files";
+    list.push(programFiles + "\\nodejs\\node.exe");
+    if (programFiles !== "C:\\Program Files") list.push("C:\\Program Files\\nodejs\\node.exe");
+    const localAppData = getenv("LOCALAPPDATA");
+    if (localAppData !== undefined) {
+      list.push(localAppData + "\\Programs\\nodejs\\node.exe");
+      list.push(localAppData + "\\Volta\\bin\\node.exe");
+    }
+    const userProfile = getenv("USERPROFILE");
+    if (userProfile !== undefined) list.push(userProfile + "\\scoop\\apps\\nodejs-lts\\current\\node.exe");
+    const programData = getenv("ChocolateyInstall");
+    if (programData !== undefined) list.push(programData + "\\bin\\node.exe");
+    return list;
+  }
+  const list = os === "Mac" ? ["/opt/homebrew/bin/node", "/usr/local/bin/node"] : ["/usr/bin/node", "/usr/local/bin/node", "/snap/bin/node"];
+  if (home !== undefined) list.push(home + "/.volta/bin/node");
+  return list;
+}
+
+export function nodeMissingError(tried: string[]): ErrorBody {
+  return {
+    code: "internal",
+    message: "Node.js was not found on this computer. HQueue Render needs Node.js 18 or newer to talk to the HQueue server.",
+    hint:
+      "Install Node.js 18 or newer (the LTS installer from https://nodejs.org), then run HQueue Render again. " +
+      "If Node.js is already installed somewhere else, enter the full path of the node program in the Node.js field " +
+      "of this dialog, or set the environment variable " + NODE_ENV + ". Looked in: " + tried.join(", "),
+  };
+}
+
+/** The first line of `command -v node` / `where node` output that is an existing file. */
+function nodeFromPath(host: Host): string | undefined {
+  const output = host.runCommand(host.os === "Windows" ? "where node 2>NUL" : "command -v node 2>/dev/null");
+  if (output === undefined) return undefined;
+  for (const line of output.split("\n")) {
+    const candidate = trimText(line);
+    if (candidate !== "" && host.fileExists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** env KARTALINK_NODE, the saved path, PATH, then the usual locations. */
+export function findNode(host: Host, savedPath: string): Lookup {
+  const fromEnv = host.getenv(NODE_ENV);
+  if (fromEnv !== undefined) {
+    if (host.fileExists(fromEnv)) return { ok: true, path: fromEnv, source: NODE_ENV };
+    return {
+      ok: false,
+      error: {
+        code: "internal",
+        message: "The environment variable " + NODE_ENV + " names " + fromEnv + ", but there is no file there.",
+        hint: "Point " + NODE_ENV + " at the node program (Node.js 18 or newer), or remove the variable.",
+      },
+    };
+  }
+  const saved = trimText(savedPath);
+  if (saved !== "") {
+    if (host.fileExists(saved)) return { ok: true, path: saved, source: "the Node.js field" };
+    return {
+      ok: false,
+      error: {
+        code: "internal",
+        message: "The Node.js path " + saved + " (set in this dialog) does not exist.",
+        hint: "Correct the Node.js path, or clear it to let HQueue Render look for Node.js itself.",
+      },
+    };
+  }
+  const onPath = nodeFromPath(host);
+  if (onPath !== undefined) return { ok: true, path: onPath, source: "PATH" };
+  const usual = usualNodeLocations(host.os, (name) => host.getenv(name));
+  for (const candidate of usual) {
+    if (host.fileExists(candidate)) return { ok: true, path: candidate, source: "usual location" };
+  }
+  return { ok: false, error: nodeMissingError(["PATH", ...usual]) };
+}
+
+/**
+ * Helper locations in search order: next to the script's install root
+ * (`<root>/Scripts/Comp/KartaLink/HQueue Render.lua` → `<root>/Bin/KartaLink/HQueueRender/hqueue-helper.js`, which covers
+ * a Reactor install and a hand copy into a Fusion user folder), the script's own folder (a development build),
+ * then Reactor's deploy folder through the `Reactor:` path map.
+ */
+export function helperCandidates(scriptPath: string | undefined, os: OsName, mapGlobalPath: (path: string) => string): string[] {
+  const list: string[] = [];
+  const platform = os === "Windows" ? "windows" : "linux";
+  if (scriptPath !== undefined && scriptPath !== "") {
+    const scriptDir = dirnameOf(scriptPath);
+    const normalized = scriptDir.split("\\").join("/");
+    if (normalized.endsWith("/" + SCRIPT_DEPLOY_DIR)) {
+      const root = scriptDir.substring(0, scriptDir.length - SCRIPT_DEPLOY_DIR.length - 1);
+      list.push(joinPath(platform, root, HELPER_DEPLOY_PATH));
+    }
+    list.push(joinPath(platform, scriptDir, HELPER_FILE));
+  }
+  const [ok, mapped] = pcall(() => mapGlobalPath("Reactor:Deploy/" + HELPER_DEPLOY_PATH));
+  if (ok && typeof mapped === "string" && mapped !== "" && !mapped.startsWith("Reactor:")) list.push(mapped);
+  return list;
+}
+
+export function findHelper(host: Host, savedPath: string): Lookup {
+  const fromEnv = host.getenv(HELPER_ENV);
+  if (fromEnv !== undefined) {
+    if (host.fileExists(fromEnv)) return { ok: true, path: fromEnv, source: HELPER_ENV };
+    return {
+      ok: false,
+      error: {
+        code: "internal",
+        message: "The environment variable " + HELPER_ENV + " names " + fromEnv + ", but there is no file there.",
+        hint: "Point " + HELPER_ENV + " at hqueue-helper.js, or remove the variable.",
+      },
+    };
+  }
+  const saved = trimText(savedPath);
+  if (saved !== "") {
+    if (host.fileExists(saved)) return { ok: true, path: saved, source: "saved setting" };
+  }
+  const candidates = helperCandidates(host.scriptPath(), host.os, (path) => host.mapGlobalPath(path));
+  for (const candidate of candidates) {
+    if (host.fileExists(candidate)) return { ok: true, path: candidate, source: "install folder" };
+  }
+  return {
+    ok: false,
+    error: {
+      code: "internal",
+      message: "The HQueue Render helper (" + HELPER_FILE + ") was not found next to this script.",
+      hint:
+        "Reinstall \"KartaLink | HQueue Render\" with Reactor (or copy its Bin folder next to its Scripts folder), " +
+        "or set the environment variable " + HELPER_ENV + " to the full path of " + HELPER_FILE + ". Looked in: " +
+        (candidates.length > 0 ? candidates.join(", ") : "(no candidate: the script's own path is unknown)"),
+    },
+  };
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Command lines
+ * --------------------------------------------------------------------------------------------- */
+
+export type CommandLine = { ok: true; line: string } | { ok: false; error: ErrorBody };
+
+/**
+ * The line for io.popen: every argument quoted for the submitting OS's shell, stderr merged into the output.
+ * On Windows io.popen runs `cmd.exe /c <line>`, which strips the first and last quote: the command is wrapped
+ * in one more pair (cmdForSlashC, DL's io.popen note in fusion.md §5).
+ */
+export function helperCommandLine(os: OsName, argv: string[]): CommandLine {
+  if (os === "Windows") {
+    for (const arg of argv) {
+      const reason = cmdUnsafeReason(arg);
+      if (reason !== undefined) {
+        return {
+          ok: false,
+          error: {
+            code: "unsafe_path",
+            message: "Cannot start the helper with \"" + arg + "\": " + reason + ".",
+            hint: "Move Node.js, the helper or the temporary folder (TEMP) to a path without that character.",
+          },
+        };
+      }
+    }
+    return { ok: true, line: cmdForSlashC(cmdJoin(argv) + " 2>&1") };
+  }
+  return { ok: true, line: shJoin(argv) + " 2>&1" };
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Running
+ * --------------------------------------------------------------------------------------------- */
+
+export interface HelperTools {
+  node: string;
+  helper: string;
+}
+
+export interface HelperCall {
+  command: HelperCommand;
+  /** Written to a temp file and passed as --request. */
+  request?: SubmitRequest;
+  /** Positional arguments after the command (job id). */
+  positionals?: string[];
+  /** Extra options, e.g. ["--server", "hq:5000"]. */
+  options?: string[];
+}
+
+export function failure(code: ErrorCode, message: string, hint?: string): Failure {
+  const error: ErrorBody = { code, message };
+  if (hint !== undefined) error.hint = hint;
+  return { ok: false, error };
+}
+
+function isResponse(value: unknown): value is HelperResponse {
+  if (typeof value !== "object" || value === undefined) return false;
+  const ok = (value as { ok?: unknown }).ok;
+  if (ok === true) return true;
+  if (ok !== false) return false;
+  const error = (value as { error?: unknown }).error;
+  if (typeof error !== "object" || error === undefined) return false;
+  return typeof (error as { message?: unknown }).message === "string";
+}
+
+/** Why the helper printed no answer, from what it printed instead. */
+function noAnswer(output: string | undefined): Failure {
+  if (output === undefined) {
+    return failure("internal", "The helper could not be started.", "Check the Node.js path in this dialog.");
+  }
+  const tail = trimText(lastLines(output, 8));
+  const oldNode = output.includes("SyntaxError") || output.includes("Unexpected token");
+  return failure(
+    "internal",
+    "The helper did not answer." + (tail !== "" ? " It printed: " + tail : ""),
+    oldNode
+      ? "This looks like an old Node.js: HQueue Render needs Node.js 18 or newer (https://nodejs.org)."
+      : "Check that Node.js 18 or newer is installed and that the HQueue Render installation is complete.",
+  );
+}
+
+/** Runs one helper command and returns its JSON answer, or a Failure saying why there is none. Never throws. */
+export function runHelper(host: Host, tools: HelperTools, call: HelperCall): HelperResponse {
+  const base = joinPath(host.os === "Windows" ? "windows" : "linux", host.tempDir(), "kartalink-hqueue-" + host.uniqueToken());
+  const responsePath = base + "-response.json";
+  const requestPath = base + "-request.json";
+  const argv: string[] = [tools.node, tools.helper, call.command];
+  for (const positional of call.positionals ?? []) argv.push(positional);
+  if (call.request !== undefined) {
+    const [encoded, text] = pcall(() => encodeJson(call.request));
+    if (!encoded || typeof text !== "string") return failure("internal", "Could not write the request: " + tostring(text));
+    if (!host.writeFile(requestPath, text)) {
+      return failure("internal", "Could not write the request file " + requestPath + ".", "Check that the temporary folder exists and is writable.");
+    }
+    argv.push("--request", requestPath);
+  }
+  for (const option of call.options ?? []) argv.push(option);
+  argv.push("--json", "--response-file", responsePath);
+
+  const line = helperCommandLine(host.os, argv);
+  if (!line.ok) {
+    if (call.request !== undefined) host.removeFile(requestPath);
+    return { ok: false, error: line.error };
+  }
+  const output = host.runCommand(line.line);
+  const answer = host.readFile(responsePath);
+  host.removeFile(responsePath);
+  if (call.request !== undefined) host.removeFile(requestPath);
+  if (answer === undefined || trimText(answer) === "") return noAnswer(output);
+  const [decoded, value] = pcall(() => decodeJson(answer));
+  if (!decoded || !isResponse(value)) return noAnswer(answer);
+  return value;
+}

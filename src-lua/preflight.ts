@@ -1,0 +1,50 @@
+/**
+ * Checks made on the submitting machine before anything is sent. The helper's `plan` checks everything that
+ * is pure logic (frames, chunks, movie Savers, relative and unmapped paths); what only this machine can know
+ * is checked here: whether the comp is saved, which Savers are enabled, and whether output folders exist.
+ */
+import type { CompSnapshot } from "./host";
+import { dirnameOf } from "./text";
+
+export interface Preflight {
+  /** Reasons the comp cannot be submitted at all. */
+  blockers: string[];
+  /** Things the artist should know, naming the Saver. */
+  warnings: string[];
+  /** Output folders that do not exist (for the "Create folders" fix). */
+  missingFolders: string[];
+}
+
+export const UNSAVED_MESSAGE =
+  "This comp has never been saved. Render nodes open the comp from its file, so save it (File > Save As…) " +
+  "to a folder the render farm can reach, then run HQueue Render again.";
+
+function looksAbsolute(path: string): boolean {
+  const first = path.substring(0, 1);
+  if (first === "/" || first === "\\") return true;
+  // C:\ or C:/
+  const second = path.substring(1, 2);
+  const third = path.substring(2, 3);
+  return second === ":" && (third === "\\" || third === "/");
+}
+
+export function preflight(comp: CompSnapshot, dirExists: (path: string) => boolean): Preflight {
+  const result: Preflight = { blockers: [], warnings: [], missingFolders: [] };
+  if (comp.fileName === "") result.blockers.push(UNSAVED_MESSAGE);
+  const enabled = comp.savers.filter((saver) => saver.enabled);
+  if (comp.savers.length === 0) {
+    result.blockers.push("This comp has no Saver, so a render would write nothing. Add a Saver, save the comp, and submit again.");
+  } else if (enabled.length === 0) {
+    result.blockers.push(
+      "Every Saver in this comp is disabled (pass-through), so a render would write nothing. Enable at least one Saver, save the comp, and submit again.",
+    );
+  }
+  for (const saver of enabled) {
+    if (saver.path === "" || !looksAbsolute(saver.path)) continue;
+    const folder = dirnameOf(saver.path);
+    if (folder === "" || dirExists(folder)) continue;
+    result.warnings.push("Saver " + saver.name + ": its folder " + folder + " does not exist on this computer.");
+    if (!result.missingFolders.includes(folder)) result.missingFolders.push(folder);
+  }
+  return result;
+}

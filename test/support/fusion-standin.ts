@@ -1,0 +1,178 @@
+/**
+ * Runs a comp script under the LuaJIT Fusion stand-in (test/support/fusion-standin.lua) and returns its transcript.
+ *
+ * Protocol summary (full text: the header of fusion-standin.lua and the shared protocol note):
+ * - the stand-in provides fu/fusion/app, comp/composition, bmd, FuPLATFORM_*, TIME_UNDEFINED, Target, Hotkeys, dump
+ *   with only the members declared in types/fusion.d.ts; methods assert colon calls, bmd functions dot calls;
+ * - `actions` are consumed in order while the script is inside disp:RunLoop(); when the queue is empty the stand-in
+ *   closes the target window, and aborts the run if the loop still does not exit;
+ * - print()/dump() go to `console` (and stderr); io.popen/os.execute/bmd.executebg are recorded in `executed`
+ *   (and only run when exec is "real").
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "../..");
+export const standinScript = path.join(repoRoot, "test/support/fusion-standin.lua");
+
+/** A value as it travels through JSON. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One scripted user action (consumed inside disp:RunLoop()). `window` picks a window by ID (default: the most recently shown visible one). */
+export type StandinAction =
+  /** Sets a property and fires what Qt emits for a user edit (TextChanged, ValueChanged, CurrentIndexChanged, CheckBox Clicked) when it changed. */
+  | { do: "set"; id: string; prop: string; value: string | number | boolean; window?: string }
+  /** Fires Clicked (CheckBox: toggles Checked first). Disabled or hidden items ignore it (recorded in `ignored`). */
+  | { do: "click"; id: string; window?: string }
+  /** Fires the window's Close event (title-bar X), then hides the window. */
+  | { do: "close"; window?: string }
+  /** Fires Timeout of every started timer per round until none is active or maxTicks rounds (default 50). */
+  | { do: "timers"; maxTicks?: number; sleepMs?: number }
+  /** Tree: fires ItemClicked with ev.item = top-level row `row` (0-based). */
+  | { do: "select"; id: string; row: number; column?: number; window?: string }
+  | { do: "sleep"; ms: number }
+  /** Runs the `Execute{cmd=[[...]]}` bound to `key` by app:AddConfig Hotkeys for the window's TargetID (obj = the window). */
+  | { do: "hotkey"; key: string; window?: string }
+  /** Fires an arbitrary event (e.g. ReturnPressed) on an item; on the window ID it fires Close without hiding. */
+  | { do: "event"; id: string; event: string; window?: string };
+
+export interface StandinCompConfig {
+  /** .comp file (Lua table text) providing ranges, step, tools, savers, CustomData. Omit for an empty comp. */
+  file?: string;
+  /** COMPS_FileName; "" = never saved. Default: absolute path of `file` ("" without a file). */
+  fileName?: string;
+  /** COMPB_Modified (default false). */
+  modified?: boolean;
+  /** Attribute overrides, e.g. { COMPN_RenderStart: 5 }. */
+  attrs?: Record<string, JsonValue>;
+  /** Initial comp custom data (default: the .comp's top-level CustomData). */
+  data?: Record<string, JsonValue>;
+  /** Comp path maps for comp:MapPath (names case-insensitive, e.g. "Renders:"). `Comp:` is always the comp's folder. */
+  pathMaps?: Record<string, string>;
+  /** Names of selected tools (for GetToolList(true, ...)). */
+  selected?: string[];
+  /** comp:Save() records the call and returns false. */
+  saveFails?: boolean;
+  /** comp:SetData also sets COMPB_Modified (undocumented in Fusion: lets tests cover both behaviours). */
+  setDataMarksModified?: boolean;
+}
+
+export interface StandinConfig {
+  /** Comp script to run (relative to the repo root or absolute). */
+  script: string;
+  platform?: "Linux" | "Mac" | "Windows";
+  /** fu:GetVersion(); FUSIONS_Version "a.b.c". Default [19, 1, 4]. */
+  fusionVersion?: [number, number, number];
+  /** fu:GetVersion().App (default "Fusion"). */
+  fusionApp?: string;
+  /** The comp; `null` = no composition (comp and fu.CurrentComp are nil). */
+  comp?: StandinCompConfig | null;
+  /** Initial fu:GetData() tree. */
+  fuData?: Record<string, JsonValue>;
+  /** fu:GetPrefs values by dotted name, e.g. { "Global.Paths.Map.Reactor:": "/opt/Reactor/" } (global path maps live there). */
+  prefs?: Record<string, JsonValue>;
+  /** os.getenv overrides; false = unset; others fall through to the real environment. */
+  env?: Record<string, string | false>;
+  actions?: StandinAction[];
+  /** "real" (default): io.popen/os.execute run; "record": only recorded, io.popen returns nil, os.execute 256. */
+  exec?: "real" | "record";
+  /** false: fu.UIManager is nil (as in Resolve Free 19.1+). */
+  uiManager?: boolean;
+  /** Programmatic property writes also fire TextChanged/ValueChanged/CurrentIndexChanged, as Qt does (default false). */
+  uiProgrammaticEvents?: boolean;
+  /** Windows other scripts already opened: ui:FindWindow(id) returns a dummy for them. */
+  existingWindows?: string[];
+  /** Initial bmd.getclipboard() text. */
+  clipboard?: string;
+}
+
+export interface TranscriptItem {
+  type: string;
+  ID: string;
+  Enabled: boolean;
+  Visible: boolean;
+  /** ComboBox entries. */
+  items?: string[];
+  /** Tree rows (cells by column) and header. */
+  rows?: string[][];
+  header?: string[];
+  [prop: string]: JsonValue | undefined;
+}
+
+export interface TranscriptWindow {
+  id: string;
+  title?: string;
+  targetId?: string;
+  shown: number;
+  visible: boolean;
+  recalcLayouts: number;
+  props: Record<string, JsonValue>;
+  items: Record<string, TranscriptItem>;
+}
+
+export interface Transcript {
+  /** Script error (message + traceback), handler error or stand-in abort; null when the run ended normally. */
+  error: string | null;
+  console: string[];
+  windows: TranscriptWindow[];
+  compData: Record<string, JsonValue> | null;
+  compModified: boolean;
+  compFileName: string | null;
+  /** One entry per comp:Save(): the path, or null for Save(). */
+  compSaves: (string | null)[];
+  fuData: Record<string, JsonValue>;
+  prefs: Record<string, JsonValue>;
+  prefsSaved: number;
+  openedUrls: string[];
+  executed: { fn: "io.popen" | "os.execute" | "bmd.executebg"; cmd: string; mode?: string }[];
+  ignored: string[];
+  /** Stand-in observations: unknown widget properties, ExitLoop outside RunLoop, unbalanced Lock/Undo, ... */
+  warnings: string[];
+  actionsLeft: number;
+  timersStarted: string[];
+  configs: { name: string; entries: Record<string, JsonValue>[] }[];
+  clipboard?: string;
+}
+
+export interface StandinRun {
+  transcript: Transcript;
+  /** The stand-in's stderr (print() echo and diagnostics). */
+  stderr: string;
+  stdout: string;
+  exitCode: number | null;
+}
+
+/** Runs the stand-in and returns the transcript plus process output. Rejects when the stand-in itself fails (exit ≠ 0). */
+export async function runFusionStandinFull(config: StandinConfig): Promise<StandinRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fusion-standin-"));
+  try {
+    const transcriptPath = path.join(dir, "transcript.json");
+    const configPath = path.join(dir, "config.json");
+    fs.writeFileSync(configPath, JSON.stringify({ ...config, transcript: transcriptPath }));
+    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn("luajit", [standinScript, configPath], { cwd: repoRoot });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+        child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+        child.on("error", reject);
+        child.on("close", (code) =>
+          resolve({ exitCode: code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
+        );
+      },
+    );
+    if (exitCode !== 0) throw new Error(`fusion stand-in failed (exit ${exitCode}):\n${stderr}`);
+    const transcript = JSON.parse(fs.readFileSync(transcriptPath, "utf8")) as Transcript;
+    return { transcript, stderr, stdout, exitCode };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the stand-in and returns its transcript. */
+export async function runFusionStandin(config: StandinConfig): Promise<Transcript> {
+  return (await runFusionStandinFull(config)).transcript;
+}
