@@ -17,6 +17,8 @@ export const HELPER_DEPLOY_PATH = "Bin/KartaLink/HQueueRender/hqueue-helper.js";
 export const SCRIPT_DEPLOY_DIR = "Scripts/Comp/KartaLink";
 
 export const NODE_ENV = "KARTALINK_NODE";
+/** `field` of failures that come from launching the helper rather than from the request. */
+export const LAUNCH_FIELD = "(launch)";
 export const HELPER_ENV = "KARTALINK_HQUEUE_HELPER";
 
 export interface Found {
@@ -192,6 +194,7 @@ export function helperCommandLine(os: OsName, argv: string[]): CommandLine {
           error: {
             code: "unsafe_path",
             message: "Cannot start the helper with \"" + arg + "\": " + reason + ".",
+            field: LAUNCH_FIELD,
             hint: "Move Node.js, the helper or the temporary folder (TEMP) to a path without that character.",
           },
         };

@@ -5,7 +5,7 @@
  */
 import type { Failure, HelperResponse, PlanResult, Platform, SubmitResult } from "../../types/request";
 import { buildRequest, defaultJobName } from "../build-request";
-import { findHelper, findNode, type HelperCall, type HelperTools, type Lookup, runHelper } from "../helper";
+import { LAUNCH_FIELD, findHelper, findNode, type HelperCall, type HelperTools, type Lookup, runHelper } from "../helper";
 import type { CompSnapshot, Host } from "../host";
 import { type Preflight, preflight } from "../preflight";
 import {
@@ -681,6 +681,8 @@ export class MainDialog {
     const field = failure.error.field ?? "";
     if (this.toolsProblem !== undefined) {
       this.showToolsProblem();
+    } else if (field === LAUNCH_FIELD) {
+      this.setLabel(items.Status, text, ERROR_STYLE);
     } else if (field.startsWith("job.frames") || failure.error.code === "bad_frames") {
       this.setLabel(items.FramesSummary, text, ERROR_STYLE);
     } else if (field === "server" || failure.error.code === "unreachable" || failure.error.code === "timeout") {

@@ -3,10 +3,10 @@
  *
  * A .comp is a Lua 5.1 table constructor: `Composition { RenderRange = { 0, 3 }, Tools = ordered() {
  * Saver1 = Saver { Inputs = { Clip = Input { Value = Clip { Filename = "…" } } } } } }`.
- * This module has a byte-level tokenizer and a recursive-descent parser that build a generic value
- * tree ({@link LuaValue}); the comp fields are extracted from that tree. The text is read as bytes,
- * so files with invalid UTF-8 (Fusion writes uninitialised bytes in some Prefs) never fail:
- * strings are decoded as UTF-8 where valid, else as Windows-1252.
+ * This module has a tokenizer and a recursive-descent parser that build a generic value tree
+ * ({@link LuaValue}); the comp fields are extracted from that tree. The text is read as bytes, so
+ * files with invalid UTF-8 (Fusion writes uninitialised bytes in some Prefs) never fail: string
+ * values are decoded as UTF-8 where valid, else as Windows-1252.
  *
  * Only what Fusion writes is accepted: literals, tables, typed constructors (`Saver { }`,
  * `Fuse.Name { }`, `ordered() { }`, `FuID { "x" }`), `-` before numbers, and bare names

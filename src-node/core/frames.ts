@@ -100,7 +100,7 @@ interface Item {
 
 class FrameSetError extends Error {}
 
-/** Recursive-descent parser over the token list; throws FrameSetError with a user-facing message. */
+/** Parser over the token list, one item at a time; throws FrameSetError with a user-facing message. */
 class FrameSetParser {
   private pos = 0;
   private itemStart = 0;

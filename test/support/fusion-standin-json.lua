@@ -1,6 +1,6 @@
 -- Minimal JSON for the Fusion stand-in (test code only; deliberately separate from src-lua/json.ts so that a bug
 -- in the product's JSON cannot hide itself). Reads the stand-in config, writes the transcript.
---   decode(text) -> value   arrays are tagged (M.array), null is M.null inside arrays, dropped inside objects
+--   decode(text) -> value   arrays are tagged (M.array), null is M.null (in objects too: the caller decides)
 --   encode(value) -> text   sorted keys; tagged or 1..n tables are arrays; empty untagged tables are {}
 local M = {}
 
@@ -90,7 +90,7 @@ function decodeValue(text, pos, depth)
       if text:sub(pos, pos) ~= ":" then decodeError(text, pos, "':' expected") end
       local value
       value, pos = decodeValue(text, pos + 1, depth + 1)
-      if value ~= M.null then obj[key] = value end
+      obj[key] = value
       pos = skip(text, pos)
       local d = text:sub(pos, pos)
       if d == "}" then return obj, pos + 1 end

@@ -384,16 +384,31 @@ function M.new(S)
   end
   U.fireClose = fireClose
 
-  local function buildItems(element, winRecord)
+  -- Every element becomes a layout node with a parent link (items use their info table as node), so that
+  -- Enabled/Visible can be inherited as in Qt: a disabled or hidden group disables or hides its children.
+  local function buildItems(element, winRecord, parentNode)
     local info = elementInfo[element]
+    local node = { props = info.props, parent = parentNode }
     if info.props.ID ~= nil then
       local id = info.props.ID
       if winRecord.items[id] then S.warn("window " .. winRecord.id .. ": duplicate item ID " .. id) end
-      local item = makeItem(info.type, info.props, winRecord)
+      local item, itemNode = makeItem(info.type, info.props, winRecord)
+      itemNode.parent = parentNode
+      node = itemNode
       winRecord.items[id] = item
       winRecord.itemOrder[#winRecord.itemOrder + 1] = id
     end
-    for i = 1, #info.children do buildItems(info.children[i], winRecord) end
+    for i = 1, #info.children do buildItems(info.children[i], winRecord, node) end
+  end
+
+  --- false when the item or one of its layout ancestors has `prop` (Enabled/Visible) set to false.
+  function U.effective(info, prop)
+    local node = info
+    while node do
+      if node.props[prop] == false then return false end
+      node = node.parent
+    end
+    return true
   end
 
   local function newDispatcher()
@@ -461,7 +476,7 @@ function M.new(S)
       for k in pairs(children) do if k > maxChild then maxChild = k end end
       for i = 1, maxChild do
         if children[i] == nil then error("disp:AddWindow: children must be 1.." .. maxChild, 2) end
-        buildItems(children[i], record)
+        buildItems(children[i], record, nil)
       end
       U.windows[#U.windows + 1] = record
       return win

@@ -1,5 +1,5 @@
 -- Fusion stand-in: runs a comp script under plain LuaJIT with the Fusion globals it expects, drives its UI from a
--- scripted action queue and writes a JSON transcript. Protocol: /tmp/fusion-standin-protocol.md (copied in the
+-- scripted action queue and writes a JSON transcript. Protocol: /tmp/fusion-standin-protocol.md (summarised in the
 -- header of test/support/fusion-standin.ts). Only members declared in types/fusion.d.ts exist; every method
 -- asserts that it was called with a colon (obj:Method()) and every bmd function that it was called with a dot.
 --
@@ -34,6 +34,14 @@ do
   config = result
 end
 if type(config) ~= "table" then fatal("config must be a JSON object") end
+-- JSON null only has a meaning for "comp" (no composition); elsewhere a null member is the same as an absent one.
+local noComp = config.comp == json.null
+local function stripNulls(t)
+  for k, v in pairs(t) do
+    if v == json.null then t[k] = nil elseif type(v) == "table" and not json.isArray(v) then stripNulls(v) end
+  end
+end
+stripNulls(config)
 if type(config.script) ~= "string" then fatal("config.script (the comp script to run) is required") end
 do
   local f = io.open(config.script, "rb")
@@ -342,7 +350,7 @@ end
 
 -- Composition -----------------------------------------------------------------------------------------------------
 local comp, compState
-if config.comp ~= json.null then
+if not noComp then
   local cc = config.comp or {}
   local raw = {}
   if cc.file then
@@ -667,6 +675,10 @@ local function performAction(index, action, level)
   if not record then
     S.abort(label .. ": no " .. (action.window and ("window " .. action.window) or "visible window"))
   end
+  if not record.visible then
+    S.ignore(string.format("ignored %s on hidden window %s", kind, record.id))
+    return
+  end
   if kind == "close" then
     U.fireClose(record, true)
     return
@@ -686,9 +698,9 @@ local function performAction(index, action, level)
   if kind == "click" then
     if info.type ~= "Button" and info.type ~= "CheckBox" then
       S.ignore(string.format("ignored click on %s %s (not clickable)", info.type, id))
-    elseif info.props.Enabled == false then
+    elseif not U.effective(info, "Enabled") then
       S.ignore("ignored click on disabled " .. id)
-    elseif info.props.Visible == false then
+    elseif not U.effective(info, "Visible") then
       S.ignore("ignored click on hidden " .. id)
     else
       if info.type == "CheckBox" then info.props.Checked = not info.props.Checked end
@@ -696,9 +708,9 @@ local function performAction(index, action, level)
     end
   elseif kind == "set" then
     local prop = action.prop
-    if info.props.Enabled == false then
+    if not U.effective(info, "Enabled") then
       S.ignore("ignored set on disabled " .. id)
-    elseif info.props.Visible == false then
+    elseif not U.effective(info, "Visible") then
       S.ignore("ignored set on hidden " .. id)
     elseif info.props.ReadOnly == true then
       S.ignore("ignored set on read-only " .. id)

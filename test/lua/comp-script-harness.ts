@@ -1,0 +1,193 @@
+/**
+ * Drives the comp script (built from src-lua) in the LuaJIT Fusion stand-in with a fake helper that records what
+ * it was asked (argv + request document) and answers canned JSON. Used by test/lua/comp-script*.test.ts.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { transpileProject } from "typescript-to-lua";
+import * as ts from "typescript";
+import type { SubmitRequest } from "../../types/request";
+import {
+  type StandinAction,
+  type StandinCompConfig,
+  type StandinConfig,
+  type Transcript,
+  type TranscriptItem,
+  type TranscriptWindow,
+  repoRoot,
+  runFusionStandin,
+} from "../support/fusion-standin";
+
+export const MAIN = "KartaLinkHQueueRender";
+export const MONITOR = "KartaLinkHQueueMonitor";
+export const MESSAGE = "KartaLinkHQueueMessage";
+export const FAKE_HELPER = path.join(repoRoot, "test/support/fake-helper.js");
+export const COMPS = path.join(repoRoot, "test/comps");
+
+let builtScript: string | undefined;
+
+/**
+ * Builds src-lua into a private temp folder (not dist/: other test files and builds may be rewriting it) and
+ * returns the bundle's path. tstl writes output even on errors, so errors fail here.
+ */
+export function buildCompScript(): string {
+  if (builtScript !== undefined && fs.existsSync(builtScript)) return builtScript;
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "kartalink-comp-script-"));
+  const bundle = path.join(outDir, "HQueue Render.lua");
+  const result = transpileProject(path.join(repoRoot, "src-lua/tsconfig.json"), { luaBundle: bundle } as never);
+  const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    const text = errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n");
+    throw new Error(`TypeScriptToLua failed for src-lua:\n${text}`);
+  }
+  if (!fs.existsSync(bundle)) throw new Error(`TypeScriptToLua wrote no ${bundle}`);
+  builtScript = bundle;
+  return bundle;
+}
+
+export interface FakeCall {
+  command: string;
+  argv: string[];
+  positionals: string[];
+  options: Record<string, string | true>;
+  request?: SubmitRequest;
+}
+
+export interface RunOptions {
+  /** The comp (default: test/comps/lua-basic.comp saved at <dir>/shots/basic.comp). */
+  comp?: StandinCompConfig | null;
+  platform?: "Linux" | "Mac" | "Windows";
+  actions?: StandinAction[];
+  /** Canned answers per helper command (one, or a list used in order). */
+  responses?: Record<string, unknown>;
+  env?: Record<string, string | false>;
+  fuData?: StandinConfig["fuData"];
+  prefs?: StandinConfig["prefs"];
+  exec?: "real" | "record";
+  /** Where the fake helper goes: "env" (KARTALINK_HQUEUE_HELPER, default) or "none" (not installed). */
+  helper?: "env" | "none";
+  /** Script to run (default: the fresh build). */
+  script?: string;
+  existingWindows?: string[];
+  uiProgrammaticEvents?: boolean;
+  /** Extra fake-helper config (e.g. skipResponseFile, stdout). */
+  fakeConfig?: Record<string, unknown>;
+  /** false: fu.UIManager is nil. */
+  uiManager?: boolean;
+}
+
+export interface Run {
+  dir: string;
+  transcript: Transcript;
+  calls: FakeCall[];
+  /** The last window with this ID. */
+  window(id: string): TranscriptWindow;
+  hasWindow(id: string): boolean;
+  item(windowId: string, itemId: string): TranscriptItem;
+  /** Text of a label/line edit/text edit, whitespace collapsed (labels are wrapped). */
+  text(windowId: string, itemId: string): string;
+  callsOf(command: string): FakeCall[];
+}
+
+export function collapse(text: unknown): string {
+  return String(text ?? "").replace(/\s+/g, " ").trim();
+}
+
+/** Writes the fake helper wrapper that KARTALINK_HQUEUE_HELPER (or an install layout) points at. */
+export function callLog(dir: string): string {
+  return path.join(dir, "calls.jsonl");
+}
+
+export function writeFakeHelper(file: string, log: string, responses: Record<string, unknown>, extra: Record<string, unknown> = {}): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const config = { log, responses, ...extra };
+  fs.writeFileSync(file, `require(${JSON.stringify(FAKE_HELPER)}).main(${JSON.stringify(config)});\n`);
+}
+
+/**
+ * One run of the comp script. `options` may be a function of the run's fresh temp folder, to lay out files
+ * (installs, odd paths) there before the stand-in starts. The fake helper logs to <dir>/calls.jsonl.
+ */
+export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) => RunOptions) = {}): Promise<Run> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kartalink-dialog-"));
+  fs.mkdirSync(path.join(dir, "shots"), { recursive: true });
+  const log = path.join(dir, "calls.jsonl");
+  const options = typeof optionsOrSetup === "function" ? optionsOrSetup(dir) : optionsOrSetup;
+  const script = options.script ?? buildCompScript();
+  const helperFile = path.join(dir, "helper", "hqueue-helper.js");
+  writeFakeHelper(helperFile, log, options.responses ?? {}, options.fakeConfig);
+  const env: Record<string, string | false> = {
+    KARTALINK_NODE: process.execPath,
+    KARTALINK_HQUEUE_HELPER: options.helper === "none" ? false : helperFile,
+    TMPDIR: dir,
+    TEMP: dir,
+    TMP: dir,
+    ...options.env,
+  };
+  const comp: StandinCompConfig | null =
+    options.comp === undefined ? { file: path.join(COMPS, "lua-basic.comp"), fileName: path.join(dir, "shots", "basic.comp") } : options.comp;
+  const config: StandinConfig = {
+    script,
+    platform: options.platform ?? "Linux",
+    comp,
+    env,
+    actions: options.actions ?? [],
+    exec: options.exec ?? "real",
+  };
+  if (options.fuData !== undefined) config.fuData = options.fuData;
+  if (options.prefs !== undefined) config.prefs = options.prefs;
+  if (options.existingWindows !== undefined) config.existingWindows = options.existingWindows;
+  if (options.uiProgrammaticEvents !== undefined) config.uiProgrammaticEvents = options.uiProgrammaticEvents;
+  if (options.uiManager !== undefined) config.uiManager = options.uiManager;
+  const transcript = await runFusionStandin(config);
+  const calls: FakeCall[] = fs.existsSync(log)
+    ? fs
+        .readFileSync(log, "utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as FakeCall)
+    : [];
+  const window = (id: string): TranscriptWindow => {
+    const found = transcript.windows.filter((w) => w.id === id);
+    if (found.length === 0) throw new Error(`no window ${id}; windows: ${transcript.windows.map((w) => w.id).join(", ")}; error: ${transcript.error}`);
+    return found[found.length - 1];
+  };
+  const item = (windowId: string, itemId: string): TranscriptItem => {
+    const found = window(windowId).items[itemId];
+    if (found === undefined) throw new Error(`window ${windowId} has no item ${itemId}`);
+    return found;
+  };
+  return {
+    dir,
+    transcript,
+    calls,
+    window,
+    hasWindow: (id) => transcript.windows.some((w) => w.id === id),
+    item,
+    text: (windowId, itemId) => {
+      const it = item(windowId, itemId);
+      return collapse(it.type === "TextEdit" ? it.PlainText : it.Text);
+    },
+    callsOf: (command) => calls.filter((call) => call.command === command),
+  };
+}
+
+/** The stand-in writes empty Lua tables as {}: read a stored list either way. */
+export function list(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value !== null && typeof value === "object" && Object.keys(value).length === 0) return [];
+  throw new Error(`not a list: ${JSON.stringify(value)}`);
+}
+
+/** comp or fu data under KartaLink.HQueueRender. */
+export function stored(data: unknown): Record<string, unknown> | undefined {
+  const root = (data as Record<string, Record<string, unknown>> | null)?.KartaLink;
+  return root?.HQueueRender as Record<string, unknown> | undefined;
+}
+
+export const set = (id: string, prop: string, value: string | number | boolean, window?: string): StandinAction =>
+  window === undefined ? { do: "set", id, prop, value } : { do: "set", id, prop, value, window };
+export const click = (id: string, window?: string): StandinAction => (window === undefined ? { do: "click", id } : { do: "click", id, window });
+export const timers: StandinAction = { do: "timers" };
+export const close = (window?: string): StandinAction => (window === undefined ? { do: "close" } : { do: "close", window });
