@@ -73,8 +73,13 @@ export interface StandinOptions {
   runJobs?: boolean;
   /** Jobs a client runs at once (default 1). */
   slotsPerClient?: number;
-  /** Scheduler period in ms (default 50); the scheduler also runs at once after every change. */
+  /**
+   * The scheduler runs after every change (submit, finish, cancel, resume…), at most once per `pollMs`
+   * (default 10), so a burst of calls costs one pass. Nothing polls while nothing changes.
+   */
   pollMs?: number;
+  /** Keep only the last N entries of `calls` (default: all; the command-line program keeps 1000). */
+  maxCalls?: number;
   /** Id of the first job (default 1). */
   firstJobId?: number;
 }
@@ -271,7 +276,6 @@ class Standin implements HQueueStandin {
   private readonly runJobs: boolean;
   private readonly slots: number;
   private nextJobId: number;
-  private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private closed = false;
 
@@ -312,14 +316,11 @@ class Standin implements HQueueStandin {
     });
     this.port = (this.server.address() as AddressInfo).port;
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${this.port}`;
-    this.timer = setInterval(() => this.schedule(), this.options.pollMs ?? 50);
-    this.timer.unref();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
     for (const [id] of this.runs) this.kill(id);
     for (const wake of [...this.waiters]) wake();
     await new Promise<void>((resolve) => {
@@ -438,6 +439,8 @@ class Standin implements HQueueStandin {
     try {
       const call = parseMethodCall(body);
       this.calls.push({ method: call.method, params: call.params });
+      const maxCalls = this.options.maxCalls;
+      if (maxCalls !== undefined && this.calls.length > maxCalls) this.calls.splice(0, this.calls.length - maxCalls);
       const result = this.dispatch(call.method, call.params);
       return serializeResponse(result);
     } catch (error) {
@@ -821,10 +824,10 @@ class Standin implements HQueueStandin {
   private kick(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.scheduled = false;
       this.schedule();
-    });
+    }, this.options.pollMs ?? 10);
   }
 
   private progressOf(job: StandinJob): number {
@@ -844,8 +847,8 @@ class Standin implements HQueueStandin {
 
   private schedule(): void {
     if (this.closed) return;
-    // Children before parents: children always have higher ids than their parent.
-    const ordered = [...this.jobs.values()].sort((a, b) => b.id - a.id);
+    // Children before parents: a child always has a higher id than its parent, and the map is in id order.
+    const ordered = [...this.jobs.values()].reverse();
     const ready: StandinJob[] = [];
     for (const job of ordered) {
       if (isFinished(job.status) || job.paused || this.runs.has(job.id)) continue;
@@ -1044,7 +1047,7 @@ export function parseClientList(text: string): FakeClient[] {
 }
 
 export function parseStandinArgs(argv: readonly string[]): StandinOptions {
-  const options: StandinOptions = { port: 5000 };
+  const options: StandinOptions = { port: 5000, maxCalls: 1000 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -1085,6 +1088,14 @@ async function main(): Promise<void> {
   // Keep running: the scheduler timer is unref'd, the server is not.
 }
 
-if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
-  void main();
+/**
+ * Run as a program only when this file is the entry point. In an esbuild CJS bundle every bundled file shares the
+ * bundle's `module`, so `require.main === module` is also true when the demo bundles this file: the entry script's
+ * name must be hqueue-standin too.
+ */
+function isEntryPoint(): boolean {
+  if (typeof require === "undefined" || typeof module === "undefined" || require.main !== module) return false;
+  return /^hqueue-standin(\.[cm]?[jt]s)?$/.test((process.argv[1] ?? "").split(/[\\/]/).pop() ?? "");
 }
+
+if (isEntryPoint()) void main();
