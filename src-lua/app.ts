@@ -4,7 +4,7 @@
  */
 import type { Host } from "./host";
 import { type AppContext, MAIN_WINDOW_ID, MainDialog } from "./dialog/main-dialog";
-import { MONITOR_WINDOW_ID, Monitor } from "./dialog/monitor";
+import { Monitor } from "./dialog/monitor";
 import { Timers, showMessage } from "./dialog/ui";
 import { UNSAVED_MESSAGE } from "./preflight";
 import { copySettings } from "./settings";
@@ -13,14 +13,13 @@ import { loadComp, loadStudio } from "./store";
 export const TITLE = "KartaLink | HQueue Render";
 
 export function runApp(host: Host, ui: UIManager, disp: UIDispatcher): void {
-  // One window at a time: bring the open one to the front instead of stacking a second dialog.
-  for (const id of [MAIN_WINDOW_ID]) {
-    const open = ui.FindWindow(id);
-    if (open !== undefined) {
-      open.Show();
-      open.Raise();
-      return;
-    }
+  // One dialog at a time (fusion.md §3, R19 RenamePlus): bring the open one to the front instead of a second one.
+  // Its title names its comp. A job monitor left open by an earlier run does not block a new submission.
+  const open = ui.FindWindow(MAIN_WINDOW_ID);
+  if (open !== undefined) {
+    open.Show();
+    open.Raise();
+    return;
   }
   const ctx: AppContext = { host, ui, disp, timers: new Timers(ui, disp) };
   const comp = host.readComp();
@@ -37,8 +36,6 @@ export function runApp(host: Host, ui: UIManager, disp: UIDispatcher): void {
   ctx.timers.stopAll();
   if (submitted === undefined) return;
   host.log(TITLE + ": submitted job " + string.format("%d", submitted.result.jobId) + " " + submitted.result.url);
-  // A monitor from an earlier submission may still be open in another run of this script: this one gets its own.
-  void MONITOR_WINDOW_ID;
   new Monitor(ctx, submitted).run();
   ctx.timers.stopAll();
 }

@@ -59,12 +59,21 @@ function readSavers(c: Composition): SaverSnapshot[] {
   return savers;
 }
 
+/** `comp:GetPrefs("Comp.FrameFormat")` → `{Width, Height, Rate, ...}` (fusion.md §1, AY api/lib.py). */
+function readFormat(c: Composition): CompSnapshot["format"] {
+  const [ok, value] = pcall(() => c.GetPrefs("Comp.FrameFormat"));
+  if (!ok || typeof value !== "object" || value === undefined) return undefined;
+  const format = value as { Width?: unknown; Height?: unknown; Rate?: unknown };
+  const num = (v: unknown): number | undefined => (typeof v === "number" && v > 0 ? v : undefined);
+  return { width: num(format.Width), height: num(format.Height), rate: num(format.Rate) };
+}
+
 export function readCompSnapshot(c: Composition): CompSnapshot {
   const attrs = c.GetAttrs();
   const renderStart = numberOr(attrs.COMPN_RenderStart, 0);
   const renderEnd = numberOr(attrs.COMPN_RenderEnd, renderStart);
   const step = numberOr(attrs.COMPI_RenderStep, 1);
-  return {
+  const snapshot: CompSnapshot = {
     fileName: typeof attrs.COMPS_FileName === "string" ? attrs.COMPS_FileName : "",
     name: typeof attrs.COMPS_Name === "string" ? attrs.COMPS_Name : "",
     modified: attrs.COMPB_Modified === true,
@@ -74,7 +83,12 @@ export function readCompSnapshot(c: Composition): CompSnapshot {
     globalEnd: numberOr(attrs.COMPN_GlobalEnd, renderEnd),
     step: step >= 1 ? step : 1,
     savers: readSavers(c),
+    currentTime: typeof attrs.COMPN_CurrentTime === "number" ? attrs.COMPN_CurrentTime : undefined,
+    hiQ: typeof attrs.COMPB_HiQ === "boolean" ? attrs.COMPB_HiQ : undefined,
+    proxy: typeof attrs.COMPB_Proxy === "boolean" ? attrs.COMPB_Proxy : undefined,
   };
+  snapshot.format = readFormat(c);
+  return snapshot;
 }
 
 let tokenCounter = 0;

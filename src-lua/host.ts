@@ -30,6 +30,12 @@ export interface CompSnapshot {
   step: number;
   /** Sorted by name (Fusion does not document the order of GetToolList). */
   savers: SaverSnapshot[];
+  /** COMPN_CurrentTime, COMPB_HiQ, COMPB_Proxy (shown to the artist; render nodes use the comp file's settings). */
+  currentTime?: number;
+  hiQ?: boolean;
+  proxy?: boolean;
+  /** comp:GetPrefs("Comp.FrameFormat"): Width, Height, Rate, each undefined when unknown. */
+  format?: { width?: number; height?: number; rate?: number };
 }
 
 export interface Host {

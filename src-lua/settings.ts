@@ -221,7 +221,7 @@ export function readSettings(stored: unknown, base: Settings): ReadResult {
   intField("priority", 0, 10);
   intField("framesPerTask", 0, 1000000);
   intField("tries", 0, 100);
-  intField("cpus", 0, 1024);
+  intField("cpus", 0, 256);
   boolField("sameOsOnly");
   boolField("paused");
 

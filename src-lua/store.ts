@@ -36,29 +36,38 @@ export interface StudioStore {
   notices: string[];
 }
 
-function describeBad(where: string, badFields: string[]): string {
+const UNTIL_COMP = "until you submit or save a preset";
+const UNTIL_STUDIO = "until you submit or make a preset the studio default";
+
+function describeBad(where: string, badFields: string[], until: string): string {
   return (
     "Some " + where + " could not be read (" + badFields.join(", ") + "); defaults are used for them. " +
-    "The stored data is left as it is until you submit or save a preset."
+    "The stored data is left as it is " + until + "."
   );
 }
 
+/** Keys that may be set by hand (`fu:SetData("KartaLink.HQueueRender.nodePath", ...)`) without a schema. */
+const MACHINE_KEYS = ["nodePath", "helperPath"];
+
 /** `{schema=1, ...}` → the table; anything else → a notice. */
-function checkSchema(raw: unknown, where: string, notices: string[]): LuaTable<string, unknown> | undefined {
+function checkSchema(raw: unknown, where: string, notices: string[], until: string): LuaTable<string, unknown> | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw !== "object") {
-    notices.push("The " + where + " are not in a form this version understands (a " + type(raw) + " instead of a table); defaults are used. The stored value is left as it is until you submit or save a preset.");
+    notices.push("The " + where + " are not in a form this version understands (a " + type(raw) + " instead of a table); defaults are used. The stored value is left as it is " + until + ".");
     return undefined;
   }
   const table = raw as LuaTable<string, unknown>;
   const schema = table.get("schema");
+  let onlyMachineKeys = schema === undefined;
+  for (const [key] of pairs(table)) if (typeof key !== "string" || !MACHINE_KEYS.includes(key)) onlyMachineKeys = false;
+  if (onlyMachineKeys) return undefined;
   if (schema !== SCHEMA) {
     const which = typeof schema === "number" ? "schema " + formatInt(schema) : "no schema number";
     const newer = typeof schema === "number" && schema > SCHEMA;
     notices.push(
       "The " + where + " have " + which + (newer ? ", written by a newer version of HQueue Render" : "") +
         "; this version reads schema " + formatInt(SCHEMA) + " and uses defaults. " +
-        "The stored value is left as it is until you submit or save a preset.",
+        "The stored value is left as it is " + until + ".",
     );
     return undefined;
   }
@@ -68,12 +77,21 @@ function checkSchema(raw: unknown, where: string, notices: string[]): LuaTable<s
 export function parseStudioData(raw: unknown): StudioStore {
   const notices: string[] = [];
   const builtIn = defaultSettings();
-  const table = checkSchema(raw, "studio defaults (Fusion preferences)", notices);
-  if (table === undefined) return { defaults: builtIn, nodePath: "", helperPath: "", notices };
+  // The machine's Node.js and helper paths are plain strings: use them whatever else is stored.
+  const rawTable = typeof raw === "object" && raw !== undefined ? (raw as LuaTable<string, unknown>) : undefined;
+  const nodePath = rawTable?.get("nodePath");
+  const helperPath = rawTable?.get("helperPath");
+  const table = checkSchema(raw, "studio defaults (Fusion preferences)", notices, UNTIL_STUDIO);
+  if (table === undefined) {
+    return {
+      defaults: builtIn,
+      nodePath: typeof nodePath === "string" ? nodePath : "",
+      helperPath: typeof helperPath === "string" ? helperPath : "",
+      notices,
+    };
+  }
   const read = readSettings(table.get("defaults"), builtIn);
-  if (read.badFields.length > 0) notices.push(describeBad("studio defaults", read.badFields));
-  const nodePath = table.get("nodePath");
-  const helperPath = table.get("helperPath");
+  if (read.badFields.length > 0) notices.push(describeBad("studio defaults", read.badFields, UNTIL_STUDIO));
   return {
     defaults: withoutCompOnly(read.settings, builtIn),
     nodePath: typeof nodePath === "string" ? nodePath : "",
@@ -84,13 +102,13 @@ export function parseStudioData(raw: unknown): StudioStore {
 
 export function parseCompData(raw: unknown, base: Settings): CompStore {
   const notices: string[] = [];
-  const table = checkSchema(raw, "HQueue Render settings stored in this comp", notices);
+  const table = checkSchema(raw, "HQueue Render settings stored in this comp", notices, UNTIL_COMP);
   if (table === undefined) return { last: undefined, presets: [], notices };
   let last: Settings | undefined;
   const storedLast = table.get("last");
   if (storedLast !== undefined) {
     const read = readSettings(storedLast, base);
-    if (read.badFields.length > 0) notices.push(describeBad("settings stored in this comp", read.badFields));
+    if (read.badFields.length > 0) notices.push(describeBad("settings stored in this comp", read.badFields, UNTIL_COMP));
     last = read.settings;
   }
   const presets: NamedPreset[] = [];
@@ -108,7 +126,7 @@ export function parseCompData(raw: unknown, base: Settings): CompStore {
           continue;
         }
         const read = readSettings(entry.get("settings"), base);
-        if (read.badFields.length > 0) notices.push(describeBad("fields of the preset \"" + name + "\"", read.badFields));
+        if (read.badFields.length > 0) notices.push(describeBad("fields of the preset \"" + name + "\"", read.badFields, UNTIL_COMP));
         presets.push({ name, settings: read.settings });
       }
     } else {

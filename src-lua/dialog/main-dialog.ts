@@ -74,6 +74,7 @@ export interface Submitted {
 }
 
 interface MainItems {
+  CompSummary: UILabel;
   PresetList: UIComboBox;
   PresetApply: UIButton;
   PresetDelete: UIButton;
@@ -223,6 +224,7 @@ export class MainDialog {
     ]);
 
     const body = vgroup(ui, { Spacing: 4 }, [
+      ui.Label({ ID: "CompSummary", Text: this.compSummary(), Weight: 0 }),
       formRow(ui, "Preset", [
         ui.ComboBox({ ID: "PresetList", Weight: 1 }),
         ui.Button({ ID: "PresetApply", Text: "Apply", Weight: 0 }),
@@ -314,6 +316,19 @@ export class MainDialog {
     this.items.NodePath.Text = this.studio.nodePath;
     this.showNotices();
     this.showChecks();
+  }
+
+  /** "shot010.comp (/proj/shot010.comp): 1920x1080 at 24 fps, 3 Savers (2 enabled)". */
+  private compSummary(): string {
+    const comp = this.comp;
+    const parts: string[] = [];
+    const format = comp.format;
+    if (format?.width !== undefined && format.height !== undefined) parts.push(formatInt(format.width) + "x" + formatInt(format.height));
+    if (format?.rate !== undefined) parts.push(formatFrame(format.rate) + " fps");
+    const enabled = comp.savers.filter((saver) => saver.enabled).length;
+    parts.push(plural(comp.savers.length, "Saver", "Savers") + " (" + formatInt(enabled) + " enabled)");
+    if (comp.proxy === true) parts.push("proxy on in this session (render nodes use the saved comp's settings)");
+    return wrapText((comp.name !== "" ? comp.name : "comp") + " (" + comp.fileName + "): " + parts.join(", "), WRAP);
   }
 
   private rootFieldId(row: number, platform: Platform): string {

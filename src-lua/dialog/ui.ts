@@ -101,6 +101,9 @@ export class Timers {
   }
 }
 
+/** Each message window gets its own ID: a second window with an ID already used is not something to rely on. */
+let messageCount = 0;
+
 export interface MessageButton {
   id: string;
   text: string;
@@ -116,8 +119,9 @@ export function showMessage(
   title: string,
   text: string,
   buttons: MessageButton[],
-  windowId = "KartaLinkHQueueMessage",
 ): string | undefined {
+  messageCount++;
+  const windowId = "KartaLinkHQueueMessage" + string.format("%d", messageCount);
   const buttonElements: UIElement[] = [ui.HGap(0, 1)];
   for (const button of buttons) buttonElements.push(ui.Button({ ID: button.id, Text: button.text, Weight: 0 }));
   const lines = text.split("\n").length + math.floor(text.length / 70);

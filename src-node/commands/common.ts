@@ -59,32 +59,31 @@ export function makeClient(ctx: CommandContext, fromRequest?: { server?: string;
   return new HQueueClient(address, { timeoutMs: Math.round(timeoutSeconds(ctx, fromRequest?.timeoutSeconds) * 1000) });
 }
 
-/** Turns a transport error into words the artist can act on. */
+/**
+ * Turns a transport error into words the artist can act on. The client's messages already name the
+ * server and the call; `doing` says what the helper was in the middle of.
+ */
 export function serverError(e: unknown, client: HQueueClient, doing: string): HelperError {
   if (e instanceof HelperError) return e;
   if (!(e instanceof HQueueError)) return new HelperError("internal", `${doing}: ${(e as Error)?.message ?? String(e)}`);
-  const where = client.address.baseUrl;
+  const message = `While ${doing}: ${e.message}`;
   switch (e.kind) {
     case "unreachable":
-      return new HelperError("unreachable", `Cannot reach the HQueue server at ${where} while ${doing}: ${e.message}`, {
-        hint: "check that the HQueue server is running and that the address and port are right (the default port is 5000)",
+      return new HelperError("unreachable", message, {
+        hint: "HQueue listens on port 5000 unless configured otherwise (on macOS, AirPlay Receiver also takes port 5000)",
       });
     case "timeout":
-      return new HelperError("timeout", `The HQueue server at ${where} did not answer in time while ${doing}.`, {
-        hint: "the server may be overloaded or the address may point at something else; try again, or raise --timeout",
-      });
+      return new HelperError("timeout", message, { hint: "if the server is just slow, raise the timeout (--timeout SECONDS)" });
     case "http":
-      return new HelperError("http", `The HQueue server at ${where} answered HTTP ${e.httpStatus ?? "error"} while ${doing}.`, {
-        hint: "check that the address points at the HQueue server itself (not a proxy or another web service)",
+      return new HelperError("http", message, {
+        hint: `check that ${client.address.baseUrl} is the HQueue server itself, not a proxy or another web service`,
       });
     case "fault":
-      return new HelperError("fault", `The HQueue server refused ${e.method} while ${doing}: ${e.faultString ?? e.message}`, {
-        hint: "see the HQueue server log for details",
-      });
+      return new HelperError("fault", message, { hint: "the HQueue server's log has the details" });
+    case "bad_request":
+      return new HelperError("bad_request", message, { hint: "remove the character it names and try again" });
     default:
-      return new HelperError("malformed_response", `The server at ${where} did not answer like an HQueue server while ${doing}: ${e.message}`, {
-        hint: "check that the address and port point at the HQueue server",
-      });
+      return new HelperError("malformed_response", message, { hint: `check that ${client.address.baseUrl} is the HQueue server` });
   }
 }
 

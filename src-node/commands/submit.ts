@@ -35,9 +35,10 @@ async function checkEmailReasons(client: HQueueClient, reasons: readonly string[
 /** A newjob whose answer was lost may still have created the job: say so, never resend it. */
 function newjobError(e: unknown, client: HQueueClient): HelperError {
   if (e instanceof HQueueError) {
-    const answered = e.kind === "fault" || (e.kind === "http" && (e.httpStatus ?? 500) < 500);
-    const neverSent = e.kind === "unreachable" && !e.sent;
-    if (!answered && !neverSent) {
+    // A fault or a client error status is the server's answer: no job. Anything lost after the request
+    // reached the server (timeout, reset, 5xx from a proxy, garbage) leaves the outcome unknown.
+    const answered = e.kind === "fault" || e.kind === "bad_request" || (e.kind === "http" && (e.httpStatus ?? 500) < 500);
+    if (!answered && e.sent) {
       return new HelperError(
         "submit_unconfirmed",
         `The job was sent to ${client.address.baseUrl} but the server's answer was lost (${e.kind}: ${e.message}). The job may or may not have been created.`,

@@ -161,7 +161,7 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     const unmapped = platforms.filter((p) => p !== comp.platform && !mapPath(path, comp.platform, p, farm.sharedRoots).ok);
     if (unmapped.length > 0) {
       warnings.push(
-        `Saver ${saver.name} writes to ${path}, which is outside every shared root for ${unmapped.map((p) => PLATFORM_LABEL[p]).join(", ")} clients; Fusion maps Saver paths itself, so check that they can write there.`,
+        `Saver ${saver.name} writes to ${path}, which is outside every shared root for ${unmapped.map((p) => PLATFORM_LABEL[p]).join(", ")} clients; those render nodes write the path as it is, so check that it exists for them (or add a path map in their Fusion preferences).`,
       );
     }
   }

@@ -11,7 +11,7 @@
  * - strings containing `]]>` or `\r` are written as escaped text instead of the package's CDATA (its CDATA escaping
  *   handles only the first `]]>` and lets XML parsers turn `\r` into `\n`);
  * - errors normalised into {@link HQueueError} kinds (see {@link HQueueErrorKind});
- * - `dateTime.iso8601` values converted to naive ISO strings (see {@link naiveIsoString}).
+ * - `dateTime.iso8601` values returned as naive ISO strings (see {@link WireDateTime}, {@link isoFromWireDateTime}).
  *
  * `<i8>` values arrive as decimal strings (precision kept); they are passed through unchanged.
  */
@@ -169,23 +169,29 @@ function toWire(value: unknown, where: string, method: string): unknown {
 }
 
 /**
- * The package parses `dateTime.iso8601` (which has no zone; HQueue sends `YYYYMMDDTHH:MM:SS`) as a *local-time*
- * Date of this machine. Reading it back with the local getters recovers the digits the server sent, which are the
- * server's own naive wall-clock time. We return them as `YYYY-MM-DDTHH:MM:SS` with no zone suffix, because the
- * server's zone is unknown. (A wall-clock time that does not exist here, inside this machine's DST gap, shifts by
- * the gap; HQueue times are for display, so this is accepted.)
+ * A `dateTime.iso8601` value as it was on the wire. HQueue (Python) sends `YYYYMMDDTHH:MM:SS` with no zone: the
+ * server's own naive wall-clock time. The package would turn it into a Date in *this* machine's zone, and gets even
+ * that wrong in zones with half-hour offsets east of UTC (India, Iran…: its offset arithmetic floors -5.5 h to -6 h),
+ * so its decoder is replaced, once, by one that keeps the text (the package's only shared, patchable hook).
  */
-export function naiveIsoString(date: Date): string {
-  if (Number.isNaN(date.getTime())) return String(date);
-  const two = (n: number): string => String(n).padStart(2, "0");
-  return (
-    `${String(date.getFullYear()).padStart(4, "0")}-${two(date.getMonth() + 1)}-${two(date.getDate())}` +
-    `T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
-  );
+class WireDateTime {
+  constructor(readonly text: string) {}
+}
+(xmlrpc.dateFormatter as { decodeIso8601(time: string): unknown }).decodeIso8601 = (time: string) => new WireDateTime(String(time));
+
+/**
+ * `20240102T03:04:05` → `2024-01-02T03:04:05`: the server's naive time, with no zone suffix because the server's zone
+ * is unknown. A fraction or zone, which Python never sends, is kept as written; text that is not a date is returned as is.
+ */
+export function isoFromWireDateTime(text: string): string {
+  const match = /^\s*(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})(.*?)\s*$/.exec(text);
+  if (!match) return text;
+  const [, year, month, day, hours, minutes, seconds, rest] = match;
+  return `${year}-${month}-${day}T${hours}:${minutes}:${seconds}${rest}`;
 }
 
 function fromWire(value: unknown): unknown {
-  if (value instanceof Date) return naiveIsoString(value);
+  if (value instanceof WireDateTime) return isoFromWireDateTime(value.text);
   if (Array.isArray(value)) return value.map(fromWire);
   if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) {
     const struct: Record<string, unknown> = {};
@@ -212,7 +218,7 @@ export class HQueueClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Calls any method. Results have their dates converted (see {@link naiveIsoString}); nothing else is changed. */
+  /** Calls any method. Dates in results become naive ISO strings (see {@link isoFromWireDateTime}); nothing else changes. */
   call<T = unknown>(method: string, params: readonly unknown[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let wireParams: unknown[];

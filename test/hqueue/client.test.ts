@@ -1,6 +1,6 @@
 // The typed client against the HQueue stand-in: the happy paths, value round trips and optional methods.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HQueueClient, HQueueError, naiveIsoString } from "../../src-node/hqueue/client";
+import { HQueueClient, HQueueError, isoFromWireDateTime } from "../../src-node/hqueue/client";
 import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standin";
 import type { JobSpec } from "../../types/request";
 
@@ -88,8 +88,9 @@ describe("HQueueClient against a 19.5 stand-in", () => {
     const { queueTime } = await client.getJob(id, ["queueTime"]);
     expect(queueTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     expect(queueTime).toBe(localDigits(standin.jobs.get(id)!.queueTime));
-    // And a Date built from wall-clock digits reads back as the same digits.
-    expect(naiveIsoString(new Date(2024, 0, 2, 3, 4, 5))).toBe("2024-01-02T03:04:05");
+    expect(isoFromWireDateTime("20240102T03:04:05")).toBe("2024-01-02T03:04:05");
+    expect(isoFromWireDateTime("2024-01-02T03:04:05.25+05:30")).toBe("2024-01-02T03:04:05.25+05:30");
+    expect(isoFromWireDateTime("garbage")).toBe("garbage");
   });
 
   it("strings the XML layer handles awkwardly arrive unchanged", async () => {

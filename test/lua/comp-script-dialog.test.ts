@@ -3,10 +3,13 @@
 // presets, corrupt stored data, pre-flight checks, and the job monitor.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubmitRequest } from "../../types/request";
 import type { JsonValue } from "../support/fusion-standin";
 import { COMPS, MAIN, MESSAGE, MONITOR, buildCompScript, click, close, list, runCompScript, set, stored, timers } from "./comp-script-harness";
+import { removeRunDirs } from "./comp-script-harness";
+
+afterAll(() => removeRunDirs());
 
 beforeAll(() => {
   buildCompScript();
@@ -410,7 +413,7 @@ describe("named presets", () => {
   });
 
   it("rename and delete (after confirming) update the stored presets; promote makes a studio default", async () => {
-    const compData = {
+    const compData: Record<string, JsonValue> = {
       KartaLink: {
         HQueueRender: {
           schema: 1,
@@ -443,7 +446,7 @@ describe("named presets", () => {
     const defaults = stored(run.transcript.fuData)!.defaults as Record<string, JsonValue>;
     expect(defaults.framesPerTask).toBe(3);
     expect(defaults.server).toBe("preset-hq:5000");
-    expect(run.transcript.windows.filter((w) => w.id === MESSAGE)).toHaveLength(2);
+    expect(run.transcript.windows.filter((w) => w.id.startsWith(MESSAGE)).map((w) => w.id)).toEqual([MESSAGE + "1", MESSAGE + "2"]);
   });
 
   it("a preset needs a name", async () => {

@@ -3,10 +3,11 @@
 // implementation independent of the stand-in's Lua loader and of the comp script's Fusion API reads.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCompFile } from "../../src-node/core/comp-file";
 import { repoRoot } from "../support/fusion-standin";
 import { MAIN, MONITOR, buildCompScript, click, runCompScript, timers } from "./comp-script-harness";
+import { removeRunDirs } from "./comp-script-harness";
 
 const fixturesDir = path.resolve(repoRoot, "../shared/fixtures/comps");
 const fixtures = fs.existsSync(fixturesDir) ? fs.readdirSync(fixturesDir).filter((name) => name.endsWith(".comp")).sort() : [];
@@ -17,6 +18,8 @@ if (fixtures.length === 0) {
 
 /** Global path maps the fixtures use, pointed at folders of the run (as a studio's Fusion prefs would). */
 const MAP_NAMES = ["Previews", "Macros", "Temp", "Reactor"];
+
+afterAll(() => removeRunDirs());
 
 beforeAll(() => {
   if (fixtures.length > 0) buildCompScript();
@@ -30,11 +33,14 @@ describe.skipIf(fixtures.length === 0)("comp script on every fixture comp", () =
     const run = await runCompScript((dir) => {
       const prefs: Record<string, string> = {};
       for (const map of MAP_NAMES) prefs[`Global.Paths.Map.${map}:`] = path.join(dir, "maps", map) + "/";
-      return { comp: { file, fileName: path.join(dir, "shots", name) }, prefs, actions: [timers, click("Submit")] };
+      // Also covers a UI Manager that does not report programmatic writes as events (the other tests assume it does).
+      return { comp: { file, fileName: path.join(dir, "shots", name) }, prefs, actions: [timers, click("Submit")], uiProgrammaticEvents: false };
     });
     expect(run.transcript.error).toBeNull();
     expect(run.transcript.warnings).toEqual([]);
     expect(run.window(MAIN).shown).toBe(1);
+    expect(run.text(MAIN, "CompSummary")).toContain(`${expected.savers.length} Saver`);
+    if (name.startsWith("fu18.6_prism")) expect(run.text(MAIN, "CompSummary")).toContain("24 fps");
 
     const plans = run.callsOf("plan");
     expect(plans.length).toBeGreaterThanOrEqual(1);

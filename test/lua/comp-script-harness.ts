@@ -2,6 +2,7 @@
  * Drives the comp script (built from src-lua) in the LuaJIT Fusion stand-in with a fake helper that records what
  * it was asked (argv + request document) and answers canned JSON. Used by test/lua/comp-script*.test.ts.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,13 +28,34 @@ export const COMPS = path.join(repoRoot, "test/comps");
 
 let builtScript: string | undefined;
 
+/** Every source the bundle can depend on, hashed: the cache key of a build. */
+function sourceHash(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (fs.statSync(full).isDirectory()) walk(full);
+      else if (/\.(ts|json)$/.test(name)) hash.update(full).update(fs.readFileSync(full));
+    }
+  };
+  for (const dir of ["src-lua", "types", "src-node/core"]) walk(path.join(repoRoot, dir));
+  return hash.digest("hex").slice(0, 16);
+}
+
 /**
- * Builds src-lua into a private temp folder (not dist/: other test files and builds may be rewriting it) and
- * returns the bundle's path. tstl writes output even on errors, so errors fail here.
+ * Builds src-lua into a temp folder of its own (not dist/: other test files and builds may be rewriting it) and
+ * returns the bundle's path. The build is cached by a hash of the sources, so the test files (separate workers)
+ * share one build. tstl writes output even on errors, so errors fail here.
  */
 export function buildCompScript(): string {
   if (builtScript !== undefined && fs.existsSync(builtScript)) return builtScript;
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "kartalink-comp-script-"));
+  const cacheDir = path.join(os.tmpdir(), `kartalink-comp-script-${sourceHash()}`);
+  const cached = path.join(cacheDir, "HQueue Render.lua");
+  if (fs.existsSync(cached)) {
+    builtScript = cached;
+    return cached;
+  }
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "kartalink-comp-script-build-"));
   const bundle = path.join(outDir, "HQueue Render.lua");
   const result = transpileProject(path.join(repoRoot, "src-lua/tsconfig.json"), { luaBundle: bundle } as never);
   const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -42,8 +64,25 @@ export function buildCompScript(): string {
     throw new Error(`TypeScriptToLua failed for src-lua:\n${text}`);
   }
   if (!fs.existsSync(bundle)) throw new Error(`TypeScriptToLua wrote no ${bundle}`);
-  builtScript = bundle;
-  return bundle;
+  try {
+    fs.renameSync(outDir, cacheDir); // atomic: a concurrent worker either wins or finds it done
+    builtScript = cached;
+  } catch {
+    if (fs.existsSync(cached)) {
+      fs.rmSync(outDir, { recursive: true, force: true });
+      builtScript = cached;
+    } else {
+      builtScript = bundle;
+    }
+  }
+  return builtScript;
+}
+
+const runDirs: string[] = [];
+
+/** Removes the folders of this file's runs (call from afterAll; tests read them until then). */
+export function removeRunDirs(): void {
+  for (const dir of runDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export interface FakeCall {
@@ -111,6 +150,7 @@ export function writeFakeHelper(file: string, log: string, responses: Record<str
  */
 export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) => RunOptions) = {}): Promise<Run> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kartalink-dialog-"));
+  runDirs.push(dir);
   fs.mkdirSync(path.join(dir, "shots"), { recursive: true });
   const log = path.join(dir, "calls.jsonl");
   const options = typeof optionsOrSetup === "function" ? optionsOrSetup(dir) : optionsOrSetup;
@@ -138,9 +178,12 @@ export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) 
   if (options.fuData !== undefined) config.fuData = options.fuData;
   if (options.prefs !== undefined) config.prefs = options.prefs;
   if (options.existingWindows !== undefined) config.existingWindows = options.existingWindows;
-  if (options.uiProgrammaticEvents !== undefined) config.uiProgrammaticEvents = options.uiProgrammaticEvents;
+  // Qt emits TextChanged/ValueChanged/CurrentIndexChanged for programmatic writes too: the default here.
+  config.uiProgrammaticEvents = options.uiProgrammaticEvents ?? true;
   if (options.uiManager !== undefined) config.uiManager = options.uiManager;
   const transcript = await runFusionStandin(config);
+  // The stand-in warns about properties and calls real Fusion does not have: none are acceptable.
+  if (transcript.warnings.length > 0) throw new Error(`stand-in warnings:\n${transcript.warnings.join("\n")}`);
   const calls: FakeCall[] = fs.existsSync(log)
     ? fs
         .readFileSync(log, "utf8")
@@ -149,7 +192,8 @@ export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) 
         .map((line) => JSON.parse(line) as FakeCall)
     : [];
   const window = (id: string): TranscriptWindow => {
-    const found = transcript.windows.filter((w) => w.id === id);
+    // Message windows are numbered (KartaLinkHQueueMessage1, 2, ...): MESSAGE finds the last one.
+    const found = transcript.windows.filter((w) => w.id === id || (id === MESSAGE && /^KartaLinkHQueueMessage\d+$/.test(w.id)));
     if (found.length === 0) throw new Error(`no window ${id}; windows: ${transcript.windows.map((w) => w.id).join(", ")}; error: ${transcript.error}`);
     return found[found.length - 1];
   };
@@ -163,7 +207,7 @@ export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) 
     transcript,
     calls,
     window,
-    hasWindow: (id) => transcript.windows.some((w) => w.id === id),
+    hasWindow: (id) => transcript.windows.some((w) => w.id === id || (id === MESSAGE && /^KartaLinkHQueueMessage\d+$/.test(w.id))),
     item,
     text: (windowId, itemId) => {
       const it = item(windowId, itemId);

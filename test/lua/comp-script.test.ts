@@ -3,9 +3,12 @@
 // finds and launches node + the helper on each OS.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cmdParse, cmdSlashC } from "../support/cmd-model";
 import { COMPS, MAIN, MESSAGE, MONITOR, buildCompScript, callLog, click, runCompScript, set, stored, timers, writeFakeHelper } from "./comp-script-harness";
+import { removeRunDirs } from "./comp-script-harness";
+
+afterAll(() => removeRunDirs());
 
 beforeAll(() => {
   buildCompScript();
@@ -20,6 +23,7 @@ describe("comp script: minimal dialog and request", () => {
     expect(main.title).toContain("basic.comp");
     expect(main.shown).toBe(1);
     expect(main.visible).toBe(false); // the stand-in closed it: the dialog let the window close
+    expect(run.text(MAIN, "CompSummary")).toBe(`basic.comp (${path.join(run.dir, "shots", "basic.comp")}): 2 Savers (1 enabled)`);
     expect(run.item(MAIN, "Server").Text).toBe("localhost:5000");
     expect(run.item(MAIN, "JobName").PlaceholderText).toBe("basic");
     expect(run.item(MAIN, "Priority").Value).toBe(5);
@@ -195,6 +199,17 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(run.transcript.error).toBeNull();
     expect(run.callsOf("plan")).toHaveLength(1);
     expect(run.transcript.executed[0].cmd).toContain(path.join(run.dir, "Reactor/Deploy/Bin/KartaLink/HQueueRender/hqueue-helper.js"));
+  });
+
+  it("uses a helper path saved by hand in Fusion's prefs (fu:SetData) without a notice", async () => {
+    const run = await runCompScript((dir) => {
+      const helper = path.join(dir, "custom", "hqueue-helper.js");
+      writeFakeHelper(helper, callLog(dir), {});
+      return { helper: "none", fuData: { KartaLink: { HQueueRender: { helperPath: helper } } }, actions: [timers] };
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.callsOf("plan")).toHaveLength(1);
+    expect(run.text(MAIN, "Notice")).toBe("");
   });
 
   it("says where it looked when the helper is not installed", async () => {

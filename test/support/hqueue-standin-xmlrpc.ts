@@ -274,12 +274,18 @@ function escapeText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Python's `repr(float)` for the values we send (integral → `1.0`). */
+/** Python's `repr(float)`: shortest digits; scientific (`1e-05`, `1.5e+16`) below 1e-4 and from 1e16; `1.0`. */
 function floatRepr(value: number): string {
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  const [mantissa, exponentText] = value.toExponential().split("e");
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    return `${mantissa}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
   const text = String(value);
-  return /[.eE]/.test(text) ? text : `${text}.0`;
+  return text.includes(".") ? text : `${text}.0`;
 }
 
 function two(n: number): string {
@@ -293,41 +299,41 @@ export function formatIsoDateTime(date: Date): string {
   );
 }
 
+/** Python's `Marshaller.dump`: every value ends with "\n" except `<nil/>` (Python writes none there). */
 function marshal(value: XmlRpcValue | undefined, out: string[]): void {
   if (value === null || value === undefined) {
     out.push("<value><nil/></value>");
   } else if (typeof value === "boolean") {
-    out.push(`<value><boolean>${value ? 1 : 0}</boolean></value>`);
+    out.push(`<value><boolean>${value ? 1 : 0}</boolean></value>\n`);
   } else if (typeof value === "number") {
     if (Number.isInteger(value)) {
       if (value > MAXINT || value < MININT) throw pythonException("OverflowError", "int exceeds XML-RPC limits");
-      out.push(`<value><int>${value}</int></value>`);
+      out.push(`<value><int>${value}</int></value>\n`);
     } else {
-      out.push(`<value><double>${floatRepr(value)}</double></value>`);
+      out.push(`<value><double>${floatRepr(value)}</double></value>\n`);
     }
   } else if (typeof value === "string") {
-    out.push(`<value><string>${escapeText(value)}</string></value>`);
+    out.push(`<value><string>${escapeText(value)}</string></value>\n`);
   } else if (value instanceof PyFloat) {
-    out.push(`<value><double>${floatRepr(value.value)}</double></value>`);
+    out.push(`<value><double>${floatRepr(value.value)}</double></value>\n`);
   } else if (value instanceof Date) {
-    out.push(`<value><dateTime.iso8601>${formatIsoDateTime(value)}</dateTime.iso8601></value>`);
+    out.push(`<value><dateTime.iso8601>${formatIsoDateTime(value)}</dateTime.iso8601></value>\n`);
   } else if (Buffer.isBuffer(value)) {
-    out.push(`<value><base64>\n${value.toString("base64")}\n</base64></value>\n`);
+    // base64.encodebytes: lines of 76 characters, each ending with a newline.
+    const encoded = value.toString("base64").replace(/.{1,76}/g, "$&\n");
+    out.push(`<value><base64>\n${encoded}</base64></value>\n`);
   } else if (Array.isArray(value)) {
     out.push("<value><array><data>\n");
-    for (const item of value) {
-      marshal(item, out);
-      out.push("\n");
-    }
-    out.push("</data></array></value>");
+    for (const item of value) marshal(item, out);
+    out.push("</data></array></value>\n");
   } else {
     out.push("<value><struct>\n");
     for (const [key, member] of Object.entries(value)) {
       out.push("<member>\n", `<name>${escapeText(key)}</name>\n`);
       marshal(member, out);
-      out.push("\n</member>\n");
+      out.push("</member>\n");
     }
-    out.push("</struct></value>");
+    out.push("</struct></value>\n");
   }
 }
 
@@ -335,13 +341,13 @@ function marshal(value: XmlRpcValue | undefined, out: string[]): void {
 export function serializeResponse(value: XmlRpcValue | undefined): string {
   const out: string[] = ["<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"];
   marshal(value, out);
-  out.push("\n</param>\n</params>\n</methodResponse>\n");
+  out.push("</param>\n</params>\n</methodResponse>\n");
   return out.join("");
 }
 
 export function serializeFault(fault: PythonFault): string {
   const out: string[] = ["<?xml version='1.0'?>\n<methodResponse>\n<fault>\n"];
   marshal({ faultCode: fault.faultCode, faultString: fault.faultString }, out);
-  out.push("\n</fault>\n</methodResponse>\n");
+  out.push("</fault>\n</methodResponse>\n");
   return out.join("");
 }

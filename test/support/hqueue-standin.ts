@@ -5,8 +5,10 @@
  *
  * Used by the tests and by the demo. As a program (bundled to dist/dev/hqueue-standin.js):
  *   node dist/dev/hqueue-standin.js [--port 5000] [--host 127.0.0.1] [--clients host:os[:group+group],…]
- *                                   [--legacy] [--no-run] [--slots N] [--first-job-id N]
- * e.g. `--clients lin01:linux:Fusion,mac01:macos:Fusion,win01:windows:Fusion+Render`.
+ *                                   [--legacy] [--no-run] [--slots N] [--first-job-id N] [--stay]
+ * e.g. `--clients lin01:linux:Fusion,mac01:macos:Fusion,win01:windows:Fusion+Render`. It prints
+ * `HQueue stand-in listening on http://127.0.0.1:PORT`, runs until SIGINT/SIGTERM, and also exits when its parent
+ * process dies (so a crashed test leaves no server behind) unless given --stay.
  *
  * Behaviour (and the undocumented choices):
  * - Methods: ping, getVersion (19.5 only), newjob, getJob, getJobs, getJobIdsByStatus, getJobOutput,
@@ -276,7 +278,7 @@ class Standin implements HQueueStandin {
   private readonly runJobs: boolean;
   private readonly slots: number;
   private nextJobId: number;
-  private scheduled = false;
+  private kickTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: StandinOptions) {
@@ -321,6 +323,7 @@ class Standin implements HQueueStandin {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.kickTimer);
     for (const [id] of this.runs) this.kill(id);
     for (const wake of [...this.waiters]) wake();
     await new Promise<void>((resolve) => {
@@ -733,6 +736,10 @@ class Standin implements HQueueStandin {
    * Job control
    * ------------------------------------------------------------------------------------------ */
 
+  private parentOf(job: StandinJob): StandinJob | undefined {
+    return job.parentId === null ? undefined : this.jobs.get(job.parentId);
+  }
+
   private subtree(root: StandinJob): StandinJob[] {
     const members: StandinJob[] = [];
     const visit = (job: StandinJob): void => {
@@ -822,10 +829,9 @@ class Standin implements HQueueStandin {
    * ------------------------------------------------------------------------------------------ */
 
   private kick(): void {
-    if (this.scheduled || this.closed) return;
-    this.scheduled = true;
-    setTimeout(() => {
-      this.scheduled = false;
+    if (this.kickTimer || this.closed) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
       this.schedule();
     }, this.options.pollMs ?? 10);
   }
@@ -881,15 +887,10 @@ class Standin implements HQueueStandin {
     }
     if (!this.runJobs) return;
     ready.sort((a, b) => b.priority - a.priority || a.id - b.id);
-    let started = false;
     for (const job of ready) {
       const client = this.clients.find((c) => this.canRun(c, job));
-      if (client) {
-        this.start(job, client);
-        started = true;
-      }
+      if (client) this.start(job, client);
     }
-    if (started) this.kick(); // lets the parents show "running"
   }
 
   private matches(condition: StandinCondition, client: ClientState): boolean {
@@ -939,6 +940,12 @@ class Standin implements HQueueStandin {
     job.progress = 0;
     job.clientHostname = client.hostname;
     client.running.add(job.id);
+    // Its parents are running from now on.
+    for (let parent = this.parentOf(job); parent; parent = this.parentOf(parent)) {
+      if (parent.paused || isFinished(parent.status)) break;
+      parent.status = "running";
+      parent.startTime ??= job.startTime;
+    }
     const run: RunState = { process: null, stopped: false };
     this.runs.set(job.id, run);
     this.notify();
@@ -1071,11 +1078,13 @@ export function parseStandinArgs(argv: readonly string[]): StandinOptions {
 
 async function main(): Promise<void> {
   let options: StandinOptions;
+  const args = process.argv.slice(2);
+  const stay = args.includes("--stay");
   try {
-    options = parseStandinArgs(process.argv.slice(2));
+    options = parseStandinArgs(args.filter((arg) => arg !== "--stay"));
   } catch (error) {
     console.error(`hqueue-standin: ${error instanceof Error ? error.message : String(error)}`);
-    console.error("usage: hqueue-standin [--port 5000] [--host 127.0.0.1] [--clients host:os[:group+group],…] [--legacy] [--no-run] [--slots N] [--first-job-id N]");
+    console.error("usage: hqueue-standin [--port 5000] [--host 127.0.0.1] [--clients host:os[:group+group],…] [--legacy] [--no-run] [--slots N] [--first-job-id N] [--stay]");
     process.exit(2);
   }
   const standin = await startHQueueStandin(options);
@@ -1085,7 +1094,14 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  // Keep running: the scheduler timer is unref'd, the server is not.
+  // A test or demo that dies without stopping us must not leave a server behind: exit once orphaned
+  // (unless started with --stay).
+  if (!stay) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 1000).unref();
+  }
 }
 
 /**

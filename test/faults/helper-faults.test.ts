@@ -1,0 +1,292 @@
+// The built helper against misbehaving HQueue servers on loopback (test/support/faulty-server.ts).
+// For each fault: the exit status, the --json error code, a message that names the server and says what happened,
+// a hint, a run time bounded by the configured --timeout (generous bound: never a speed assertion), and that a
+// `newjob` was never sent twice: a newjob whose answer is lost is `submit_unconfirmed`, and is not re-sent.
+import { afterEach, describe, expect, it } from "vitest";
+import type { ErrorCode, Failure, HelperResponse, StatusResult, SubmitRequest, SubmitResult } from "../../types/request";
+import { closedPort, type FaultyServer, type FaultyServerOptions, type Misbehaviour, startFaultyServer, startRawTcpServer } from "../support/faulty-server";
+import { makeRequest } from "../support/requests";
+import { type HelperRun, runHelper, writeRequest } from "../support/run-helper";
+
+/** The --timeout every fault case runs with, in seconds. */
+const TIMEOUT_S = 1;
+/** A run may take the timeout (per call) plus start-up and slack; anything beyond this is a hang. */
+const BOUND_MS = (TIMEOUT_S + 5) * 1000;
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function faulty(options: FaultyServerOptions): Promise<FaultyServer> {
+  const server = await startFaultyServer(options);
+  servers.push(server);
+  return server;
+}
+
+function failureOf(run: HelperRun): Failure["error"] {
+  expect(run.json, `stdout was not one JSON document:\n${run.stdout}\n${run.stderr}`).toBeDefined();
+  const doc = run.json as HelperResponse;
+  expect(doc.ok, `expected a failure, got ${run.stdout}`).toBe(false);
+  return (doc as Failure).error;
+}
+
+/** What every failure must look like: the code, words naming the server, a hint, no stack trace, bounded time. */
+function expectCleanFailure(run: HelperRun, code: ErrorCode, server: string): Failure["error"] {
+  expect(run.status).toBe(1);
+  const error = failureOf(run);
+  expect(error.code).toBe(code);
+  // A transport failure names the server it could not talk to; a fault carries the server's own words instead.
+  if (code !== "fault") expect(error.message).toContain(server);
+  expect(error.hint ?? "").not.toBe("");
+  for (const text of [error.message, error.hint ?? "", run.stderr]) {
+    expect(text).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack trace
+    expect(text).not.toMatch(/\[object Object\]|undefined/);
+  }
+  expect(run.milliseconds).toBeLessThan(BOUND_MS);
+  return error;
+}
+
+function request(server: string, over: Parameters<typeof makeRequest>[0] = {}): string {
+  return writeRequest(makeRequest({ server, ...over }));
+}
+
+function submit(file: string): Promise<HelperRun> {
+  return runHelper(["submit", "--request", file, "--timeout", String(TIMEOUT_S), "--json"], { timeoutMs: BOUND_MS + 10_000 });
+}
+
+function ping(server: string): Promise<HelperRun> {
+  return runHelper(["ping", "--server", server, "--timeout", String(TIMEOUT_S), "--json"], { timeoutMs: BOUND_MS + 10_000 });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const HTML_500 = "<!DOCTYPE html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1></body></html>\n";
+const OK_PREFIX = "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n";
+
+/** Server-side misbehaviours that every method can show, with what a call that meets them must report. */
+const transportFaults: { name: string; behaviour: Misbehaviour; code: ErrorCode; words: RegExp }[] = [
+  { name: "accepts but never answers", behaviour: { kind: "silent" }, code: "timeout", words: /did not answer in time/ },
+  { name: "answers after the timeout", behaviour: { kind: "late", delayMs: TIMEOUT_S * 1000 + 1500 }, code: "timeout", words: /did not answer in time/ },
+  { name: "HTTP 500 with an HTML page", behaviour: { kind: "http", status: 500, contentType: "text/html", body: HTML_500 }, code: "http", words: /HTTP 500/ },
+  { name: "HTTP 404", behaviour: { kind: "http", status: 404, contentType: "text/html", body: "<h1>Not Found</h1>" }, code: "http", words: /HTTP 404/ },
+  { name: "HTTP 502 with an empty body", behaviour: { kind: "http", status: 502, contentType: "text/plain", body: "" }, code: "http", words: /HTTP 502/ },
+  { name: "an empty body", behaviour: { kind: "body", body: "" }, code: "malformed_response", words: /did not answer like an HQueue server/ },
+  { name: "truncated XML", behaviour: { kind: "body", body: `${OK_PREFIX}<value><boolean>1</bool` }, code: "malformed_response", words: /did not answer like an HQueue server/ },
+  { name: "XML that is not XML-RPC", behaviour: { kind: "body", body: "<?xml version='1.0'?><html><body>hello</body></html>" }, code: "malformed_response", words: /did not answer like an HQueue server/ },
+  { name: "invalid XML", behaviour: { kind: "body", body: "<methodResponse><params><param><value><<<</methodResponse>" }, code: "malformed_response", words: /did not answer like an HQueue server/ },
+  { name: "an HTML page with status 200", behaviour: { kind: "body", body: HTML_500 }, code: "malformed_response", words: /did not answer like an HQueue server/ },
+  { name: "closes the connection mid-response", behaviour: { kind: "cut", bytes: 40 }, code: "unreachable", words: /Cannot (reach|talk to) the HQueue server/ },
+  { name: "resets the connection without answering", behaviour: { kind: "reset" }, code: "unreachable", words: /Cannot (reach|talk to) the HQueue server/ },
+];
+
+describe("ping against a misbehaving server", () => {
+  it("connection refused: unreachable, says so", async () => {
+    const port = await closedPort();
+    const server = `127.0.0.1:${port}`;
+    const run = await ping(server);
+    const error = expectCleanFailure(run, "unreachable", server);
+    expect(error.message).toMatch(/connection refused/);
+  });
+
+  for (const fault of transportFaults) {
+    it(`${fault.name}: ${fault.code}`, async () => {
+      const server = await faulty({ methods: { ping: fault.behaviour } });
+      const run = await ping(server.url);
+      const error = expectCleanFailure(run, fault.code, server.url);
+      expect(error.message).toMatch(fault.words);
+      expect(server.count("ping")).toBe(1); // no retries behind the user's back
+    });
+  }
+
+  it("a fault from ping: fault, with the server's words", async () => {
+    const server = await faulty({ methods: { ping: { kind: "fault", faultString: "<class 'OperationalError'>:database is locked" } } });
+    const run = await ping(server.url);
+    const error = expectCleanFailure(run, "fault", server.url);
+    expect(error.message).toContain("database is locked");
+  });
+
+  it("a TCP server that is not HTTP (an SSH greeting): a clear error, not a crash", async () => {
+    const raw = await startRawTcpServer("SSH-2.0-OpenSSH_9.6\r\n");
+    servers.push(raw);
+    const run = await ping(raw.url);
+    expect(run.status).toBe(1);
+    const error = failureOf(run);
+    expect(["malformed_response", "unreachable"]).toContain(error.code);
+    expect(error.message).toContain(raw.url);
+    expect(run.milliseconds).toBeLessThan(BOUND_MS);
+  });
+
+  it("a TCP server that accepts and says nothing: timeout", async () => {
+    const raw = await startRawTcpServer("", true);
+    servers.push(raw);
+    const run = await ping(raw.url);
+    expectCleanFailure(run, "timeout", raw.url);
+  });
+});
+
+describe("submit against a misbehaving server: nothing hangs, nothing is sent twice", () => {
+  it("connection refused: unreachable, nothing was submitted", async () => {
+    const port = await closedPort();
+    const server = `127.0.0.1:${port}`;
+    const run = await submit(request(server));
+    const error = expectCleanFailure(run, "unreachable", server);
+    expect(error.message).toContain("Nothing was submitted");
+  });
+
+  // The check before newjob is a ping: every fault is covered above; these show that submit stops there.
+  const beforeNewjob = transportFaults.filter((f) => ["accepts but never answers", "HTTP 500 with an HTML page", "an empty body", "closes the connection mid-response"].includes(f.name));
+  for (const fault of beforeNewjob) {
+    it(`the check before submitting meets ${fault.name}: ${fault.code}, no newjob`, async () => {
+      const server = await faulty({ methods: { ping: fault.behaviour } });
+      const run = await submit(request(server.url));
+      const error = expectCleanFailure(run, fault.code, server.url);
+      expect(error.message).toContain("Nothing was submitted");
+      await sleep(fault.behaviour.kind === "late" ? fault.behaviour.delayMs - run.milliseconds + 300 : 0);
+      expect(server.count("newjob")).toBe(0);
+    });
+  }
+
+  // newjob was sent: whether the server created the job is unknown unless the server answered.
+  const lostAnswers = transportFaults.filter((f) => f.code !== "http" || f.name.includes("500") || f.name.includes("502"));
+  for (const fault of lostAnswers) {
+    it(`newjob meets ${fault.name}: submit_unconfirmed, sent exactly once`, async () => {
+      const server = await faulty({ methods: { newjob: fault.behaviour } });
+      const run = await submit(request(server.url));
+      const error = expectCleanFailure(run, "submit_unconfirmed", server.url);
+      expect(error.message).toMatch(/may or may not have been created/);
+      expect(error.hint).toMatch(/before submitting again/);
+      // Wait past a late answer: a retry would show up as a second newjob.
+      await sleep(fault.behaviour.kind === "late" ? Math.max(0, fault.behaviour.delayMs - run.milliseconds) + 500 : 300);
+      expect(server.count("newjob")).toBe(1);
+    });
+  }
+
+  it("newjob answered HTTP 404 (the address is not HQueue's XML-RPC): http, sent once", async () => {
+    const server = await faulty({ methods: { newjob: { kind: "http", status: 404, contentType: "text/html", body: "<h1>Not Found</h1>" } } });
+    const run = await submit(request(server.url));
+    const error = expectCleanFailure(run, "http", server.url);
+    expect(error.message).toMatch(/HTTP 404/);
+    expect(server.count("newjob")).toBe(1);
+  });
+
+  it("a fault from newjob: fault with the server's text, sent once", async () => {
+    const server = await faulty({ methods: { newjob: { kind: "fault", faultString: "<class 'ValueError'>:priority out of range" } } });
+    const run = await submit(request(server.url));
+    const error = expectCleanFailure(run, "fault", server.url);
+    expect(error.message).toContain("priority out of range");
+    expect(server.count("newjob")).toBe(1);
+  });
+
+  it("newjob answers something that is not a list of job ids: submit_unconfirmed, sent once", async () => {
+    const server = await faulty({ methods: { newjob: { kind: "body", body: `${OK_PREFIX}<value><string>ok</string></value>\n</param>\n</params>\n</methodResponse>\n` } } });
+    const run = await submit(request(server.url));
+    expectCleanFailure(run, "submit_unconfirmed", server.url);
+    expect(server.count("newjob")).toBe(1);
+  });
+
+  it("the connection is cut after a valid but unfinished answer to newjob: submit_unconfirmed, sent once", async () => {
+    const answer = `${OK_PREFIX}<value><array><data>\n<value><int>77</int></value>\n</data></array></value>\n</param>\n</params>\n</methodResponse>\n`;
+    const server = await faulty({ methods: { newjob: { kind: "cut", bytes: answer.indexOf("</data>"), answer } } });
+    const run = await submit(request(server.url));
+    expectCleanFailure(run, "submit_unconfirmed", server.url);
+    expect(server.count("newjob")).toBe(1);
+  });
+});
+
+describe("an older server faults on the optional calls: the submission still succeeds", () => {
+  const OPTIONAL = [
+    "getVersion", "getNetworkFolders", "getHQRoot",
+    "getAllJobStatusNames", "getRunningJobStatusNames", "getFailedJobStatusNames", "getSucceededStatusNames", "getPausedJobStatusNames",
+    "getStartedJobEventNames", "getResumedEventNames", "getRescheduledEventNames", "getPriorityChangedEventNames",
+  ];
+
+  async function expectSubmitted(server: FaultyServer, over: Parameters<typeof makeRequest>[0]): Promise<SubmitResult> {
+    const run = await submit(request(server.url, over));
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const result = run.json as SubmitResult;
+    expect(result).toMatchObject({ ok: true, command: "submit", jobId: 4242 });
+    expect(server.count("newjob")).toBe(1);
+    return result;
+  }
+
+  it("with e-mail reasons, when no status or event names can be read", async () => {
+    const server = await faulty({ missing: OPTIONAL });
+    await expectSubmitted(server, { job: { emailTo: "comp@studio.example", emailReasons: ["failed", "succeeded"] } });
+  });
+
+  it("with shared roots given, when getNetworkFolders and getHQRoot are missing", async () => {
+    const server = await faulty({ missing: OPTIONAL });
+    await expectSubmitted(server, {
+      farm: { platforms: ["linux", "windows"], sharedRoots: [{ linux: "/mnt/hq", windows: "\\\\srv\\hq" }] },
+    });
+  });
+
+  it("paused, when pauseJobs faults: submitted with a warning, paused false", async () => {
+    const server = await faulty({ missing: OPTIONAL, methods: { pauseJobs: { kind: "fault", faultString: "<class 'Exception'>:no" } } });
+    const result = await expectSubmitted(server, { job: { paused: true } });
+    expect(result.paused).toBe(false);
+    expect(result.warnings.join("\n")).toMatch(/could not be paused/);
+  });
+
+  it("roots needed but the server cannot tell: a clear path_unmapped before newjob", async () => {
+    const server = await faulty({ missing: OPTIONAL });
+    const run = await submit(request(server.url, { farm: { platforms: ["linux", "windows"], sharedRoots: [] } }));
+    expect(run.status).toBe(1);
+    expect(failureOf(run).code).toBe("path_unmapped");
+    expect(server.count("newjob")).toBe(0);
+  });
+
+  it("status and watch work without the status-name methods", async () => {
+    const server = await faulty({
+      missing: OPTIONAL,
+      methods: {
+        getJobs: {
+          kind: "body",
+          body: `${OK_PREFIX}<value><array><data>\n<value><struct><member><name>id</name><value><int>4243</int></value></member><member><name>name</name><value><string>Frames 1-5</string></value></member><member><name>status</name><value><string>succeeded</string></value></member><member><name>progress</name><value><double>1.0</double></value></member></struct></value>\n</data></array></value>\n</param>\n</params>\n</methodResponse>\n`,
+        },
+        getJob: {
+          kind: "body",
+          body: `${OK_PREFIX}<value><struct><member><name>id</name><value><int>4242</int></value></member><member><name>name</name><value><string>job</string></value></member><member><name>status</name><value><string>succeeded</string></value></member><member><name>progress</name><value><double>1.0</double></value></member><member><name>children</name><value><array><data><value><int>4243</int></value></data></array></value></member></struct></value>\n</param>\n</params>\n</methodResponse>\n`,
+        },
+      },
+    });
+    const status = await runHelper(["status", "4242", "--server", server.url, "--timeout", "1", "--json"]);
+    expect(status.status, status.stdout).toBe(0);
+    expect(status.json as StatusResult).toMatchObject({ ok: true, finished: true, succeeded: true, counts: { succeeded: 1 } });
+    const watch = await runHelper(["watch", "4242", "--server", server.url, "--timeout", "1", "--interval", "0.1", "--json"]);
+    expect(watch.status, watch.stdout).toBe(0);
+  });
+});
+
+describe("status and watch against a misbehaving server", () => {
+  it("status: getJobs never answers → timeout within the bound", async () => {
+    const server = await faulty({ methods: { getJobs: { kind: "silent" } } });
+    const run = await runHelper(["status", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--json"], { timeoutMs: BOUND_MS + 10_000 });
+    expectCleanFailure(run, "timeout", server.url);
+  });
+
+  it("status: getJob answers HTTP 500 → http", async () => {
+    const server = await faulty({ methods: { getJob: { kind: "http", status: 500, contentType: "text/html", body: HTML_500 } } });
+    const run = await runHelper(["status", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--json"]);
+    expectCleanFailure(run, "http", server.url);
+  });
+
+  it("watch: the server goes silent while the job runs → timeout after the polls that were answered", async () => {
+    const server = await faulty({ methods: { getJob: [{ kind: "answer" }, { kind: "answer" }, { kind: "silent" }] } });
+    const run = await runHelper(["watch", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--interval", "0.1", "--json"], {
+      timeoutMs: BOUND_MS + 10_000,
+    });
+    expectCleanFailure(run, "timeout", server.url);
+    expect(server.count("getJob")).toBe(3);
+  });
+});
+
+// Keep the request builder honest about what the helper receives (a typo in a field would hide a fault).
+describe("the fault requests are valid", () => {
+  it("plan accepts the request the fault cases submit", async () => {
+    const doc: SubmitRequest = makeRequest({ server: "127.0.0.1:9" });
+    const run = await runHelper(["plan", "--request", writeRequest(doc), "--json"]);
+    expect(run.status).toBe(0);
+  });
+});
