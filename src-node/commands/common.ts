@@ -35,7 +35,7 @@ export const SERVER_OPTIONS: OptionSpecs = {
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export function serverAddress(ctx: CommandContext, fromRequest?: string): ServerAddress {
-  const text = optionValue(ctx.args, "server") ?? fromRequest ?? ctx.env.HQUEUE_SERVER ?? "localhost:5000";
+  const text = optionValue(ctx.args, "server") || fromRequest || ctx.env.HQUEUE_SERVER || "localhost:5000";
   try {
     return parseServerAddress(text);
   } catch (e) {

@@ -68,7 +68,7 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
   try {
     comp = readCompFile(file);
   } catch (e) {
-    if (e instanceof CompFileError) throw new HelperError("bad_comp", e.message, { hint: "pass a .comp file saved by Fusion" });
+    if (e instanceof CompFileError) throw new HelperError("bad_comp", e.message, { hint: "pass a .comp file saved by Fusion (File > Save in Fusion writes one)" });
     const err = e as NodeJS.ErrnoException;
     throw new HelperError("bad_comp", `Cannot read ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
   }
@@ -105,7 +105,7 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
   const doc = {
     kind: "kartalink.hqueue.request",
     version: 1,
-    server: optionValue(args, "server") ?? ctx.env.HQUEUE_SERVER ?? "localhost:5000",
+    server: optionValue(args, "server") || ctx.env.HQUEUE_SERVER || "localhost:5000",
     comp: {
       path: compPath,
       platform,
