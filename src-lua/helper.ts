@@ -4,7 +4,7 @@
  * Pure decisions (search order, command line) are separate from the Host calls that carry them out.
  */
 import type { ErrorBody, ErrorCode, Failure, HelperCommand, HelperResponse, SubmitRequest } from "../types/request";
-import { cmdForSlashC, cmdJoin, cmdUnsafeReason } from "../src-node/core/quote-cmd";
+import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdUnsafeReason } from "../src-node/core/quote-cmd";
 import { shJoin } from "../src-node/core/quote-sh";
 import type { Host, OsName } from "./host";
 import { decodeJson, encodeJson } from "./json";
@@ -186,8 +186,10 @@ export type CommandLine = { ok: true; line: string } | { ok: false; error: Error
  */
 export function helperCommandLine(os: OsName, argv: string[]): CommandLine {
   if (os === "Windows") {
-    for (const arg of argv) {
-      const reason = cmdUnsafeReason(arg);
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i];
+      // The program itself is stricter (cmd.exe finds it before any quoting rule applies, so no `%`).
+      const reason = i === 0 ? cmdProgramUnsafeReason(arg) : cmdUnsafeReason(arg);
       if (reason !== undefined) {
         return {
           ok: false,

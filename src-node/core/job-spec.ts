@@ -63,7 +63,11 @@ export function resolveFrames(request: SubmitRequest): number[] {
   return result.frames;
 }
 
-export function conditionsFor(assign: Assign, sameOs: Platform | undefined): Condition[] {
+/**
+ * Client conditions: the Assign To choice, plus an `os` filter whenever the job has commands for only some
+ * client OSes, so that a client of another OS never picks up a task it has no command for.
+ */
+export function conditionsFor(assign: Assign, osFilter: readonly Platform[] | undefined): Condition[] {
   const conditions: Condition[] = [];
   if (assign.mode !== "any") {
     const name = assign.mode === "clients" ? "hostname" : "group";
@@ -74,7 +78,12 @@ export function conditionsFor(assign: Assign, sameOs: Platform | undefined): Con
         : { type: "client", name, op: "any", value: assign.names.join(" ") },
     );
   }
-  if (sameOs) conditions.push({ type: "client", name: "os", op: "==", value: OS_CONDITION_VALUE[sameOs] });
+  if (osFilter && osFilter.length > 0) {
+    const values = osFilter.map((p) => OS_CONDITION_VALUE[p]);
+    conditions.push(
+      values.length === 1 ? { type: "client", name: "os", op: "==", value: values[0] } : { type: "client", name: "os", op: "any", value: values.join(" ") },
+    );
+  }
   return conditions;
 }
 
@@ -176,7 +185,8 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
   }
 
   const compName = baseName(comp.path);
-  const conditions = conditionsFor(farm.assign, farm.sameOsOnly ? comp.platform : undefined);
+  const allPlatforms = platforms.length === 3;
+  const conditions = conditionsFor(farm.assign, allPlatforms ? undefined : platforms);
   const submittedBy = job.submittedBy ?? context.user;
   const placement: Pick<JobSpec, "tags" | "cpus"> = job.cpus && job.cpus > 0 ? { cpus: job.cpus } : { tags: ["single"] };
   const width = String(tasks.length).length;

@@ -44,8 +44,11 @@ describe("planJob: the job spec", () => {
     }
   });
 
-  it("writes a command for each client OS and nothing for the others", () => {
+  it("writes a command for each client OS, and keeps clients of other OSes away", () => {
     const p = plan({ farm: { platforms: ["linux", "macosx"], sharedRoots: [{ linux: "/mnt/hq", macosx: "/Volumes/hq" }] } });
+    expect(p.spec.children![0].conditions).toEqual([{ type: "client", name: "os", op: "any", value: "linux macos" }]);
+    const all = plan({ farm: { platforms: ["linux", "macosx", "windows"], sharedRoots: [{ linux: "/mnt/hq", macosx: "/Volumes/hq", windows: "H:\\" }] } });
+    expect(all.spec.children![0].conditions).toBeUndefined();
     const cmd = commands(p.spec);
     expect(Object.keys(cmd).sort()).toEqual(["linux", "macosx"]);
     expect(cmd.linux).toContain("/mnt/hq/shots/sh010/comp/sh010.comp");
@@ -72,7 +75,10 @@ describe("planJob: the job spec", () => {
   it("copies conditions, tries and environment onto every child (children do not inherit)", () => {
     const p = plan({ job: { tries: 3, environment: { OCIO: "/mnt/hq/ocio/config.ocio" } }, farm: { assign: { mode: "groups", names: ["Fusion", "GPU"] } } });
     for (const child of p.spec.children!) {
-      expect(child.conditions).toEqual([{ type: "client", name: "group", op: "any", value: "Fusion GPU" }]);
+      expect(child.conditions).toEqual([
+        { type: "client", name: "group", op: "any", value: "Fusion GPU" },
+        { type: "client", name: "os", op: "==", value: "linux" },
+      ]);
       expect(child.triesLeft).toBe(3);
       expect(child.environment).toEqual({ OCIO: "/mnt/hq/ocio/config.ocio" });
     }
@@ -182,9 +188,10 @@ describe("planJob: refusals before anything is sent", () => {
 describe("conditionsFor", () => {
   it("maps the three Assign To modes and the OS filter", () => {
     expect(conditionsFor({ mode: "any" }, undefined)).toEqual([]);
+    expect(conditionsFor({ mode: "any" }, ["linux", "windows"])).toEqual([{ type: "client", name: "os", op: "any", value: "linux windows" }]);
     expect(conditionsFor({ mode: "clients", names: ["rn01"] }, undefined)).toEqual([{ type: "client", name: "hostname", op: "==", value: "rn01" }]);
     expect(conditionsFor({ mode: "clients", names: ["rn01", "rn02"] }, undefined)).toEqual([{ type: "client", name: "hostname", op: "any", value: "rn01 rn02" }]);
-    expect(conditionsFor({ mode: "groups", names: ["Fusion"] }, "macosx")).toEqual([
+    expect(conditionsFor({ mode: "groups", names: ["Fusion"] }, ["macosx"])).toEqual([
       { type: "client", name: "group", op: "==", value: "Fusion" },
       { type: "client", name: "os", op: "==", value: "macos" },
     ]);

@@ -309,6 +309,18 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(run.text(MAIN, "Status")).toContain('contains "!"');
   });
 
+  it("refuses (instead of crashing) a Node.js path with % on Windows, which cmd.exe would expand", async () => {
+    const run = await runCompScript((dir) => {
+      const node = path.join(dir, "100%", "node.exe");
+      fs.mkdirSync(path.dirname(node), { recursive: true });
+      fs.writeFileSync(node, "");
+      return { platform: "Windows", exec: "record", env: { KARTALINK_NODE: node }, actions: [timers] };
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.transcript.executed).toEqual([]);
+    expect(run.text(MAIN, "Status")).toContain("Cannot start the helper");
+  });
+
   it("on macOS/Linux quotes paths for sh", async () => {
     let helper = "";
     const run = await runCompScript((dir) => {
