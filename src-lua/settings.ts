@@ -47,7 +47,12 @@ export const PLATFORM_LABELS: Record<Platform, string> = { linux: "Linux", macos
 /** Fusion Render Node major versions offered in the dialog (LF offers 9, 16–21). */
 export const RENDER_NODE_VERSIONS = ["21", "20", "19", "18", "17", "16", "9"];
 
-export function defaultSettings(): Settings {
+/**
+ * Built-in defaults. Client OSes default to the submitting machine's OS only (the old script's "Auto"): a comp
+ * path needs no mapping then, so the dialog works out of the box; a mixed farm adds its OSes and shared roots
+ * once, as studio defaults.
+ */
+export function defaultSettings(platform?: Platform): Settings {
   return {
     server: "localhost:5000",
     jobName: "",
@@ -58,7 +63,7 @@ export function defaultSettings(): Settings {
     framesPerTask: 10,
     assignMode: "any",
     assignNames: [],
-    platforms: ["linux", "macosx", "windows"],
+    platforms: platform !== undefined ? [platform] : ["linux", "macosx", "windows"],
     sameOsOnly: false,
     renderNodeVersion: "19",
     renderNodePaths: {},

@@ -9,6 +9,8 @@
  * the artist is told, and the stored value is left alone until they save over it.
  */
 import type { Host } from "./host";
+import { platformOf } from "./fusion-host";
+import type { Platform } from "../types/request";
 import { type Settings, copySettings, defaultSettings, readSettings, withoutCompOnly } from "./settings";
 import { formatInt } from "./text";
 
@@ -74,9 +76,9 @@ function checkSchema(raw: unknown, where: string, notices: string[], until: stri
   return table;
 }
 
-export function parseStudioData(raw: unknown): StudioStore {
+export function parseStudioData(raw: unknown, platform?: Platform): StudioStore {
   const notices: string[] = [];
-  const builtIn = defaultSettings();
+  const builtIn = defaultSettings(platform);
   // The machine's Node.js and helper paths are plain strings: use them whatever else is stored.
   const rawTable = typeof raw === "object" && raw !== undefined ? (raw as LuaTable<string, unknown>) : undefined;
   const nodePath = rawTable?.get("nodePath");
@@ -141,8 +143,9 @@ export function parseCompData(raw: unknown, base: Settings): CompStore {
 
 export function loadStudio(host: Host): StudioStore {
   const [ok, raw] = pcall(() => host.getStudioData(DATA_KEY));
-  if (!ok) return { ...parseStudioData(undefined), notices: ["The studio defaults could not be read: " + tostring(raw)] };
-  return parseStudioData(raw);
+  const platform = platformOf(host.os);
+  if (!ok) return { ...parseStudioData(undefined, platform), notices: ["The studio defaults could not be read: " + tostring(raw)] };
+  return parseStudioData(raw, platform);
 }
 
 export function loadComp(host: Host, base: Settings): CompStore {

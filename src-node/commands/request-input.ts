@@ -16,7 +16,7 @@ export const REQUEST_OPTIONS: OptionSpecs = {
   name: { value: true, meta: "TEXT", help: "job name (default: the comp's name)" },
   description: { value: true, meta: "TEXT", help: "job description" },
   priority: { value: true, meta: "0-10", help: "job priority, higher runs first (default 5)" },
-  platforms: { value: true, meta: "LIST", help: "client OSes to write commands for: linux,macosx,windows (default all)" },
+  platforms: { value: true, meta: "LIST", help: "client OSes to write commands for: linux,macosx,windows (default: the submitting OS)" },
   clients: { value: true, meta: "LIST", help: "only these clients (hostnames, comma-separated)" },
   groups: { value: true, meta: "LIST", help: "only clients in these client groups (comma-separated)" },
   "same-os": { help: "only clients of the submitting OS" },
@@ -137,7 +137,8 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
       progress: !args.flags.has("no-progress"),
     },
     farm: {
-      platforms: list(optionValue(args, "platforms"))?.map((p) => platformOf(p, "platforms")) ?? ["linux", "macosx", "windows"],
+      // Default: the submitting OS only (no path mapping needed); name the others with --platforms and --root.
+      platforms: list(optionValue(args, "platforms"))?.map((p) => platformOf(p, "platforms")) ?? [platform],
       assign,
       sameOsOnly: args.flags.has("same-os"),
       renderNode: { version: optionValue(args, "render-node-version") ?? "19", paths: renderNodePaths },

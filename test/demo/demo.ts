@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     say(`Comp:              ${comp}  (render range 1-10, Saver1 → Comp:render/shot.0000.png)`);
     say(`Comp script:       ${script}`);
     say("");
-    say("Fusion: Script > KartaLink > HQueue Render … the artist sets the server, 3 frames per task, Linux clients only,");
+    say("Fusion: Script > KartaLink > HQueue Render … the artist sets the server, 3 frames per task (client OS: this machine's, Linux),");
     say("        the render node path, and presses Submit; the monitor window follows the job.");
 
     const transcript = await runFusionStandin({
@@ -45,8 +45,6 @@ async function main(): Promise<number> {
       actions: [
         { do: "set", id: "Server", prop: "Text", value: standin.url },
         { do: "set", id: "FramesPerTask", prop: "Value", value: 3 },
-        { do: "click", id: "OsMac" },
-        { do: "click", id: "OsWindows" },
         { do: "set", id: "RenderNodeLinux", prop: "Text", value: renderNode },
         { do: "click", id: "Submit" },
         { do: "timers", maxTicks: 200, sleepMs: 150 },

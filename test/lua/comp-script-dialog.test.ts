@@ -117,7 +117,7 @@ describe("dialog options → request", () => {
         click("AssignAdd"),
         set("AssignPicker", "CurrentText", "render-01"),
         click("AssignAdd"),
-        click("OsWindows"),
+        click("OsMac"),
         click("Submit"),
       ],
     });

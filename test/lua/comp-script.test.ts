@@ -71,7 +71,8 @@ describe("comp script: minimal dialog and request", () => {
         ],
       },
       job: { name: "basic", priority: 5, frames: { kind: "render" }, framesPerTask: 10 },
-      farm: { platforms: ["linux", "macosx", "windows"], assign: { mode: "any" }, renderNode: { version: "19" }, sharedRoots: [] },
+      // Client OSes default to the submitting machine's OS (the stand-in runs as Linux).
+      farm: { platforms: ["linux"], assign: { mode: "any" }, renderNode: { version: "19" }, sharedRoots: [] },
     });
     expect(submit[0].argv.slice(0, 2)).toEqual(["submit", "--request"]);
     expect(submit[0].options.json).toBe(true);
