@@ -24,7 +24,13 @@ export interface FinishedNames {
 }
 
 export async function finishedNames(client: HQueueClient): Promise<FinishedNames> {
-  const names = await client.statusNames();
+  let names: Awaited<ReturnType<HQueueClient["statusNames"]>> = {};
+  try {
+    names = await client.statusNames();
+  } catch (e) {
+    // The lists are optional conveniences: a server that answers them oddly still has job statuses.
+    if (e instanceof HQueueError && (e.kind === "unreachable" || e.kind === "timeout")) throw e;
+  }
   return {
     succeeded: names.succeeded ?? DEFAULT_SUCCEEDED,
     // Cancelled and abandoned jobs are over too; a server's failed list may or may not include them.
@@ -51,7 +57,10 @@ export async function jobStatus(client: HQueueClient, id: number, names: Finishe
   if (!parent || typeof parent !== "object" || Object.keys(parent).length === 0) {
     throw new HelperError("not_found", `The HQueue server has no job ${id}.`);
   }
-  const childIds = Array.isArray(parent.children) ? parent.children.map((c) => num(c, -1)).filter((c) => c >= 0) : [];
+  // Children are job ids; tolerate servers that list them as {id: …} structs.
+  const childIds = Array.isArray(parent.children)
+    ? parent.children.map((c) => (c !== null && typeof c === "object" ? num((c as Record<string, unknown>).id, -1) : num(c, -1))).filter((c) => c >= 0)
+    : [];
   let tasks: JobState[] = [];
   if (childIds.length > 0) {
     try {

@@ -12,7 +12,14 @@ const EVENT_NAME_METHODS = ["getStartedJobEventNames", "getResumedEventNames", "
 /** E-mail reasons must be names the server knows; servers that cannot tell are trusted. */
 async function checkEmailReasons(client: HQueueClient, reasons: readonly string[]): Promise<void> {
   if (reasons.length === 0) return;
-  const names = await client.statusNames();
+  let names: Awaited<ReturnType<HQueueClient["statusNames"]>>;
+  try {
+    names = await client.statusNames();
+  } catch (e) {
+    // A server that answers these optional lists oddly cannot tell us the names: trust the request.
+    if (e instanceof HQueueError && (e.kind === "unreachable" || e.kind === "timeout")) throw e;
+    return;
+  }
   if (!names.all) return;
   const known = new Set<string>([...names.all, ...(names.running ?? []), ...(names.failed ?? []), ...(names.succeeded ?? []), ...(names.paused ?? [])]);
   for (const method of EVENT_NAME_METHODS) {

@@ -59,6 +59,8 @@ const CHUNK_CHARS = 1 << 20;
 
 /** Characters XML 1.0 cannot carry, even as character references. */
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A fast first look (one character class): only strings it matches get the exact test above. */
+const MAYBE_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const NEEDS_ESCAPE = /[&<>\r]/;
 const ESCAPES = /[&<>\r]/g;
 const ESCAPED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;" };
@@ -91,7 +93,7 @@ export function serializeMethodCall(method: string, params: readonly unknown[]):
     throw new WireValueError(where(), problem);
   };
   const text = (value: string): string => {
-    const bad = XML_ILLEGAL.exec(value);
+    const bad = MAYBE_ILLEGAL.test(value) ? XML_ILLEGAL.exec(value) : null;
     if (bad) refuse(`contains the character ${codePoint(bad[0])} at position ${bad.index}, which XML-RPC cannot carry`);
     return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPES, (c) => ESCAPED[c]) : value;
   };
