@@ -153,8 +153,12 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
 
   for (const saver of enabledSavers) {
     const path = saver.path || saver.rawPath || "";
+    // A Fusion path map ("Macros:", "Renders:"; two or more letters, so not a drive letter) left unexpanded.
+    const pathMap = /^([A-Za-z][A-Za-z0-9_ ]+):/.exec(path)?.[1];
     if (path === "") warnings.push(`Saver ${saver.name} has no output file name.`);
-    else if (!isAbsolutePath(path, comp.platform)) {
+    else if (pathMap) {
+      warnings.push(`Saver ${saver.name} writes to ${path}, through Fusion's path map "${pathMap}:"; each render node expands it with its own path maps, so make sure they define it.`);
+    } else if (!isAbsolutePath(path, comp.platform)) {
       warnings.push(`Saver ${saver.name} writes to a relative path (${path}); render nodes resolve it against their own folder.`);
     }
   }

@@ -151,6 +151,30 @@ describe("planJob: frames", () => {
   });
 });
 
+describe("planJob: Saver warnings", () => {
+  it("names a Saver with a relative path, one with an unexpanded path map, and one with no file name", () => {
+    const p = plan({
+      comp: {
+        savers: [
+          { name: "Rel", enabled: true, path: "render/a.0000.exr" },
+          { name: "Mapped", enabled: true, path: "Renders:/sh010/a.0000.exr" },
+          { name: "Empty", enabled: true, path: "" },
+          { name: "Good", enabled: true, path: "/mnt/hq/a.0000.exr" },
+        ],
+      },
+    });
+    expect(p.warnings.find((w) => w.startsWith("Saver Rel "))).toContain("relative path");
+    expect(p.warnings.find((w) => w.startsWith("Saver Mapped "))).toContain('path map "Renders:"');
+    expect(p.warnings.find((w) => w.startsWith("Saver Empty "))).toContain("no output file name");
+    expect(p.warnings.some((w) => w.startsWith("Saver Good "))).toBe(false);
+  });
+
+  it("a Windows drive letter is not taken for a path map", () => {
+    const p = plan({ comp: { platform: "windows", path: "H:\\shots\\sh010.comp", savers: [{ name: "W", enabled: true, path: "H:\\render\\a.0000.exr" }] }, farm: { platforms: ["windows"] } });
+    expect(p.warnings).toEqual([]);
+  });
+});
+
 describe("planJob: refusals before anything is sent", () => {
   it("no enabled Saver", () => {
     const e = planError({ comp: { savers: [{ name: "Saver1", enabled: false, path: "/mnt/hq/a.exr" }] } });
