@@ -1,6 +1,6 @@
 import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, LogResult, PingResult } from "../../types/request";
 import { HelperError } from "../errors";
-import { HQueueError } from "../hqueue/client";
+import { type HQueueClient, HQueueError } from "../hqueue/client";
 import { type Command, jobIdArgument, makeClient, noPositionals, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 
 function num(v: unknown): number {
@@ -35,65 +35,68 @@ export const pingCommand: Command = {
   },
 };
 
-export const clientsCommand: Command = {
+/** A command that reads one list from the server, maps it, and prints it sorted by name. */
+function listCommand<Item, Result extends ClientsResult | GroupsResult>(spec: {
+  name: string;
+  summary: string;
+  doing: string;
+  fetch: (client: HQueueClient) => Promise<Record<string, unknown>[]>;
+  map: (raw: Record<string, unknown>) => Item;
+  key: (item: Item) => string;
+  result: (items: Item[]) => Result;
+  line: (item: Item) => string;
+  empty: string;
+}): Command {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: `hqueue-helper ${spec.name} [--server HOST[:PORT]] [--json]`,
+    options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
+    async run(ctx) {
+      noPositionals(ctx);
+      const client = makeClient(ctx);
+      let raw: Record<string, unknown>[];
+      try {
+        raw = await spec.fetch(client);
+      } catch (e) {
+        throw serverError(e, client, spec.doing);
+      }
+      const items = raw.map(spec.map).sort((a, b) => spec.key(a).localeCompare(spec.key(b)));
+      ctx.out.result(spec.result(items), items.length === 0 ? spec.empty : items.map(spec.line).join("\n"));
+      return 0;
+    },
+  };
+}
+
+export const clientsCommand = listCommand<ClientInfo, ClientsResult>({
   name: "clients",
   summary: "list the farm's clients (hostname, OS, groups)",
-  usage: "hqueue-helper clients [--server HOST[:PORT]] [--json]",
-  options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
-  async run(ctx) {
-    noPositionals(ctx);
-    const client = makeClient(ctx);
-    let raw: Record<string, unknown>[];
-    try {
-      raw = await client.getClients();
-    } catch (e) {
-      throw serverError(e, client, "listing the clients");
-    }
-    const clients: ClientInfo[] = raw.map((c) => {
-      const info: ClientInfo = { id: num(c.id), hostname: String(c.hostname ?? c.name ?? "") };
-      if (typeof c.os === "string") info.os = c.os;
-      const groups = strings(c.groups);
-      if (groups) info.groups = groups;
-      return info;
-    });
-    clients.sort((a, b) => a.hostname.localeCompare(b.hostname));
-    const result: ClientsResult = { ok: true, command: "clients", clients };
-    const human = clients.length === 0
-      ? "The server lists no clients."
-      : clients.map((c) => `${c.hostname.padEnd(32)} ${(c.os ?? "").padEnd(8)} ${(c.groups ?? []).join(" ")}`).join("\n");
-    ctx.out.result(result, human);
-    return 0;
+  doing: "listing the clients",
+  fetch: (client) => client.getClients(),
+  map: (c) => {
+    const info: ClientInfo = { id: num(c.id), hostname: String(c.hostname ?? c.name ?? "") };
+    if (typeof c.os === "string") info.os = c.os;
+    const groups = strings(c.groups);
+    if (groups) info.groups = groups;
+    return info;
   },
-};
+  key: (c) => c.hostname,
+  result: (clients) => ({ ok: true, command: "clients", clients }),
+  line: (c) => `${c.hostname.padEnd(32)} ${(c.os ?? "").padEnd(8)} ${(c.groups ?? []).join(" ")}`,
+  empty: "The server lists no clients.",
+});
 
-export const groupsCommand: Command = {
+export const groupsCommand = listCommand<GroupInfo, GroupsResult>({
   name: "groups",
   summary: "list the client groups",
-  usage: "hqueue-helper groups [--server HOST[:PORT]] [--json]",
-  options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
-  async run(ctx) {
-    noPositionals(ctx);
-    const client = makeClient(ctx);
-    let raw: Record<string, unknown>[];
-    try {
-      raw = await client.getClientGroups();
-    } catch (e) {
-      throw serverError(e, client, "listing the client groups");
-    }
-    const groups: GroupInfo[] = raw.map((g) => ({
-      id: num(g.id),
-      name: String(g.name ?? ""),
-      clients: Array.isArray(g.clients) ? g.clients.map(num) : [],
-    }));
-    groups.sort((a, b) => a.name.localeCompare(b.name));
-    const result: GroupsResult = { ok: true, command: "groups", groups };
-    const human = groups.length === 0
-      ? "The server has no client groups."
-      : groups.map((g) => `${g.name.padEnd(32)} ${g.clients.length} client(s)`).join("\n");
-    ctx.out.result(result, human);
-    return 0;
-  },
-};
+  doing: "listing the client groups",
+  fetch: (client) => client.getClientGroups(),
+  map: (g) => ({ id: num(g.id), name: String(g.name ?? ""), clients: Array.isArray(g.clients) ? g.clients.map(num) : [] }),
+  key: (g) => g.name,
+  result: (groups) => ({ ok: true, command: "groups", groups }),
+  line: (g) => `${g.name.padEnd(32)} ${g.clients.length} client(s)`,
+  empty: "The server has no client groups.",
+});
 
 function faultAsNotFound(e: unknown, id: number): never {
   if (e instanceof HQueueError && e.kind === "fault") {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FrameRun } from "../../types/request";
 import { chunkFrames, taskLabel, type Task } from "../../src-node/core/chunks";
 import { parseFrameSet, rangeFrames } from "../../src-node/core/frames";
+import { prngInt as prng } from "../support/prng";
 
 function framesOf(text: string): number[] {
   const result = parseFrameSet(text);
@@ -23,17 +24,6 @@ function framesOfTasks(tasks: Task[]): number[] {
   return tasks.flatMap((t) => t.runs.flatMap(expand));
 }
 
-/** mulberry32: a small seeded PRNG, so failures are reproducible. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n);
-  };
-}
 
 describe("chunkFrames: task boundaries", () => {
   it.each([

@@ -7,18 +7,8 @@ import {
   quoteCmdArg,
 } from "../../src-node/core/quote-cmd";
 import { cmdParse, cmdRunAsPython, cmdSlashC } from "../support/cmd-model";
+import { prng } from "../support/prng";
 
-/** mulberry32: a small seeded PRNG, so every run tests the same strings. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Everything cmd.exe or MSVCRT could care about, except what we refuse (! " NUL and control characters).
 const HOSTILE = [..."%^&()<>|;,'`$=+[]{}@#~.-_ \\/:*?"];

@@ -62,6 +62,39 @@ describe("hqueue-helper ping", () => {
   });
 });
 
+describe("hqueue-helper clients / groups", () => {
+  it("lists the farm's clients with OS and groups, and the groups with their members", async () => {
+    const farm = await startHQueueStandin({
+      port: 0,
+      runJobs: false,
+      clients: [
+        { hostname: "rn-win-01", os: "windows", groups: ["Fusion", "GPU"] },
+        { hostname: "rn-lin-01", os: "linux", groups: ["Fusion"] },
+      ],
+    });
+    try {
+      const clients = await runHelper(["clients", "--server", farm.url, "--json"]);
+      expect(clients.status).toBe(0);
+      expect(clients.json).toMatchObject({
+        ok: true,
+        command: "clients",
+        clients: [
+          { hostname: "rn-lin-01", os: "linux", groups: ["Fusion"] },
+          { hostname: "rn-win-01", os: "windows", groups: ["Fusion", "GPU"] },
+        ],
+      });
+      const groups = await runHelper(["groups", "--server", farm.url, "--json"]);
+      expect(groups.status).toBe(0);
+      const list = (groups.json as { groups: { name: string; clients: number[] }[] }).groups;
+      expect(list.map((g) => [g.name, g.clients.length])).toEqual([["Fusion", 2], ["GPU", 1]]);
+      const human = await runHelper(["groups", "--server", farm.url]);
+      expect(human.stdout).toMatch(/^Fusion\s+2 client\(s\)$/m);
+    } finally {
+      await farm.close();
+    }
+  });
+});
+
 describe("frame chunking as sent to HQueue", () => {
   const cases: { name: string; frames: string; step?: number; perTask: number; expected: string[] }[] = [
     { name: "the old script's off-by-one: 1-5 by 3", frames: "1-5", perTask: 3, expected: ["Frames 1-3", "Frames 4-5"] },
@@ -169,6 +202,29 @@ describe("submit → render → status, end to end", () => {
     const log = await runHelper(["log", String(result.jobId), "--server", standin.url]);
     expect(log.status).toBe(0);
     expect(log.stdout).toContain("Rendered frame 9 (1 of 1)");
+  });
+
+  it("cancels a running job and its tasks", async () => {
+    const project = mkdtempSync(join(tmpdir(), "hq-e2e-cancel-"));
+    const compPath = join(project, "e2e-basic.comp");
+    copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
+    const request = makeRequest({
+      server: standin.url,
+      comp: { path: compPath, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.0000.png") }] },
+      job: { frames: { kind: "custom", set: "1-40" }, framesPerTask: 10, environment: { FUSION_STANDIN_FRAME_MS: "500" } },
+      farm: { renderNode: { version: "19", paths: { linux: renderNode } } },
+    });
+    const submit = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
+    const id = (submit.json as SubmitResult).jobId;
+    const cancel = await runHelper(["cancel", String(id), "--server", standin.url, "--json"]);
+    expect(cancel.status).toBe(0);
+    expect(cancel.json).toEqual({ ok: true, command: "cancel", jobId: id });
+    const status = await runHelper(["status", String(id), "--server", standin.url, "--json"]);
+    const s = status.json as StatusResult;
+    expect(s.job.status).toBe("cancelled");
+    expect(s.finished).toBe(true);
+    expect(s.succeeded).toBe(false);
+    expect(Object.keys(s.counts)).toEqual(["cancelled"]);
   });
 
   it("reports a failed render as a failed job", async () => {
