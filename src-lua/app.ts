@@ -15,10 +15,10 @@ export const TITLE = "KartaLink | HQueue Render";
 export function runApp(host: Host, ui: UIManager, disp: UIDispatcher): void {
   // One dialog at a time (fusion.md §3, R19 RenamePlus): bring the open one to the front instead of a second one.
   // Its title names its comp. A job monitor left open by an earlier run does not block a new submission.
-  const open = ui.FindWindow(MAIN_WINDOW_ID);
-  if (open !== undefined) {
-    open.Show();
-    open.Raise();
+  const [looked, open] = pcall(() => ui.FindWindow(MAIN_WINDOW_ID));
+  if (looked && open !== undefined && open !== null && (open as unknown) !== false) {
+    pcall(() => open.Show());
+    pcall(() => open.Raise());
     return;
   }
   const ctx: AppContext = { host, ui, disp, timers: new Timers(ui, disp) };

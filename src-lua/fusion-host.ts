@@ -4,10 +4,34 @@
  */
 import type { Platform } from "../types/request";
 import type { CompSnapshot, Host, OsName, SaverSnapshot } from "./host";
+import { basenameOf, dirnameOf } from "./text";
 
-function detectOs(): OsName {
-  if (FuPLATFORM_WINDOWS) return "Windows";
-  if (FuPLATFORM_MAC) return "Mac";
+/**
+ * A global that may be absent, read as a bare name (so through the script's own environment, which a host may set
+ * with setfenv, not necessarily _G); a host with a strict global table errors on unknown names, hence the pcall.
+ */
+function readGlobal(read: () => unknown): unknown {
+  const [ok, value] = pcall(read);
+  return ok ? value : undefined;
+}
+
+/**
+ * Fusion's FuPLATFORM_* globals (fusion.md §1, the usual idiom), else LuaJIT's `require("ffi").os` (fusion.md §1,
+ * IS), else the directory separator in `package.config` (fusion.md §5, DL), which only tells Windows from the rest.
+ */
+export function detectOs(): OsName {
+  if (readGlobal(() => FuPLATFORM_WINDOWS)) return "Windows";
+  if (readGlobal(() => FuPLATFORM_MAC)) return "Mac";
+  if (readGlobal(() => FuPLATFORM_LINUX)) return "Linux";
+  const [ffiLoaded, ffi] = pcall(require, "ffi");
+  const ffiOs = ffiLoaded && typeof ffi === "object" ? (ffi as { os?: unknown }).os : undefined;
+  if (ffiOs === "Windows") return "Windows";
+  if (ffiOs === "OSX") return "Mac";
+  if (typeof ffiOs === "string" && ffiOs !== "") return "Linux";
+  // `package` is a reserved word in TS: read Lua's standard package table through _G.
+  const lua = readGlobal(() => (_G as unknown as LuaTable<string, unknown>).get("package"));
+  const config = typeof lua === "object" && lua !== undefined ? (lua as { config?: unknown }).config : undefined;
+  if (typeof config === "string" && config.substring(0, 1) === "\\") return "Windows";
   return "Linux";
 }
 
@@ -15,47 +39,123 @@ export function platformOf(os: OsName): Platform {
   return os === "Windows" ? "windows" : os === "Mac" ? "macosx" : "linux";
 }
 
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === "number" && value === value ? value : fallback;
+/** A number as a frame: Fusion may report 10 as 10.0000001 (or a stand-in as a float): nearest integer. */
+function frameOr(value: unknown, fallback: number): number {
+  if (typeof value !== "number" || value !== value || value === math.huge || value === -math.huge) return fallback;
+  return math.floor(value + 0.5);
 }
 
-/** The Saver's file name as written: `saver.Clip[fu.TIME_UNDEFINED]`, else TOOLST_Clip_Name (string or table). */
-function saverRawPath(tool: Tool, attrs: ToolAttrs): string {
-  const [ok, fromInput] = pcall(() => {
+/** `obj:GetAttrs()` as a table, never throwing. */
+function attrsOf<T extends object>(read: () => T | undefined): Partial<T> {
+  const [ok, value] = pcall(read);
+  return ok && typeof value === "object" && value !== undefined ? (value as Partial<T>) : {};
+}
+
+/** The time key of non-animated inputs: `fu.TIME_UNDEFINED`, or the bare global (both fusion.md §1, R19). */
+function timeUndefined(): number | undefined {
+  const [ok, value] = pcall(() => fu.TIME_UNDEFINED);
+  if (ok && typeof value === "number") return value;
+  const bare = readGlobal(() => TIME_UNDEFINED);
+  return typeof bare === "number" ? bare : undefined;
+}
+
+/** `saver.Clip[time]` (an input indexed by time), or undefined when the tool has no such input or it fails. */
+function clipInputAt(tool: Tool, time: number): string | undefined {
+  const [ok, value] = pcall(() => {
     const clip = tool.Clip;
-    if (clip === undefined) return undefined;
-    return clip[fu.TIME_UNDEFINED];
+    if (clip === undefined || clip === null) return undefined;
+    return clip[time];
   });
-  if (ok && typeof fromInput === "string" && fromInput !== "") return fromInput;
-  const clipName = attrs.TOOLST_Clip_Name;
-  if (typeof clipName === "string") return clipName;
-  if (typeof clipName === "object") {
-    const first = clipName.get(1);
-    if (typeof first === "string") return first;
-  }
-  return "";
+  return ok && typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function readSavers(c: Composition): SaverSnapshot[] {
+/**
+ * The Saver's file name as written. fusion.md §2 Savers names three documented ways, tried in turn:
+ * `saver.Clip[fu.TIME_UNDEFINED]` (R19), `GetAttrs().TOOLST_Clip_Name` (a string or a table, DL), `saver.Clip[1]` (DL).
+ */
+function saverRawPath(tool: Tool, attrs: Partial<ToolAttrs>): string {
+  const time = timeUndefined();
+  if (time !== undefined) {
+    const fromInput = clipInputAt(tool, time);
+    if (fromInput !== undefined) return fromInput;
+  }
+  const clipName: unknown = attrs.TOOLST_Clip_Name;
+  if (typeof clipName === "string" && clipName !== "") return clipName;
+  if (typeof clipName === "object" && clipName !== undefined) {
+    const first = (clipName as LuaTable<number, unknown>).get(1);
+    if (typeof first === "string" && first !== "") return first;
+  }
+  return clipInputAt(tool, 1) ?? "";
+}
+
+function startsWithCompMap(path: string): boolean {
+  return path.substring(0, 5).toLowerCase() === "comp:";
+}
+
+/**
+ * `Comp:` resolved by hand: the comp's folder (from COMPS_FileName) + the rest. Deadline does the same because
+ * `Comp:` does not always expand (fusion.md §1 Pitfall, DL RenderTasks.eyeonscript).
+ */
+export function expandCompMap(path: string, compFileName: string): string | undefined {
+  if (!startsWithCompMap(path) || compFileName === "") return undefined;
+  const folder = dirnameOf(compFileName);
+  if (folder === "") return undefined;
+  const windows = compFileName.includes("\\") && !compFileName.includes("/");
+  const separator = windows ? "\\" : "/";
+  let rest = path.substring(5);
+  while (rest.substring(0, 1) === "/" || rest.substring(0, 1) === "\\") rest = rest.substring(1);
+  if (windows) rest = rest.split("/").join("\\");
+  const last = folder.substring(folder.length - 1);
+  return last === "/" || last === "\\" ? folder + rest : folder + separator + rest;
+}
+
+/** comp:MapPath (fusion.md §1), with the hand-made `Comp:` fallback when the map is left in place. */
+export function mapSaverPath(c: Composition, rawPath: string, compFileName: string): string {
+  const [mapped, result] = pcall(() => c.MapPath(rawPath));
+  const path = mapped && typeof result === "string" && result !== "" ? result : rawPath;
+  if (!startsWithCompMap(path)) return path;
+  const byHand = expandCompMap(path, compFileName);
+  if (byHand === undefined) return path;
+  // The rest may start with another map (`Comp:` pointing at `Renders:` is unusual, but harmless to expand).
+  const [again, expanded] = pcall(() => c.MapPath(byHand));
+  return again && typeof expanded === "string" && expanded !== "" ? expanded : byHand;
+}
+
+/** GetToolList(false, "Saver"), else every tool; either way only tools whose TOOLS_RegID is Saver (fusion.md §2). */
+function saverTools(c: Composition): { tool: Tool; attrs: Partial<ToolAttrs> }[] {
+  const found: { tool: Tool; attrs: Partial<ToolAttrs> }[] = [];
+  let filtered = true;
+  let [ok, tools] = pcall(() => c.GetToolList(false, "Saver"));
+  if (!ok || typeof tools !== "object") {
+    filtered = false;
+    [ok, tools] = pcall(() => c.GetToolList(false));
+  }
+  if (!ok || typeof tools !== "object" || tools === undefined) return found;
+  for (const [, value] of pairs(tools as unknown as LuaTable<AnyNotNil, unknown>)) {
+    // Fusion's tools are userdata (a stand-in may use tables): only plain values are not tools.
+    if (value === undefined || typeof value === "string" || typeof value === "number" || typeof value === "boolean") continue;
+    const tool = value as Tool;
+    const attrs = attrsOf<ToolAttrs>(() => tool.GetAttrs());
+    const regId: unknown = attrs.TOOLS_RegID;
+    // A list that ignored the filter holds other tools too; without a RegID, trust a filtered list only.
+    if (regId === "Saver" || (regId === undefined && filtered)) found.push({ tool, attrs });
+  }
+  return found;
+}
+
+function readSavers(c: Composition, compFileName: string): SaverSnapshot[] {
   const savers: SaverSnapshot[] = [];
-  const tools = c.GetToolList(false, "Saver");
-  if (tools === undefined) return savers;
-  for (const [, tool] of pairs(tools)) {
-    const attrs = tool.GetAttrs();
+  for (const { tool, attrs } of saverTools(c)) {
     const rawPath = saverRawPath(tool, attrs);
-    let path = "";
-    if (rawPath !== "") {
-      const [mapped, result] = pcall(() => c.MapPath(rawPath));
-      path = mapped && typeof result === "string" ? result : rawPath;
-    }
     savers.push({
-      name: typeof attrs.TOOLS_Name === "string" ? attrs.TOOLS_Name : "Saver",
+      name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : "Saver",
       enabled: attrs.TOOLB_PassThrough !== true,
       rawPath,
-      path,
+      path: rawPath !== "" ? mapSaverPath(c, rawPath, compFileName) : "",
     });
   }
-  savers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Fusion documents no order for GetToolList: sort, so the request and the dialog do not depend on it.
+  savers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return savers;
 }
 
@@ -68,24 +168,42 @@ function readFormat(c: Composition): CompSnapshot["format"] {
   return { width: num(format.Width), height: num(format.Height), rate: num(format.Rate) };
 }
 
+/**
+ * The comp as plain data. Every attribute may be missing (a different Fusion, or a stand-in that implements only
+ * part of the dump in fusion.md §2): the whole table first, then the single-key form, then a default
+ * (not modified, step 1, render range for the global range).
+ */
 export function readCompSnapshot(c: Composition): CompSnapshot {
-  const attrs = c.GetAttrs();
-  const renderStart = numberOr(attrs.COMPN_RenderStart, 0);
-  const renderEnd = numberOr(attrs.COMPN_RenderEnd, renderStart);
-  const step = numberOr(attrs.COMPI_RenderStep, 1);
+  const all = attrsOf<CompositionAttrs>(() => c.GetAttrs());
+  const attr = (name: keyof CompositionAttrs): unknown => {
+    const value: unknown = all[name];
+    if (value !== undefined) return value;
+    const [ok, single] = pcall(() => c.GetAttrs(name));
+    return ok ? single : undefined;
+  };
+  const fileNameValue = attr("COMPS_FileName");
+  const fileName = typeof fileNameValue === "string" ? fileNameValue : "";
+  const nameValue = attr("COMPS_Name");
+  const name = typeof nameValue === "string" && nameValue !== "" ? nameValue : basenameOf(fileName);
+  const renderStart = frameOr(attr("COMPN_RenderStart"), frameOr(attr("COMPN_RenderStartTime"), 0));
+  const renderEnd = frameOr(attr("COMPN_RenderEnd"), frameOr(attr("COMPN_RenderEndTime"), renderStart));
+  const step = frameOr(attr("COMPI_RenderStep"), 1);
+  const currentTime = attr("COMPN_CurrentTime");
+  const hiQ = attr("COMPB_HiQ");
+  const proxy = attr("COMPB_Proxy");
   const snapshot: CompSnapshot = {
-    fileName: typeof attrs.COMPS_FileName === "string" ? attrs.COMPS_FileName : "",
-    name: typeof attrs.COMPS_Name === "string" ? attrs.COMPS_Name : "",
-    modified: attrs.COMPB_Modified === true,
+    fileName,
+    name,
+    modified: attr("COMPB_Modified") === true,
     renderStart,
     renderEnd,
-    globalStart: numberOr(attrs.COMPN_GlobalStart, renderStart),
-    globalEnd: numberOr(attrs.COMPN_GlobalEnd, renderEnd),
+    globalStart: frameOr(attr("COMPN_GlobalStart"), renderStart),
+    globalEnd: frameOr(attr("COMPN_GlobalEnd"), renderEnd),
     step: step >= 1 ? step : 1,
-    savers: readSavers(c),
-    currentTime: typeof attrs.COMPN_CurrentTime === "number" ? attrs.COMPN_CurrentTime : undefined,
-    hiQ: typeof attrs.COMPB_HiQ === "boolean" ? attrs.COMPB_HiQ : undefined,
-    proxy: typeof attrs.COMPB_Proxy === "boolean" ? attrs.COMPB_Proxy : undefined,
+    savers: readSavers(c, fileName),
+    currentTime: typeof currentTime === "number" ? currentTime : undefined,
+    hiQ: typeof hiQ === "boolean" ? hiQ : undefined,
+    proxy: typeof proxy === "boolean" ? proxy : undefined,
   };
   snapshot.format = readFormat(c);
   return snapshot;
@@ -159,14 +277,21 @@ export function createFusionHost(c: Composition): Host {
       return typeof output === "string" ? output : "";
     },
     openUrl: (url) => bmd.openurl(url),
-    scriptPath: () => {
-      const info = debug.getinfo(1, "S");
-      const source = info?.source;
-      if (typeof source !== "string" || source.substring(0, 1) !== "@") return undefined;
-      return source.substring(1);
-    },
+    scriptPath: () => scriptPathFromSource(debug.getinfo(1, "S")?.source),
     log: (message) => print(message),
   };
+}
+
+/**
+ * `debug.getinfo(1).source` (fusion.md §1, UIX GetScriptDir.lua) is `@<path>` for a script loaded from a file. A host
+ * that loads the text with a plain chunk name gets the path without `@`; the script's text or `=name` is no path.
+ */
+export function scriptPathFromSource(source: unknown): string | undefined {
+  if (typeof source !== "string" || source === "") return undefined;
+  if (source.substring(0, 1) === "@") return source.length > 1 ? source.substring(1) : undefined;
+  if (source.substring(0, 1) === "=" || source.includes("\n")) return undefined;
+  const lower = source.toLowerCase();
+  return lower.length > 4 && lower.substring(lower.length - 4) === ".lua" ? source : undefined;
 }
 
 function stripTrailingSeparator(path: string): string {

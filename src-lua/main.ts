@@ -6,7 +6,11 @@ import { runApp, TITLE } from "./app";
 import { createFusionHost } from "./fusion-host";
 
 function main(): void {
-  const active = comp ?? fu.CurrentComp;
+  // `comp` is documented for comp scripts (fusion.md §1); fu.CurrentComp is the fallback (a strict global table may
+  // even refuse to read an absent `comp`, hence the pcall).
+  const [globalRead, fromGlobal] = pcall(() => comp);
+  const [currentRead, current] = pcall(() => fu.CurrentComp);
+  const active = (globalRead ? (fromGlobal as Composition | undefined) : undefined) ?? (currentRead ? (current as Composition | undefined) : undefined);
   if (active === undefined) {
     print(TITLE + ": open a comp first (this script works on the active composition).");
     return;

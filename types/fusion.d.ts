@@ -10,6 +10,9 @@
  *   `comp.GetAttrs()` in TS is emitted as `comp:GetAttrs()`.
  * - Free functions (`bmd.*`, `dump`, `Target`, `Hotkeys`) are `this: void`: emitted as dot calls.
  * - Event handlers are `(this: void, ev: UIEvent) => void` properties: Fusion calls `win.On.Submit.Clicked(ev)`.
+ * - Fusion's objects (composition, tools, inputs, windows) are userdata, not tables: never test them with
+ *   `typeof x === "object"` (TSTL emits `type(x) == "table"`); test for undefined instead. Attribute tables, data and
+ *   GetToolList's list are plain Lua tables.
  * - Lua tables returned by Fusion are `LuaTable`s (1-based arrays) or records; iterate arrays with
  *   `for (let i = 1; i <= t.length(); i++) t.get(i)` (never `for..of`, which becomes `pairs` with undefined order).
  *
@@ -381,14 +384,15 @@ interface UIProps {
   Events?: { [eventName: string]: boolean };
 }
 
-/** VGroup/HGroup/Stack props plus children. fusion.md §3 (canonical skeleton; KW-UI). */
-interface UIGroupProps extends UIProps, UIChildren {
-  /** Spacing between children (window skeleton uses `Spacing=10`). */
-  Spacing?: number;
-}
+/**
+ * VGroup/HGroup/Stack props plus children. fusion.md §3 (canonical skeleton; KW-UI). `Spacing` is documented on the
+ * window only (the AddWindow skeleton), so it is not declared here.
+ */
+interface UIGroupProps extends UIProps, UIChildren {}
 
-/** ui:Label props. fusion.md §3 (canonical skeleton). */
+/** ui:Label props. fusion.md §3 (canonical skeleton: `ui:Label{Text='…'}`). */
 interface UILabelProps extends UIProps {
+  /** fusion.md §3 canonical skeleton. */
   Text?: string;
 }
 /** ui:LineEdit props. fusion.md §3 table, LineEdit row (R19 RenamePlus; LF). */
@@ -458,11 +462,14 @@ interface UIWindowProps extends UIChildren {
   WindowFlags?: { [flag: string]: boolean };
 }
 
-/** `fu.UIManager` (conventionally `ui`). fusion.md §3 (KW-UI element list; UIX; R19). */
+/**
+ * `fu.UIManager` (conventionally `ui`). fusion.md §3 (KW-UI element list; UIX; R19). Every element constructor below
+ * is in the KW-UI element list of fusion.md §3; its properties and events are in the §3 table row of the same name.
+ */
 interface UIManager {
-  /** Vertical layout. */
+  /** Vertical layout. fusion.md §3 canonical skeleton, KW-UI element list. */
   VGroup(props: UIGroupProps): UIElement;
-  /** Horizontal layout. */
+  /** Horizontal layout. fusion.md §3 canonical skeleton, KW-UI element list. */
   HGroup(props: UIGroupProps): UIElement;
   /** Page stack (used with TabBar). fusion.md §3 TabBar row. */
   Stack(props: UIGroupProps): UIElement;
@@ -470,16 +477,27 @@ interface UIManager {
   VGap(size?: number, weight?: number): UIElement;
   /** `ui:HGap(5)` fixed gap, `ui:HGap(0, 1.0)` flexible. fusion.md §3 Gaps. */
   HGap(size?: number, weight?: number): UIElement;
+  /** fusion.md §3 canonical skeleton, KW-UI element list. */
   Label(props: UILabelProps): UIElement;
+  /** fusion.md §3 table, LineEdit row (R19 RenamePlus; LF). */
   LineEdit(props: UILineEditProps): UIElement;
+  /** fusion.md §3 table, TextEdit row. */
   TextEdit(props: UITextEditProps): UIElement;
+  /** fusion.md §3 table, SpinBox row (R19 System/UI/Preferences.lua; LF). */
   SpinBox(props: UIRangeProps): UIElement;
+  /** fusion.md §3 table, SpinBox / DoubleSpinBox row. */
   DoubleSpinBox(props: UIRangeProps): UIElement;
+  /** fusion.md §3 table, Slider row. */
   Slider(props: UIRangeProps): UIElement;
+  /** fusion.md §3 table, ComboBox row (LF). */
   ComboBox(props: UIComboBoxProps): UIElement;
+  /** fusion.md §3 table, CheckBox row. */
   CheckBox(props: UICheckBoxProps): UIElement;
+  /** fusion.md §3 table, Button row. */
   Button(props: UIButtonProps): UIElement;
+  /** fusion.md §3 table, TabBar row. */
   TabBar(props: UITabBarProps): UIElement;
+  /** fusion.md §3 table, Tree row (`Events={ItemClicked=true, ...}` to receive row clicks). */
   Tree(props: UITreeProps): UIElement;
   /** `ui:Font{...}` value for a `Font` prop. fusion.md §3 Element list. */
   Font(props: UIFontProps): UIElement;
@@ -527,11 +545,14 @@ interface UIWindowHandlers {
 
 /** `bmd.UIDispatcher(ui)`. fusion.md §3 canonical skeleton; §3 Timers. */
 interface UIDispatcher {
-  /** Creates a window from props + children (the Lua table's array part). */
+  /** Creates a window from props + children (the Lua table's array part). fusion.md §3 canonical skeleton. */
   AddWindow(props: UIWindowProps): UIWindow;
-  /** Runs the event loop until {@link ExitLoop}. */
+  /**
+   * Runs the event loop until {@link ExitLoop}. fusion.md §3 canonical skeleton. A RunLoop nested inside a handler
+   * (modal message windows) is [I].
+   */
   RunLoop(): void;
-  /** Exits the innermost running {@link RunLoop}. */
+  /** Exits the innermost running {@link RunLoop}. fusion.md §3 canonical skeleton. */
   ExitLoop(): void;
   /** Dispatcher-level handlers: `function disp.On.Timeout(ev) if ev.who ~= t.ID then return end ... end` (IS). */
   readonly On: UIDispatcherHandlers;
@@ -545,18 +566,25 @@ interface UIDispatcherHandlers {
 
 /** A window from `disp:AddWindow`. fusion.md §3 canonical skeleton; Other window methods. */
 interface UIWindow {
+  /** fusion.md §3 canonical skeleton (`win:Show()`). */
   Show(): void;
+  /** fusion.md §3 canonical skeleton (`win:Hide()`). */
   Hide(): void;
   /**
    * ID → item for every element with an ID. The type parameter only names the caller's item map
    * (e.g. `win.GetItems<DialogItems>()`); nothing is checked at run time.
    */
   GetItems<T extends object = UIItemMap>(): T;
-  /** Re-layout after toggling `Visible` (LF). */
+  /** Re-layout after toggling `Visible` (LF). fusion.md §3 Other window methods. */
   RecalcLayout(): void;
+  /** fusion.md §3 Other window methods (R19 RenamePlus single-instance idiom). */
   Raise(): void;
+  /** fusion.md §3 Other window methods. */
   ActivateWindow(): void;
-  /** Element ID → handlers. */
+  /**
+   * Element ID → handlers (`function win.On.Submit.Clicked(ev)`, fusion.md §3 canonical skeleton). Whether an ID that
+   * is not an element's (e.g. a timer's) has an entry is [I]: assign those inside pcall.
+   */
   readonly On: UIWindowHandlers;
 }
 
@@ -565,8 +593,13 @@ interface UIItemMap {
   [id: string]: UIItem | undefined;
 }
 
-/** Properties every item has (readable and writable). fusion.md §3 Common properties. */
+/**
+ * Properties every item has. fusion.md §3 Common properties ("Common properties on all elements: Weight, ToolTip,
+ * Alignment, MinimumSize, StyleSheet, Visible (toggle it, then call win:RecalcLayout(), as in LF), Enabled").
+ * Whether layout groups (VGroup/HGroup with an ID) are items of GetItems() is [I]: treat them as possibly absent.
+ */
 interface UIItem {
+  /** The element's ID (fusion.md §3 canonical skeleton: the key in GetItems()). */
   readonly ID: string;
   Enabled: boolean;
   Visible: boolean;
@@ -608,20 +641,27 @@ interface UICheckBox extends UIItem {
 interface UIButton extends UIItem {
   Text: string;
 }
-/** fusion.md §3 table, ComboBox row (LF). */
+/**
+ * fusion.md §3 table, ComboBox row (LF): items are added after window creation with AddItem/AddItems; read
+ * CurrentIndex (0-based) and CurrentText; CurrentText can be assigned to select an item. No way to remove items is
+ * documented (no Clear), so the list a ComboBox shows must never need to shrink.
+ */
 interface UIComboBox extends UIItem {
-  /** 0-based; -1 when empty [I]. */
+  /**
+   * 0-based. Reading is documented; -1 when nothing is selected [I]; assigning it is [I] (a Qt property, but the
+   * docs only show reads): prefer assigning {@link CurrentText}.
+   */
   CurrentIndex: number;
-  /** Assign to select a matching item (LF). */
+  /** The selected item's text; assign to select a matching item (LF). */
   CurrentText: string;
+  /** fusion.md §3 ComboBox row (`itm.Combo:AddItem('A')`). */
   AddItem(text: string): void;
-  /** Adds a Lua array of strings. */
+  /** Adds a Lua array of strings. fusion.md §3 ComboBox row (`:AddItems({...})`). */
   AddItems(texts: string[]): void;
-  /** Removes all items. [I]: common in public scripts, not in fusion.md's sources. */
-  Clear(): void;
 }
 /** fusion.md §3 table, TabBar row. */
 interface UITabBar extends UIItem {
+  /** fusion.md §3 TabBar row. */
   CurrentIndex: number;
 }
 /** fusion.md §3 table, Tree row. */
@@ -646,23 +686,28 @@ interface UITreeItem {
   readonly Text: { [column: number]: string };
 }
 
-/** `ui:Timer{...}`. fusion.md §3 Timers (IS). */
+/** `ui:Timer{...}`. fusion.md §3 Timers (IS): `t.ID`, `t:Start()`, `t:Stop()`. */
 interface UITimer {
+  /** fusion.md §3 Timers (`if ev.who ~= t.ID`). */
   readonly ID: string;
-  /** Milliseconds. */
+  /** Milliseconds (the constructor prop; reading it back is [I]). */
   Interval: number;
+  /** The constructor prop; reading it back is [I]. */
   SingleShot: boolean;
+  /** fusion.md §3 Timers. */
   Start(): void;
+  /** fusion.md §3 Timers. */
   Stop(): void;
 }
 
 /**
- * The single argument of every handler. fusion.md §3 Timers: `ev.who` carries the emitting element's ID (IS);
- * other fields seen: `ev.sender`, `ev.item`, `ev.column`, `ev.Key`, `ev.Value`, `ev.Args`.
+ * The single argument of every handler. fusion.md §3 Timers: `ev.who` carries the emitting element's ID (IS: "not
+ * documented in any known BMD doc"); other fields seen: `ev.sender`, `ev.item`, `ev.column`, `ev.Key`, `ev.Value`,
+ * `ev.Args`. Every field is optional here: handlers must work when a field (or the whole table) is missing.
  */
 interface UIEvent {
   /** ID of the emitting element (window ID for Close, timer ID for Timeout). */
-  readonly who: string;
+  readonly who?: string;
   /** The emitting item. */
   readonly sender?: unknown;
   /** Tree events: the row. */

@@ -1,12 +1,22 @@
 /**
  * The submit dialog: layout, reading/writing fields, live plan ("N frames in M tasks" from the helper's
- * `plan`), presets, server test, client/group pickers, pre-flight and Submit.
+ * `plan`), presets, server test, client/group lists, pre-flight and Submit.
  * Fusion is reached only through the Host (data) and the UI Manager objects (widgets).
+ *
+ * Written for any faithful UI Manager, not one in particular (fusion.md §3 documents little):
+ * - Submit reads every field when it is clicked and plans again unless the last plan was made from exactly that
+ *   request: change events (TextChanged, ValueChanged, ...) and timers only make the dialog livelier, nothing
+ *   depends on them having fired.
+ * - Nothing the artist may need to click or type into is ever disabled: a disabled widget that a missed change event
+ *   left disabled would be a dead end. Problems are explained in status lines instead, and Submit says what to fix.
+ * - Only documented members are used: no ComboBox:Clear() (lists that change are Trees, whose Clear() is documented),
+ *   CurrentText is what selects a combo item, and every event field is optional.
  */
-import type { Failure, HelperResponse, PlanResult, Platform, SubmitResult } from "../../types/request";
+import type { Failure, HelperResponse, PlanResult, Platform, SubmitRequest, SubmitResult } from "../../types/request";
 import { buildRequest, defaultJobName } from "../build-request";
 import { LAUNCH_FIELD, findHelper, findNode, type HelperCall, type HelperTools, type Lookup, runHelper } from "../helper";
 import type { CompSnapshot, Host } from "../host";
+import { encodeJson } from "../json";
 import { type Preflight, preflight } from "../preflight";
 import {
   ALL_PLATFORMS,
@@ -32,15 +42,21 @@ import {
   NOTE_STYLE,
   OK_STYLE,
   PLAIN_STYLE,
+  type ScriptTimer,
   type Timers,
+  comboChoice,
+  comboText,
   formRow,
   heading,
   hgroup,
   installCloseHotkeys,
+  readProp,
+  selectComboItem,
   showMessage,
   vgroup,
   withChildren,
   wrapText,
+  writeProp,
 } from "./ui";
 
 export const MAIN_WINDOW_ID = "KartaLinkHQueueRender";
@@ -48,10 +64,17 @@ export const SHARED_ROOT_ROWS = 4;
 const WRAP = 96;
 
 const FRAME_CHOICES: FrameChoice[] = ["render", "global", "custom"];
+export const FRAME_LABELS = ["Render range", "Global range", "Custom frame set"];
 const ASSIGN_MODES: AssignMode[] = ["any", "clients", "groups"];
+export const ASSIGN_LABELS = ["Any client", "Listed clients", "Client groups"];
 const OS_CHECKBOX: Record<Platform, string> = { linux: "OsLinux", macosx: "OsMac", windows: "OsWindows" };
 const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeLinux", macosx: "RenderNodeMac", windows: "RenderNodeWindows" };
 const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
+/** Every item of the advanced section: shown and hidden one by one (see setAdvancedVisible). */
+const ADVANCED_IDS = [
+  "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "EmailToCaption", "EmailTo",
+  "EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "Paused", "NodePathCaption", "NodePath",
+];
 
 export interface AppContext {
   host: Host;
@@ -75,7 +98,7 @@ export interface Submitted {
 
 interface MainItems {
   CompSummary: UILabel;
-  PresetList: UIComboBox;
+  PresetTree: UITree;
   PresetApply: UIButton;
   PresetDelete: UIButton;
   PresetPromote: UIButton;
@@ -90,14 +113,14 @@ interface MainItems {
   Description: UILineEdit;
   Priority: UIRangeItem;
   FrameSource: UIComboBox;
+  FrameRanges: UILabel;
   CustomFrames: UILineEdit;
   FramesPerTask: UIRangeItem;
   FramesSummary: UILabel;
   AssignMode: UIComboBox;
   AssignNames: UILineEdit;
   FetchNames: UIButton;
-  AssignPicker: UIComboBox;
-  AssignAdd: UIButton;
+  ServerNames: UITree;
   AssignStatus: UILabel;
   OsLinux: UICheckBox;
   OsMac: UICheckBox;
@@ -109,7 +132,6 @@ interface MainItems {
   RenderNodeWindows: UILineEdit;
   RootsStatus: UILabel;
   ShowAdvanced: UICheckBox;
-  AdvancedGroup: UIItem;
   Tries: UIRangeItem;
   Cpus: UIRangeItem;
   LogDir: UILineEdit;
@@ -140,31 +162,63 @@ function describeFailure(failure: Failure): string {
   return failure.error.message + (hint !== undefined && hint !== "" ? "\n" + hint : "");
 }
 
+/** A widget's string property ("" when missing or not a string). */
+function textOf(item: object | undefined, read: () => unknown): string {
+  const value = readProp(item, read);
+  return typeof value === "string" ? value : "";
+}
+
+/** A spin box value as an integer in [min, max], or `fallback` when the widget gives no number. */
+function intOf(item: UIRangeItem | undefined, fallback: number, min: number, max: number): number {
+  const value = readProp(item, () => item?.Value);
+  if (typeof value !== "number" || value !== value) return fallback;
+  return math.max(min, math.min(max, math.floor(value + 0.5)));
+}
+
+function checkedOf(item: UICheckBox | undefined): boolean {
+  return readProp(item, () => item?.Checked) === true;
+}
+
+function looksLikeHtml(text: string): boolean {
+  const lower = text.toLowerCase();
+  return lower.includes("<html") || lower.includes("<!doctype") || lower.includes("<p ") || lower.includes("<body");
+}
+
 export class MainDialog {
   private readonly host: Host;
   private readonly ui: UIManager;
   private readonly disp: UIDispatcher;
   private win!: UIWindow;
   private items!: MainItems;
-  private planTimer!: UITimer;
+  private planTimer!: ScriptTimer;
 
   private comp: CompSnapshot;
   private studio: StudioStore;
   private presets: NamedPreset[];
+  /** The preset row the artist last clicked. */
+  private pickedPreset: string | undefined;
   /** The comp's stored last-used settings (kept as read, so saving presets does not change them). */
   private storedLast: Settings | undefined;
   private notices: string[];
+  /** Render Node versions the combo holds, in order (the built-in list plus stored ones it did not know). */
+  private versionLabels: string[] = [...RENDER_NODE_VERSIONS];
+  /** What the script last wrote into the Environment field (to tell the artist's edit from a stale twin property). */
+  private environmentWritten = "";
+  /** What the server list shows: client host names or client group names. */
+  private serverNamesMode: AssignMode = "any";
 
   private applying = false;
-  private planStale = true;
   private planState: PlanState = "unknown";
+  /** The request the last plan was made from (JSON), to skip planning again on Submit. */
+  private planKey: string | undefined;
   private lastPlan: PlanResult | undefined;
   private checks: Preflight;
   private tools: HelperTools | undefined;
   private toolsProblem: Failure | undefined;
   private toolsLooked = false;
+  /** The Node.js field text the tools were looked up with. */
+  private toolsNodeText = "";
   private submitted: Submitted | undefined;
-  private shownFrameLabels = "";
 
   constructor(private readonly ctx: AppContext, input: MainDialogInput) {
     this.host = ctx.host;
@@ -185,14 +239,19 @@ export class MainDialog {
 
   private build(initial: Settings): void {
     const ui = this.ui;
-    const spin = (id: string, min: number, max: number, tip: string): UIElement =>
-      ui.SpinBox({ ID: id, Minimum: min, Maximum: max, Value: min, ToolTip: tip, Weight: 0, MinimumSize: [90, 0] });
-    const line = (id: string, placeholder: string, tip?: string): UIElement => {
+    const spin = (id: string, min: number, max: number, tip: string, visible = true): UIElement =>
+      ui.SpinBox({ ID: id, Minimum: min, Maximum: max, Value: min, ToolTip: tip, Weight: 0, MinimumSize: [90, 0], Visible: visible });
+    const line = (id: string, placeholder: string, tip?: string, visible = true): UIElement => {
       const props: UILineEditProps = { ID: id, PlaceholderText: placeholder, Weight: 1 };
       if (tip !== undefined) props.ToolTip = tip;
+      if (!visible) props.Visible = false;
       return ui.LineEdit(props);
     };
-    const status = (id: string): UIElement => ui.Label({ ID: id, Text: "", Weight: 0 });
+    const status = (id: string, visible = true): UIElement => ui.Label({ ID: id, Text: "", Weight: 0, Visible: visible });
+    /** A row of the advanced section: its caption has an ID so that the row can be hidden item by item. */
+    const advancedRow = (id: string, caption: string, fields: UIElement[]): UIElement =>
+      hgroup(ui, { Weight: 0 }, [ui.Label({ ID: id + "Caption", Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false }), ...fields]);
+    const hint = (id: string, text: string): UIElement => ui.Label({ ID: id, Text: text, Weight: 1, Visible: false });
 
     const rootRows: UIElement[] = [
       hgroup(ui, { Weight: 0 }, [
@@ -209,30 +268,34 @@ export class MainDialog {
       rootRows.push(formRow(ui, "Shared root " + formatInt(row), fields));
     }
 
-    const advanced = vgroup(ui, { ID: "AdvancedGroup", Visible: false, Weight: 0 }, [
-      formRow(ui, "Tries per task", [spin("Tries", 0, 100, "How often HQueue tries a failed task; 0 = the server's default"), ui.Label({ Text: "0 = server default", Weight: 1 })]),
-      formRow(ui, "CPUs per task", [spin("Cpus", 0, 256, "CPUs each task occupies; 0 = the whole machine (one task per client)"), ui.Label({ Text: "0 = the whole machine", Weight: 1 })]),
-      formRow(ui, "Log folder", [line("LogDir", "Folder on shared storage for one Fusion log per task (optional)")]),
-      formRow(ui, "E-mail to", [line("EmailTo", "Addresses, comma-separated (optional)")]),
-      formRow(ui, "E-mail when", [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed")]),
-      formRow(ui, "Environment", [
-        ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 54], AcceptRichText: false }),
+    // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
+    // is not documented, and a group hidden for good would hide these fields for good.
+    const advanced = vgroup(ui, { Weight: 0 }, [
+      advancedRow("Tries", "Tries per task", [spin("Tries", 0, 100, "How often HQueue tries a failed task; 0 = the server's default", false), hint("TriesHint", "0 = server default")]),
+      advancedRow("Cpus", "CPUs per task", [spin("Cpus", 0, 256, "CPUs each task occupies; 0 = the whole machine (one task per client)", false), hint("CpusHint", "0 = the whole machine")]),
+      advancedRow("LogDir", "Log folder", [line("LogDir", "Folder on shared storage for one Fusion log per task (optional)", undefined, false)]),
+      advancedRow("EmailTo", "E-mail to", [line("EmailTo", "Addresses, comma-separated (optional)", undefined, false)]),
+      advancedRow("EmailReasons", "E-mail when", [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed", undefined, false)]),
+      advancedRow("Environment", "Environment", [
+        ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 54], AcceptRichText: false, Visible: false }),
       ]),
-      status("EnvironmentStatus"),
-      formRow(ui, "", [ui.CheckBox({ ID: "Paused", Text: "Submit the job paused", Weight: 1 })]),
-      formRow(ui, "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)")]),
+      status("EnvironmentStatus", false),
+      formRow(ui, "", [ui.CheckBox({ ID: "Paused", Text: "Submit the job paused", Weight: 1, Visible: false })]),
+      advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
     ]);
 
-    const body = vgroup(ui, { Spacing: 4 }, [
+    const body = vgroup(ui, {}, [
       ui.Label({ ID: "CompSummary", Text: this.compSummary(), Weight: 0 }),
-      formRow(ui, "Preset", [
-        ui.ComboBox({ ID: "PresetList", Weight: 1 }),
-        ui.Button({ ID: "PresetApply", Text: "Apply", Weight: 0 }),
-        ui.Button({ ID: "PresetDelete", Text: "Delete", Weight: 0 }),
-        ui.Button({ ID: "PresetPromote", Text: "Make Studio Default", Weight: 0 }),
+      formRow(ui, "Presets", [
+        ui.Tree({ ID: "PresetTree", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true } }),
+        vgroup(ui, { Weight: 0 }, [
+          ui.Button({ ID: "PresetApply", Text: "Apply", Weight: 0 }),
+          ui.Button({ ID: "PresetDelete", Text: "Delete", Weight: 0 }),
+          ui.Button({ ID: "PresetPromote", Text: "Make Studio Default", Weight: 0 }),
+        ]),
       ]),
       formRow(ui, "", [
-        line("PresetName", "Preset name, e.g. Preview 1 in 10"),
+        line("PresetName", "Preset name: click a preset above, or type a new name"),
         ui.Button({ ID: "PresetSave", Text: "Save as Preset", Weight: 0 }),
         ui.Button({ ID: "PresetRename", Text: "Rename", Weight: 0 }),
       ]),
@@ -248,7 +311,11 @@ export class MainDialog {
       formRow(ui, "Priority", [spin("Priority", 0, 10, "0 (lowest) to 10 (highest)"), ui.HGap(0, 1)]),
 
       heading(ui, "Frames"),
-      formRow(ui, "Frames", [ui.ComboBox({ ID: "FrameSource", Weight: 0, MinimumSize: [240, 0] }), line("CustomFrames", "e.g. 1-100, 1-100x2, 1,5,10-20")]),
+      formRow(ui, "Frames", [
+        ui.ComboBox({ ID: "FrameSource", Weight: 0, MinimumSize: [170, 0] }),
+        line("CustomFrames", "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20"),
+      ]),
+      formRow(ui, "", [ui.Label({ ID: "FrameRanges", Text: this.frameRangesText(), Weight: 1 })]),
       formRow(ui, "Frames per task", [spin("FramesPerTask", 0, 1000000, "Frames each machine renders per task; 0 = all frames in one task"), ui.Label({ Text: "0 = all frames in one task", Weight: 1 })]),
       status("FramesSummary"),
 
@@ -256,8 +323,7 @@ export class MainDialog {
       formRow(ui, "Clients", [ui.ComboBox({ ID: "AssignMode", Weight: 0, MinimumSize: [160, 0] }), line("AssignNames", "Names, comma-separated")]),
       formRow(ui, "", [
         ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
-        ui.ComboBox({ ID: "AssignPicker", Weight: 1 }),
-        ui.Button({ ID: "AssignAdd", Text: "Add", Weight: 0 }),
+        ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true } }),
       ]),
       status("AssignStatus"),
       formRow(ui, "Client OSes", [
@@ -295,7 +361,8 @@ export class MainDialog {
           ID: MAIN_WINDOW_ID,
           TargetID: MAIN_WINDOW_ID,
           WindowTitle: "KartaLink | HQueue Render: " + (this.comp.name !== "" ? this.comp.name : "comp"),
-          Geometry: [120, 80, 780, 900] as [number, number, number, number],
+          Geometry: [120, 60, 780, 960] as [number, number, number, number],
+          Spacing: 4,
         },
         [body],
       ),
@@ -304,16 +371,21 @@ export class MainDialog {
     this.items = this.win.GetItems<MainItems>();
     const items = this.items;
 
-    items.FrameSource.AddItems(this.frameChoiceLabels());
-    this.shownFrameLabels = this.frameChoiceLabels().join("\n");
-    items.AssignMode.AddItems(["Any client", "Listed clients", "Client groups"]);
-    items.RenderNodeVersion.AddItems([...RENDER_NODE_VERSIONS]);
-    this.refreshPresetList(undefined);
+    items.FrameSource.AddItems([...FRAME_LABELS]);
+    items.AssignMode.AddItems([...ASSIGN_LABELS]);
+    items.RenderNodeVersion.AddItems([...this.versionLabels]);
+    pcall(() => {
+      items.PresetTree.ColumnCount = 1;
+      items.PresetTree.SetHeaderLabels(["Presets saved in this comp"]);
+      items.ServerNames.ColumnCount = 1;
+      items.ServerNames.SetHeaderLabels(["Click a name to add it"]);
+    });
+    this.refreshPresetList();
 
-    this.planTimer = this.ctx.timers.create("PlanTimer", 500, true, () => this.runPlan());
+    this.planTimer = this.ctx.timers.create("PlanTimer", 500, true, () => this.runPlan(), this.win);
     this.wire();
     this.applySettings(initial, true);
-    this.items.NodePath.Text = this.studio.nodePath;
+    items.NodePath.Text = this.studio.nodePath;
     this.showNotices();
     this.showChecks();
   }
@@ -331,79 +403,101 @@ export class MainDialog {
     return wrapText((comp.name !== "" ? comp.name : "comp") + " (" + comp.fileName + "): " + parts.join(", "), WRAP);
   }
 
+  /** "Render range 1-10, global range 1-20, every 2 frames" (kept next to the combo, whose labels never change). */
+  private frameRangesText(): string {
+    const comp = this.comp;
+    const step = comp.step > 1 ? ", every " + formatFrame(comp.step) + " frames" : "";
+    return (
+      "Render range " + formatFrame(comp.renderStart) + "-" + formatFrame(comp.renderEnd) +
+      ", global range " + formatFrame(comp.globalStart) + "-" + formatFrame(comp.globalEnd) + step
+    );
+  }
+
   private rootFieldId(row: number, platform: Platform): string {
     return "Root" + formatInt(row) + ROOT_FIELD_SUFFIX[platform];
   }
 
-  private field<T extends UIItem>(id: string): T {
-    return (this.items as unknown as Record<string, T>)[id];
-  }
-
-  private frameChoiceLabels(): string[] {
-    const comp = this.comp;
-    const step = comp.step > 1 ? ", every " + formatFrame(comp.step) + " frames" : "";
-    return [
-      "Render range " + formatFrame(comp.renderStart) + "-" + formatFrame(comp.renderEnd) + step,
-      "Global range " + formatFrame(comp.globalStart) + "-" + formatFrame(comp.globalEnd) + step,
-      "Custom frame set",
-    ];
+  private field<T extends UIItem>(id: string): T | undefined {
+    return (this.items as unknown as Record<string, T | undefined>)[id];
   }
 
   /* ---------------------------------------------------------------------------------------------
    * Events
    * ------------------------------------------------------------------------------------------ */
 
-  private wire(): void {
+  /** `win.On.<id>.<event> = fn`, never failing the dialog over one handler the UI Manager does not take. */
+  private handle(id: string, event: keyof UIElementHandlers, fn: UIEventHandler): void {
     const on = this.win.On;
+    pcall(() => {
+      on[id][event] = fn;
+    });
+  }
+
+  private wire(): void {
     const changed = (): void => this.onFieldChanged();
-    const textFields = ["Server", "JobName", "Description", "CustomFrames", "AssignNames", "RenderNodeLinux", "RenderNodeMac", "RenderNodeWindows", "LogDir", "EmailTo", "EmailReasons", "Environment"];
+    const textFields = ["Server", "JobName", "Description", "AssignNames", "RenderNodeLinux", "RenderNodeMac", "RenderNodeWindows", "LogDir", "EmailTo", "EmailReasons", "Environment"];
     for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
       for (const platform of ALL_PLATFORMS) textFields.push(this.rootFieldId(row, platform));
     }
-    for (const id of textFields) on[id].TextChanged = changed;
-    for (const id of ["Priority", "FramesPerTask", "Tries", "Cpus"]) on[id].ValueChanged = changed;
-    for (const id of ["FrameSource", "AssignMode", "RenderNodeVersion"]) on[id].CurrentIndexChanged = changed;
-    for (const id of ["OsLinux", "OsMac", "OsWindows", "SameOsOnly", "Paused"]) on[id].Clicked = changed;
-    on.NodePath.TextChanged = () => {
+    for (const id of textFields) this.handle(id, "TextChanged", changed);
+    for (const id of ["Priority", "FramesPerTask", "Tries", "Cpus"]) this.handle(id, "ValueChanged", changed);
+    for (const id of ["FrameSource", "AssignMode", "RenderNodeVersion"]) this.handle(id, "CurrentIndexChanged", changed);
+    for (const id of ["OsLinux", "OsMac", "OsWindows", "SameOsOnly", "Paused"]) this.handle(id, "Clicked", changed);
+    this.handle("CustomFrames", "TextChanged", () => this.onCustomFramesChanged());
+    this.handle("NodePath", "TextChanged", () => {
       if (this.applying) return;
-      this.tools = undefined;
-      this.toolsProblem = undefined;
       this.toolsLooked = false;
       this.onFieldChanged();
-    };
+    });
 
-    on.ShowAdvanced.Clicked = () => {
-      this.items.AdvancedGroup.Visible = this.items.ShowAdvanced.Checked;
-      this.win.RecalcLayout();
-    };
-    on.TestServer.Clicked = () => this.testServer();
-    on.FetchNames.Clicked = () => this.fetchNames();
-    on.AssignAdd.Clicked = () => this.addPickedName();
-    on.PresetApply.Clicked = () => this.applyPreset();
-    on.PresetSave.Clicked = () => this.savePreset();
-    on.PresetRename.Clicked = () => this.renamePreset();
-    on.PresetDelete.Clicked = () => this.deletePreset();
-    on.PresetPromote.Clicked = () => this.promotePreset();
-    on.CreateFolders.Clicked = () => this.createFolders();
-    on.Cancel.Clicked = () => this.disp.ExitLoop();
-    on[MAIN_WINDOW_ID].Close = () => this.disp.ExitLoop();
-    on.Submit.Clicked = () => this.submit();
+    this.handle("ShowAdvanced", "Clicked", () => this.setAdvancedVisible(checkedOf(this.items.ShowAdvanced)));
+    this.handle("TestServer", "Clicked", () => this.testServer());
+    this.handle("FetchNames", "Clicked", () => this.fetchNames());
+    this.handle("ServerNames", "ItemClicked", (ev) => this.addServerName(ev));
+    this.handle("PresetTree", "ItemClicked", (ev) => this.pickPreset(ev));
+    this.handle("PresetApply", "Clicked", () => this.applyPreset());
+    this.handle("PresetSave", "Clicked", () => this.savePreset());
+    this.handle("PresetRename", "Clicked", () => this.renamePreset());
+    this.handle("PresetDelete", "Clicked", () => this.deletePreset());
+    this.handle("PresetPromote", "Clicked", () => this.promotePreset());
+    this.handle("CreateFolders", "Clicked", () => this.createFolders());
+    this.handle("Cancel", "Clicked", () => this.disp.ExitLoop());
+    this.handle(MAIN_WINDOW_ID, "Close", () => this.disp.ExitLoop());
+    this.handle("Submit", "Clicked", () => this.submit());
   }
 
+  /** Debounced re-plan after an edit (when the UI Manager reports edits and runs timers; Submit does not rely on it). */
   private onFieldChanged(): void {
     if (this.applying) return;
-    this.updateEnabledStates();
-    this.planStale = true;
-    this.planTimer.Stop();
-    this.planTimer.Start();
+    this.planTimer.stop();
+    this.planTimer.start();
+  }
+
+  /** Typing custom frames selects "Custom frame set": the field is never disabled, so typing must mean something. */
+  private onCustomFramesChanged(): void {
+    if (this.applying) return;
+    if (trimText(textOf(this.items.CustomFrames, () => this.items.CustomFrames.Text)) !== "" && this.frameChoice() !== "custom") {
+      selectComboItem(this.items.FrameSource, FRAME_LABELS, FRAME_CHOICES.indexOf("custom"));
+    }
+    this.onFieldChanged();
+  }
+
+  /** Shows or hides the advanced section, item by item (Visible + RecalcLayout, fusion.md §3 common properties, LF). */
+  private setAdvancedVisible(visible: boolean): void {
+    for (const id of ADVANCED_IDS) {
+      const item = this.field<UIItem>(id);
+      if (item !== undefined) writeProp(() => (item.Visible = visible));
+    }
+    if (visible && !checkedOf(this.items.ShowAdvanced)) writeProp(() => (this.items.ShowAdvanced.Checked = true));
+    pcall(() => this.win.RecalcLayout());
   }
 
   /** Runs the dialog until Submit succeeds (returns the job) or the artist closes it (undefined). */
   run(): Submitted | undefined {
     this.win.Show();
-    this.planTimer.Start();
+    this.planTimer.start();
     this.disp.RunLoop();
-    this.planTimer.Stop();
+    this.planTimer.stop();
     this.win.Hide();
     return this.submitted;
   }
@@ -412,45 +506,61 @@ export class MainDialog {
    * Fields ⇄ settings
    * ------------------------------------------------------------------------------------------ */
 
+  private frameChoice(): FrameChoice {
+    const index = comboChoice(this.items.FrameSource, FRAME_LABELS);
+    return index >= 0 ? FRAME_CHOICES[index] : "render";
+  }
+
+  private assignMode(): AssignMode {
+    const index = comboChoice(this.items.AssignMode, ASSIGN_LABELS);
+    return index >= 0 ? ASSIGN_MODES[index] : "any";
+  }
+
+  private setText(item: { Text: string } | undefined, text: string): void {
+    if (item !== undefined) writeProp(() => (item.Text = text));
+  }
+
   private applySettings(settings: Settings, includeCompFields: boolean): void {
     const items = this.items;
     this.applying = true;
-    items.Server.Text = settings.server;
+    this.setText(items.Server, settings.server);
     if (includeCompFields) {
-      items.JobName.Text = settings.jobName;
-      items.Description.Text = settings.description;
+      this.setText(items.JobName, settings.jobName);
+      this.setText(items.Description, settings.description);
     }
-    items.Priority.Value = settings.priority;
-    items.FrameSource.CurrentIndex = math.max(0, FRAME_CHOICES.indexOf(settings.frameChoice));
-    items.CustomFrames.Text = settings.customFrames;
-    items.FramesPerTask.Value = settings.framesPerTask;
-    items.AssignMode.CurrentIndex = math.max(0, ASSIGN_MODES.indexOf(settings.assignMode));
-    items.AssignNames.Text = settings.assignNames.join(", ");
+    writeProp(() => (items.Priority.Value = settings.priority));
+    selectComboItem(items.FrameSource, FRAME_LABELS, math.max(0, FRAME_CHOICES.indexOf(settings.frameChoice)));
+    this.setText(items.CustomFrames, settings.customFrames);
+    writeProp(() => (items.FramesPerTask.Value = settings.framesPerTask));
+    selectComboItem(items.AssignMode, ASSIGN_LABELS, math.max(0, ASSIGN_MODES.indexOf(settings.assignMode)));
+    this.setText(items.AssignNames, settings.assignNames.join(", "));
     for (const platform of ALL_PLATFORMS) {
-      this.field<UICheckBox>(OS_CHECKBOX[platform]).Checked = settings.platforms.includes(platform);
-      this.field<UILineEdit>(RENDER_NODE_FIELD[platform]).Text = settings.renderNodePaths[platform] ?? "";
+      const box = this.field<UICheckBox>(OS_CHECKBOX[platform]);
+      if (box !== undefined) writeProp(() => (box.Checked = settings.platforms.includes(platform)));
+      this.setText(this.field<UILineEdit>(RENDER_NODE_FIELD[platform]), settings.renderNodePaths[platform] ?? "");
     }
-    items.SameOsOnly.Checked = settings.sameOsOnly;
-    const versionIndex = RENDER_NODE_VERSIONS.indexOf(settings.renderNodeVersion);
-    if (versionIndex >= 0) items.RenderNodeVersion.CurrentIndex = versionIndex;
-    else {
-      items.RenderNodeVersion.AddItem(settings.renderNodeVersion);
-      items.RenderNodeVersion.CurrentText = settings.renderNodeVersion;
+    writeProp(() => (items.SameOsOnly.Checked = settings.sameOsOnly));
+    if (!this.versionLabels.includes(settings.renderNodeVersion)) {
+      // A version this list does not offer (stored by a newer script, or typed in a preset): add it, never remove.
+      writeProp(() => items.RenderNodeVersion.AddItem(settings.renderNodeVersion));
+      this.versionLabels.push(settings.renderNodeVersion);
     }
+    selectComboItem(items.RenderNodeVersion, this.versionLabels, this.versionLabels.indexOf(settings.renderNodeVersion));
     for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
       const root = settings.sharedRoots[row - 1];
       for (const platform of ALL_PLATFORMS) {
-        this.field<UILineEdit>(this.rootFieldId(row, platform)).Text = root !== undefined ? root[platform] ?? "" : "";
+        this.setText(this.field<UILineEdit>(this.rootFieldId(row, platform)), root !== undefined ? root[platform] ?? "" : "");
       }
     }
-    items.Tries.Value = settings.tries;
-    items.Cpus.Value = settings.cpus;
-    items.LogDir.Text = settings.logDir;
-    items.EmailTo.Text = settings.emailTo;
-    items.EmailReasons.Text = settings.emailReasons.join(", ");
+    writeProp(() => (items.Tries.Value = settings.tries));
+    writeProp(() => (items.Cpus.Value = settings.cpus));
+    this.setText(items.LogDir, settings.logDir);
+    this.setText(items.EmailTo, settings.emailTo);
+    this.setText(items.EmailReasons, settings.emailReasons.join(", "));
     const environment = formatEnvironment(settings.environment);
-    items.Environment.PlainText = environment;
-    items.Paused.Checked = settings.paused;
+    this.environmentWritten = environment;
+    writeProp(() => (items.Environment.PlainText = environment));
+    writeProp(() => (items.Paused.Checked = settings.paused));
     this.applying = false;
     if (settings.sharedRoots.length > SHARED_ROOT_ROWS) {
       this.notices.push(
@@ -459,46 +569,52 @@ export class MainDialog {
       );
       this.showNotices();
     }
-    this.updateEnabledStates();
-    this.planStale = true;
   }
 
-  /** TextEdit text: PlainText where the UI Manager has it, else Text. */
-  private textEditValue(item: UITextEdit): string {
-    const plain = item.PlainText;
-    if (typeof plain === "string" && plain !== "") return plain;
-    const text = item.Text;
-    return typeof text === "string" ? text : "";
+  /**
+   * The Environment field's text. PlainText is documented for reading and writing, Text too; a UI Manager may keep
+   * only one of them current, so the one that differs from what the script wrote is the artist's edit
+   * (Text is skipped when it is HTML).
+   */
+  private environmentText(): string {
+    const item = this.items.Environment;
+    const plain = textOf(item, () => item.PlainText);
+    const text = textOf(item, () => item.Text);
+    if (plain !== this.environmentWritten) return plain;
+    if (text !== this.environmentWritten && text !== "" && !looksLikeHtml(text)) return text;
+    return plain;
   }
 
   private readFields(): FieldRead {
     const items = this.items;
     const errors: Record<string, string> = {};
-    const settings = copySettings(this.studio.defaults);
-    settings.server = trimText(items.Server.Text);
-    settings.jobName = trimText(items.JobName.Text);
-    settings.description = trimText(items.Description.Text);
-    settings.priority = math.floor(items.Priority.Value);
-    settings.frameChoice = FRAME_CHOICES[math.max(0, math.min(2, items.FrameSource.CurrentIndex))];
-    settings.customFrames = trimText(items.CustomFrames.Text);
-    settings.framesPerTask = math.floor(items.FramesPerTask.Value);
-    settings.assignMode = ASSIGN_MODES[math.max(0, math.min(2, items.AssignMode.CurrentIndex))];
-    settings.assignNames = splitNames(items.AssignNames.Text);
-    settings.platforms = ALL_PLATFORMS.filter((platform) => this.field<UICheckBox>(OS_CHECKBOX[platform]).Checked === true);
-    settings.sameOsOnly = items.SameOsOnly.Checked === true;
-    const version = trimText(items.RenderNodeVersion.CurrentText ?? "");
-    settings.renderNodeVersion = version !== "" ? version : this.studio.defaults.renderNodeVersion;
+    const defaults = this.studio.defaults;
+    const lineText = (item: UILineEdit | undefined): string => trimText(textOf(item, () => item?.Text));
+    const settings = copySettings(defaults);
+    settings.server = lineText(items.Server);
+    settings.jobName = lineText(items.JobName);
+    settings.description = lineText(items.Description);
+    settings.priority = intOf(items.Priority, defaults.priority, 0, 10);
+    settings.frameChoice = this.frameChoice();
+    settings.customFrames = lineText(items.CustomFrames);
+    settings.framesPerTask = intOf(items.FramesPerTask, defaults.framesPerTask, 0, 1000000);
+    settings.assignMode = this.assignMode();
+    settings.assignNames = splitNames(lineText(items.AssignNames));
+    settings.platforms = ALL_PLATFORMS.filter((platform) => checkedOf(this.field<UICheckBox>(OS_CHECKBOX[platform])));
+    settings.sameOsOnly = checkedOf(items.SameOsOnly);
+    const version = trimText(comboText(items.RenderNodeVersion));
+    settings.renderNodeVersion = version !== "" ? version : defaults.renderNodeVersion;
     settings.renderNodePaths = {};
     settings.sharedRoots = [];
     for (const platform of ALL_PLATFORMS) {
-      const path = trimText(this.field<UILineEdit>(RENDER_NODE_FIELD[platform]).Text);
+      const path = lineText(this.field<UILineEdit>(RENDER_NODE_FIELD[platform]));
       if (path !== "") settings.renderNodePaths[platform] = path;
     }
     for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
       const root: Partial<Record<Platform, string>> = {};
       let count = 0;
       for (const platform of ALL_PLATFORMS) {
-        const path = trimText(this.field<UILineEdit>(this.rootFieldId(row, platform)).Text);
+        const path = lineText(this.field<UILineEdit>(this.rootFieldId(row, platform)));
         if (path !== "") {
           root[platform] = path;
           count++;
@@ -506,18 +622,18 @@ export class MainDialog {
       }
       if (count > 0) settings.sharedRoots.push(root);
     }
-    settings.tries = math.floor(items.Tries.Value);
-    settings.cpus = math.floor(items.Cpus.Value);
-    settings.logDir = trimText(items.LogDir.Text);
-    settings.emailTo = trimText(items.EmailTo.Text);
-    settings.emailReasons = splitNames(items.EmailReasons.Text);
-    const environment = parseEnvironment(this.textEditValue(items.Environment));
+    settings.tries = intOf(items.Tries, defaults.tries, 0, 100);
+    settings.cpus = intOf(items.Cpus, defaults.cpus, 0, 256);
+    settings.logDir = lineText(items.LogDir);
+    settings.emailTo = lineText(items.EmailTo);
+    settings.emailReasons = splitNames(lineText(items.EmailReasons));
+    const environment = parseEnvironment(this.environmentText());
     if (environment.ok) settings.environment = environment.environment;
     else {
       settings.environment = {};
       errors.Environment = "Environment " + environment.error + ".";
     }
-    settings.paused = items.Paused.Checked === true;
+    settings.paused = checkedOf(items.Paused);
 
     if (settings.server === "") errors.Server = "Enter the HQueue server, e.g. hq-server:5000.";
     if (settings.platforms.length === 0 && !settings.sameOsOnly) errors.Platforms = "Tick at least one client OS.";
@@ -531,29 +647,15 @@ export class MainDialog {
     return { settings, errors };
   }
 
-  private updateEnabledStates(): void {
-    const items = this.items;
-    const custom = FRAME_CHOICES[items.FrameSource.CurrentIndex] === "custom";
-    items.CustomFrames.Enabled = custom;
-    const assignAny = ASSIGN_MODES[items.AssignMode.CurrentIndex] === "any";
-    items.AssignNames.Enabled = !assignAny;
-    items.FetchNames.Enabled = !assignAny;
-    items.AssignPicker.Enabled = !assignAny;
-    items.AssignAdd.Enabled = !assignAny;
-    const hasPreset = this.presets.length > 0;
-    items.PresetApply.Enabled = hasPreset;
-    items.PresetDelete.Enabled = hasPreset;
-    items.PresetPromote.Enabled = hasPreset;
-    items.PresetRename.Enabled = hasPreset;
-  }
-
   /* ---------------------------------------------------------------------------------------------
    * Status lines
    * ------------------------------------------------------------------------------------------ */
 
-  private setLabel(label: UILabel, text: string, style: string): void {
-    label.Text = text === "" ? "" : wrapText(text, WRAP);
-    label.StyleSheet = style;
+  private setLabel(label: UILabel | undefined, text: string, style: string): void {
+    if (label === undefined) return;
+    const shown = text === "" ? "" : wrapText(text, WRAP);
+    writeProp(() => (label.Text = shown));
+    writeProp(() => (label.StyleSheet = style));
   }
 
   private showNotices(): void {
@@ -571,19 +673,15 @@ export class MainDialog {
     }
     const style = this.checks.blockers.length > 0 ? ERROR_STYLE : lines.length > 0 ? NOTE_STYLE : PLAIN_STYLE;
     this.setLabel(this.items.Checks, lines.join("\n"), style);
-    this.items.CreateFolders.Visible = this.checks.missingFolders.length > 0;
-    this.updateSubmit();
-  }
-
-  private updateSubmit(): void {
-    const blocked = this.checks.blockers.length > 0 || this.toolsProblem !== undefined || this.planState === "failed";
-    this.items.Submit.Enabled = !blocked;
+    const missing = this.checks.missingFolders.length > 0;
+    writeProp(() => (this.items.CreateFolders.Visible = missing));
   }
 
   /** Shows field-level problems next to their fields; returns true when there are none. */
   private showFieldErrors(errors: Record<string, string>): boolean {
     const items = this.items;
     this.setLabel(items.EnvironmentStatus, errors.Environment ?? "", ERROR_STYLE);
+    if (errors.Environment !== undefined) this.setAdvancedVisible(true);
     const assign = errors.AssignNames ?? "";
     this.setLabel(items.AssignStatus, assign, ERROR_STYLE);
     const frames = errors.CustomFrames;
@@ -598,10 +696,16 @@ export class MainDialog {
    * Helper
    * ------------------------------------------------------------------------------------------ */
 
+  /**
+   * node + the helper. Looked up again when the Node.js field changed since the last lookup (whether or not a
+   * TextChanged said so) and after a failed lookup (the artist may have installed Node.js meanwhile).
+   */
   private lookupTools(): HelperTools | undefined {
-    if (this.toolsLooked) return this.tools;
+    const nodeText = trimText(textOf(this.items.NodePath, () => this.items.NodePath.Text));
+    if (this.toolsLooked && this.toolsProblem === undefined && nodeText === this.toolsNodeText) return this.tools;
     this.toolsLooked = true;
-    const node: Lookup = findNode(this.host, trimText(this.items.NodePath.Text));
+    this.toolsNodeText = nodeText;
+    const node: Lookup = findNode(this.host, nodeText);
     if (!node.ok) {
       this.toolsProblem = { ok: false, error: node.error };
       this.tools = undefined;
@@ -615,7 +719,7 @@ export class MainDialog {
     }
     this.toolsProblem = undefined;
     this.tools = { node: node.path, helper: helper.path };
-    if (trimText(this.items.NodePath.Text) === "") this.items.NodePath.PlaceholderText = "Found: " + node.path;
+    if (nodeText === "") writeProp(() => (this.items.NodePath.PlaceholderText = "Found: " + node.path));
     return this.tools;
   }
 
@@ -627,40 +731,48 @@ export class MainDialog {
   }
 
   private showToolsProblem(): void {
-    if (this.toolsProblem !== undefined) this.setLabel(this.items.Status, describeFailure(this.toolsProblem), ERROR_STYLE);
+    if (this.toolsProblem === undefined) return;
+    this.setLabel(this.items.Status, describeFailure(this.toolsProblem), ERROR_STYLE);
+    // The fix may be the Node.js field, which lives in the advanced section.
+    this.setAdvancedVisible(true);
   }
 
   /* ---------------------------------------------------------------------------------------------
    * Live plan
    * ------------------------------------------------------------------------------------------ */
 
-  /** Re-reads the comp, re-runs the local checks and asks the helper for the plan. */
+  /** Re-reads the comp and the fields, re-runs the local checks and asks the helper for the plan. */
   private runPlan(): void {
-    this.planTimer.Stop();
-    this.planStale = false;
-    const items = this.items;
+    this.planTimer.stop();
     this.comp = this.host.readComp();
-    this.checks = preflight(this.comp, (path) => this.host.dirExists(path));
-    this.refreshFrameChoiceLabels();
+    this.planWith(this.readFields(), this.comp);
+  }
+
+  private planWith(read: FieldRead, comp: CompSnapshot): void {
+    const items = this.items;
+    this.checks = preflight(comp, (path) => this.host.dirExists(path));
+    this.setLabel(items.FrameRanges, this.frameRangesText(), PLAIN_STYLE);
     this.setLabel(items.RootsStatus, "", PLAIN_STYLE);
     this.setLabel(items.ServerStatus, "", PLAIN_STYLE);
     this.setLabel(items.FramesSummary, "", PLAIN_STYLE);
     this.setLabel(items.Status, "", PLAIN_STYLE);
-    const read = this.readFields();
+    this.planKey = undefined;
     if (!this.showFieldErrors(read.errors)) {
       this.planState = "failed";
       this.lastPlan = undefined;
       this.showChecks();
       return;
     }
+    const request = buildRequest(read.settings, comp, this.host.platform);
     const response = this.helper({
       command: "plan",
-      request: buildRequest(read.settings, this.comp, this.host.platform),
+      request,
       // Without shared roots the helper may ask the server for its roots; keep the dialog responsive.
       options: ["--server-roots", "--timeout", "3"],
     });
     if (response.ok && response.command === "plan") {
       this.planState = "ok";
+      this.planKey = encodeJson(request);
       this.lastPlan = response;
       this.setLabel(items.FramesSummary, plural(response.frameCount, "frame", "frames") + " in " + plural(response.taskCount, "task", "tasks"), OK_STYLE);
     } else if (!response.ok) {
@@ -672,21 +784,6 @@ export class MainDialog {
       this.setLabel(items.Status, "The helper answered " + response.command + " to plan.", ERROR_STYLE);
     }
     this.showChecks();
-  }
-
-  private refreshFrameChoiceLabels(): void {
-    const combo = this.items.FrameSource;
-    const labels = this.frameChoiceLabels();
-    // Rebuild only when the comp's ranges changed: clearing a combo closes it under the artist's pointer.
-    if (labels.join("\n") === this.shownFrameLabels) return;
-    this.shownFrameLabels = labels.join("\n");
-    const index = combo.CurrentIndex;
-    const [cleared] = pcall(() => combo.Clear());
-    if (!cleared) return;
-    this.applying = true;
-    combo.AddItems(labels);
-    combo.CurrentIndex = index;
-    this.applying = false;
   }
 
   /** Puts the helper's error next to the field it names. */
@@ -708,6 +805,7 @@ export class MainDialog {
       this.setLabel(items.AssignStatus, text, ERROR_STYLE);
     } else if (field.startsWith("job.environment")) {
       this.setLabel(items.EnvironmentStatus, text, ERROR_STYLE);
+      this.setAdvancedVisible(true);
     } else {
       this.setLabel(items.Status, text, ERROR_STYLE);
     }
@@ -718,7 +816,7 @@ export class MainDialog {
    * ------------------------------------------------------------------------------------------ */
 
   private testServer(): void {
-    const server = trimText(this.items.Server.Text);
+    const server = trimText(textOf(this.items.Server, () => this.items.Server.Text));
     if (server === "") {
       this.setLabel(this.items.ServerStatus, "Enter the HQueue server, e.g. hq-server:5000.", ERROR_STYLE);
       return;
@@ -732,11 +830,15 @@ export class MainDialog {
     }
   }
 
+  /** Lists the server's clients or client groups (per the Clients choice) in the ServerNames tree. */
   private fetchNames(): void {
     const items = this.items;
-    const mode = ASSIGN_MODES[items.AssignMode.CurrentIndex];
-    if (mode === "any") return;
-    const server = trimText(items.Server.Text);
+    const mode = this.assignMode();
+    if (mode === "any") {
+      this.setLabel(items.AssignStatus, "Choose Listed clients or Client groups first, then fetch their names from the server.", NOTE_STYLE);
+      return;
+    }
+    const server = trimText(textOf(items.Server, () => items.Server.Text));
     const response = this.helper({ command: mode === "clients" ? "clients" : "groups", options: ["--server", server] });
     if (!response.ok) {
       this.setLabel(items.AssignStatus, describeFailure(response), ERROR_STYLE);
@@ -749,23 +851,47 @@ export class MainDialog {
       for (const group of response.groups) if (!names.includes(group.name)) names.push(group.name);
     }
     names.sort();
-    pcall(() => items.AssignPicker.Clear());
-    if (names.length > 0) items.AssignPicker.AddItems(names);
+    this.serverNamesMode = mode;
+    this.fillTree(items.ServerNames, names, mode === "clients" ? "Clients: click one to add it" : "Client groups: click one to add it");
     const what = mode === "clients" ? plural(names.length, "client", "clients") : plural(names.length, "client group", "client groups");
     this.setLabel(
       items.AssignStatus,
-      names.length > 0 ? "The server has " + what + ": pick one and click Add." : "The server has no " + (mode === "clients" ? "clients" : "client groups") + " yet.",
+      names.length > 0 ? "The server has " + what + ": click a name to add it." : "The server has no " + (mode === "clients" ? "clients" : "client groups") + " yet.",
       names.length > 0 ? OK_STYLE : NOTE_STYLE,
     );
   }
 
-  private addPickedName(): void {
+  /** Replaces a one-column tree's rows (Tree:Clear/NewItem/AddTopLevelItem, fusion.md §3 Tree row). */
+  private fillTree(tree: UITree | undefined, rows: string[], header: string): void {
+    if (tree === undefined) return;
+    pcall(() => {
+      tree.Clear();
+      tree.SetHeaderLabels([header]);
+      for (const text of rows) {
+        const row = tree.NewItem();
+        row.Text[0] = text;
+        tree.AddTopLevelItem(row);
+      }
+    });
+  }
+
+  /** The first column of the clicked row (`ev.item.Text[0]`, fusion.md §3 Tree row), or undefined. */
+  private clickedRowText(ev: UIEvent | undefined): string | undefined {
+    const value = readProp(ev, () => ev?.item?.Text[0]);
+    return typeof value === "string" && trimText(value) !== "" ? trimText(value) : undefined;
+  }
+
+  private addServerName(ev: UIEvent | undefined): void {
     const items = this.items;
-    const picked = trimText(items.AssignPicker.CurrentText ?? "");
-    if (picked === "") return;
-    const names = splitNames(items.AssignNames.Text);
+    const picked = this.clickedRowText(ev);
+    if (picked === undefined) return;
+    if (this.serverNamesMode !== "any" && this.assignMode() !== this.serverNamesMode) {
+      selectComboItem(items.AssignMode, ASSIGN_LABELS, ASSIGN_MODES.indexOf(this.serverNamesMode));
+    }
+    const names = splitNames(textOf(items.AssignNames, () => items.AssignNames.Text));
     if (!names.includes(picked)) names.push(picked);
-    items.AssignNames.Text = names.join(", ");
+    this.setText(items.AssignNames, names.join(", "));
+    this.setLabel(items.AssignStatus, "", PLAIN_STYLE);
     this.onFieldChanged();
   }
 
@@ -773,28 +899,38 @@ export class MainDialog {
    * Presets
    * ------------------------------------------------------------------------------------------ */
 
-  private refreshPresetList(select: string | undefined): void {
-    const combo = this.items.PresetList;
-    pcall(() => combo.Clear());
-    const names = this.presets.map((preset) => preset.name);
-    if (names.length > 0) combo.AddItems(names);
-    if (select !== undefined) {
-      const index = names.indexOf(select);
-      if (index >= 0) combo.CurrentIndex = index;
-    }
-    if (this.items.PresetApply !== undefined) this.updateEnabledStates();
+  private refreshPresetList(): void {
+    this.fillTree(this.items.PresetTree, this.presets.map((preset) => preset.name), "Presets saved in this comp");
   }
 
+  private presetNamed(name: string | undefined): NamedPreset | undefined {
+    if (name === undefined) return undefined;
+    for (const preset of this.presets) if (preset.name === name) return preset;
+    return undefined;
+  }
+
+  private pickPreset(ev: UIEvent | undefined): void {
+    const preset = this.presetNamed(this.clickedRowText(ev));
+    if (preset === undefined) return;
+    this.pickedPreset = preset.name;
+    this.setText(this.items.PresetName, preset.name);
+  }
+
+  /** The preset named in the name field, else the one last clicked. */
   private selectedPreset(): NamedPreset | undefined {
-    const index = this.items.PresetList.CurrentIndex;
-    if (index === undefined || index < 0) return undefined;
-    const byText = this.items.PresetList.CurrentText;
-    for (const preset of this.presets) if (preset.name === byText) return preset;
-    return this.presets[index];
+    const typed = this.presetNamed(trimText(textOf(this.items.PresetName, () => this.items.PresetName.Text)));
+    return typed ?? this.presetNamed(this.pickedPreset);
   }
 
   private presetStatus(text: string, style: string): void {
     this.setLabel(this.items.Notice, text, style);
+  }
+
+  private noPresetChosen(): void {
+    this.presetStatus(
+      this.presets.length > 0 ? "Click a preset in the list (or type its name) first." : "This comp has no presets yet: type a name and click Save as Preset.",
+      ERROR_STYLE,
+    );
   }
 
   private writePresets(): void {
@@ -815,29 +951,25 @@ export class MainDialog {
   }
 
   private savePreset(): void {
-    const name = trimText(this.items.PresetName.Text);
+    const name = trimText(textOf(this.items.PresetName, () => this.items.PresetName.Text));
     if (name === "") {
       this.presetStatus("Type a name for the preset first.", ERROR_STYLE);
       return;
     }
     const settings = this.presetSettings();
     if (settings === undefined) return;
-    let replaced = false;
-    for (const preset of this.presets) {
-      if (preset.name === name) {
-        preset.settings = settings;
-        replaced = true;
-      }
-    }
-    if (!replaced) this.presets.push({ name, settings });
+    const existing = this.presetNamed(name);
+    if (existing !== undefined) existing.settings = settings;
+    else this.presets.push({ name, settings });
+    this.pickedPreset = name;
     this.writePresets();
-    this.refreshPresetList(name);
-    this.presetStatus("Preset \"" + name + "\" " + (replaced ? "updated" : "saved") + " in this comp (saved with the comp file when you save the comp).", OK_STYLE);
+    this.refreshPresetList();
+    this.presetStatus("Preset \"" + name + "\" " + (existing !== undefined ? "updated" : "saved") + " in this comp (saved with the comp file when you save the comp).", OK_STYLE);
   }
 
   private applyPreset(): void {
     const preset = this.selectedPreset();
-    if (preset === undefined) return;
+    if (preset === undefined) return this.noPresetChosen();
     const current = this.readFields().settings;
     this.applySettings(withoutCompOnly(preset.settings, current), false);
     this.presetStatus("Preset \"" + preset.name + "\" applied.", OK_STYLE);
@@ -845,43 +977,47 @@ export class MainDialog {
   }
 
   private renamePreset(): void {
-    const preset = this.selectedPreset();
-    if (preset === undefined) return;
-    const name = trimText(this.items.PresetName.Text);
+    const preset = this.presetNamed(this.pickedPreset);
+    const name = trimText(textOf(this.items.PresetName, () => this.items.PresetName.Text));
+    if (preset === undefined) {
+      this.presetStatus("Click the preset to rename in the list, type its new name in the name field, then click Rename.", ERROR_STYLE);
+      return;
+    }
     if (name === "" || name === preset.name) {
       this.presetStatus("Type the new name in the preset name field, then click Rename.", ERROR_STYLE);
       return;
     }
-    for (const other of this.presets) {
-      if (other.name === name) {
-        this.presetStatus("A preset named \"" + name + "\" already exists.", ERROR_STYLE);
-        return;
-      }
+    if (this.presetNamed(name) !== undefined) {
+      this.presetStatus("A preset named \"" + name + "\" already exists.", ERROR_STYLE);
+      return;
     }
     const old = preset.name;
     preset.name = name;
+    this.pickedPreset = name;
     this.writePresets();
-    this.refreshPresetList(name);
+    this.refreshPresetList();
     this.presetStatus("Preset \"" + old + "\" renamed to \"" + name + "\".", OK_STYLE);
   }
 
   private deletePreset(): void {
     const preset = this.selectedPreset();
-    if (preset === undefined) return;
+    if (preset === undefined) return this.noPresetChosen();
     const answer = showMessage(this.ui, this.disp, "Delete Preset", "Delete the preset \"" + preset.name + "\" from this comp?", [
       { id: "ConfirmDelete", text: "Delete" },
       { id: "KeepPreset", text: "Cancel" },
     ]);
     if (answer !== "ConfirmDelete") return;
     this.presets = this.presets.filter((other) => other !== preset);
+    if (this.pickedPreset === preset.name) this.pickedPreset = undefined;
     this.writePresets();
-    this.refreshPresetList(undefined);
+    this.refreshPresetList();
+    this.setText(this.items.PresetName, "");
     this.presetStatus("Preset \"" + preset.name + "\" deleted.", OK_STYLE);
   }
 
   private promotePreset(): void {
     const preset = this.selectedPreset();
-    if (preset === undefined) return;
+    if (preset === undefined) return this.noPresetChosen();
     this.studio.defaults = withoutCompOnly(preset.settings, this.studio.defaults);
     saveStudio(this.host, this.studio);
     this.presetStatus(
@@ -904,23 +1040,33 @@ export class MainDialog {
     if (failed.length > 0) this.setLabel(this.items.Status, "Could not create " + failed.join(", ") + ".", ERROR_STYLE);
   }
 
+  private cannotSubmit(text: string): void {
+    showMessage(this.ui, this.disp, "Cannot Submit", text, [{ id: "MessageOk", text: "OK" }]);
+  }
+
+  /**
+   * Reads the comp and every field now, plans that exact request (unless the last plan was made from it), then
+   * submits. Works whether or not change events and timers ever fired.
+   */
   private submit(): void {
-    if (this.planStale || this.planState === "unknown") this.runPlan();
+    this.planTimer.stop();
     const read = this.readFields();
     // The comp may have changed while the dialog was open: check what will really be rendered.
     const comp = this.host.readComp();
-    this.checks = preflight(comp, (path) => this.host.dirExists(path));
-    this.showChecks();
-    if (this.checks.blockers.length > 0) {
-      showMessage(this.ui, this.disp, "Cannot Submit", this.checks.blockers.join("\n\n"), [{ id: "MessageOk", text: "OK" }]);
-      return;
+    this.comp = comp;
+    const fieldsOk = Object.keys(read.errors).length === 0;
+    const planned = fieldsOk && this.planState === "ok" && this.planKey === encodeJson(buildRequest(read.settings, comp, this.host.platform));
+    if (!planned) this.planWith(read, comp);
+    else {
+      this.checks = preflight(comp, (path) => this.host.dirExists(path));
+      this.showChecks();
     }
+    if (this.checks.blockers.length > 0) return this.cannotSubmit(this.checks.blockers.join("\n\n"));
     if (this.toolsProblem !== undefined) {
       this.showToolsProblem();
-      showMessage(this.ui, this.disp, "Cannot Submit", describeFailure(this.toolsProblem), [{ id: "MessageOk", text: "OK" }]);
-      return;
+      return this.cannotSubmit(describeFailure(this.toolsProblem));
     }
-    if (this.planState !== "ok" || !this.showFieldErrors(read.errors)) {
+    if (this.planState !== "ok" || !fieldsOk) {
       this.setLabel(this.items.Status, "Fix the problems shown above, then submit again.", ERROR_STYLE);
       return;
     }
@@ -961,7 +1107,7 @@ export class MainDialog {
     }
 
     this.setLabel(this.items.Status, "Submitting to " + settings.server + "…", PLAIN_STYLE);
-    const request = buildRequest(settings, submitted, this.host.platform);
+    const request: SubmitRequest = buildRequest(settings, submitted, this.host.platform);
     const response = this.helper({ command: "submit", request });
     if (response.ok && response.command === "submit" && this.tools !== undefined) {
       this.submitted = { result: response, server: settings.server, tools: this.tools };
@@ -979,7 +1125,7 @@ export class MainDialog {
     this.storedLast = copySettings(settings);
     saveComp(this.host, this.storedLast, this.presets);
     this.studio.defaults = rememberStudioFacts(this.studio.defaults, settings);
-    this.studio.nodePath = trimText(this.items.NodePath.Text);
+    this.studio.nodePath = trimText(textOf(this.items.NodePath, () => this.items.NodePath.Text));
     saveStudio(this.host, this.studio);
   }
 }

@@ -8,7 +8,7 @@ import type { HelperTools } from "../helper";
 import { runHelper } from "../helper";
 import { formatInt, plural } from "../text";
 import type { AppContext, Submitted } from "./main-dialog";
-import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, hgroup, installCloseHotkeys, showMessage, vgroup, withChildren, wrapText } from "./ui";
+import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, hgroup, installCloseHotkeys, showMessage, vgroup, withChildren, wrapText, writeProp } from "./ui";
 
 export const MONITOR_WINDOW_ID = "KartaLinkHQueueMonitor";
 export const POLL_INTERVAL_MS = 3000;
@@ -46,7 +46,7 @@ export function formatOverall(status: StatusResult): string {
 export class Monitor {
   private readonly win: UIWindow;
   private readonly items: MonitorItems;
-  private readonly timer: UITimer;
+  private readonly timer: ScriptTimer;
   private readonly jobId: number;
   private readonly tools: HelperTools;
   private readonly server: string;
@@ -70,9 +70,10 @@ export class Monitor {
           TargetID: MONITOR_WINDOW_ID,
           WindowTitle: "HQueue Job " + idText,
           Geometry: [160, 120, 640, 460] as [number, number, number, number],
+          Spacing: 6,
         },
         [
-          vgroup(ui, { Spacing: 6 }, [
+          vgroup(ui, {}, [
             ui.Label({
               ID: "JobTitle",
               Text:
@@ -100,29 +101,38 @@ export class Monitor {
     );
     installCloseHotkeys(MONITOR_WINDOW_ID);
     this.items = this.win.GetItems<MonitorItems>();
-    this.items.TaskTree.ColumnCount = 3;
-    this.items.TaskTree.SetHeaderLabels(["Task", "Status", "Progress"]);
-    this.timer = ctx.timers.create("MonitorPoll", POLL_INTERVAL_MS, false, () => this.poll());
+    const tree = this.items.TaskTree;
+    pcall(() => {
+      tree.ColumnCount = 3;
+      tree.SetHeaderLabels(["Task", "Status", "Progress"]);
+    });
+    this.timer = ctx.timers.create("MonitorPoll", POLL_INTERVAL_MS, false, () => this.poll(), this.win);
 
     const on = this.win.On;
-    on.OpenWeb.Clicked = () => ctx.host.openUrl(result.url);
-    on.CancelJob.Clicked = () => this.cancelJob();
-    on.CloseMonitor.Clicked = () => ctx.disp.ExitLoop();
-    on[MONITOR_WINDOW_ID].Close = () => ctx.disp.ExitLoop();
+    const handle = (id: string, event: keyof UIElementHandlers, fn: UIEventHandler): void => {
+      pcall(() => {
+        on[id][event] = fn;
+      });
+    };
+    handle("OpenWeb", "Clicked", () => ctx.host.openUrl(result.url));
+    handle("CancelJob", "Clicked", () => this.cancelJob());
+    handle("CloseMonitor", "Clicked", () => ctx.disp.ExitLoop());
+    handle(MONITOR_WINDOW_ID, "Close", () => ctx.disp.ExitLoop());
   }
 
   run(): void {
     this.win.Show();
     this.poll();
-    if (!this.finished) this.timer.Start();
+    if (!this.finished) this.timer.start();
     this.ctx.disp.RunLoop();
-    this.timer.Stop();
+    this.timer.stop();
     this.win.Hide();
   }
 
   private status(text: string, style: string): void {
-    this.items.MonitorStatus.Text = wrapText(text, 90);
-    this.items.MonitorStatus.StyleSheet = style;
+    const label = this.items.MonitorStatus;
+    writeProp(() => (label.Text = wrapText(text, 90)));
+    writeProp(() => (label.StyleSheet = style));
   }
 
   private poll(): void {
@@ -137,13 +147,15 @@ export class Monitor {
       return;
     }
     if (response.command !== "status") return;
-    this.items.Overall.Text = wrapText(formatOverall(response), 90);
-    this.items.Overall.StyleSheet = response.finished ? (response.succeeded ? OK_STYLE : ERROR_STYLE) : PLAIN_STYLE;
+    const overall = this.items.Overall;
+    writeProp(() => (overall.Text = wrapText(formatOverall(response), 90)));
+    writeProp(() => (overall.StyleSheet = response.finished ? (response.succeeded ? OK_STYLE : ERROR_STYLE) : PLAIN_STYLE));
     this.showTasks(response.tasks);
     if (response.finished) {
       this.finished = true;
-      this.timer.Stop();
-      this.items.CancelJob.Enabled = false;
+      this.timer.stop();
+      // A finished job cannot be cancelled (set from the poll's answer, not from an edit event: never stale).
+      writeProp(() => (this.items.CancelJob.Enabled = false));
       this.status("The job has finished.", PLAIN_STYLE);
     } else {
       this.status("Updated every " + formatInt(POLL_INTERVAL_MS / 1000) + " s. Closing this window does not cancel the job.", PLAIN_STYLE);
@@ -152,14 +164,16 @@ export class Monitor {
 
   private showTasks(tasks: JobState[]): void {
     const tree = this.items.TaskTree;
-    tree.Clear();
-    for (const task of tasks) {
-      const row = tree.NewItem();
-      row.Text[0] = task.name;
-      row.Text[1] = task.status;
-      row.Text[2] = percent(task.progress);
-      tree.AddTopLevelItem(row);
-    }
+    pcall(() => {
+      tree.Clear();
+      for (const task of tasks) {
+        const row = tree.NewItem();
+        row.Text[0] = task.name;
+        row.Text[1] = task.status;
+        row.Text[2] = percent(task.progress);
+        tree.AddTopLevelItem(row);
+      }
+    });
   }
 
   private cancelJob(): void {

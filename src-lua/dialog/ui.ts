@@ -63,8 +63,8 @@ export function wrapText(text: string, width: number): string {
  */
 export function installCloseHotkeys(windowId: string): void {
   const action = 'Execute{cmd = [[app.UIManager:QueueEvent(obj, "Close", {})]]}';
+  // Target and Hotkeys may be functions or callable objects: no type test, pcall is the guard.
   pcall(() => {
-    if (typeof Target !== "function" || typeof Hotkeys !== "function") return;
     app.AddConfig(windowId, [
       Target({ ID: windowId }),
       Hotkeys({ Target: windowId, Defaults: true, ESCAPE: action, CONTROL_W: action, CONTROL_F4: action }),
@@ -72,33 +72,143 @@ export function installCloseHotkeys(windowId: string): void {
   });
 }
 
+/** A started-or-stopped timer of the script; the handler runs at most once per tick and never after stop(). */
+export interface ScriptTimer {
+  start(): void;
+  stop(): void;
+}
+
+interface TimerEntry {
+  id: string;
+  timer: UITimer | undefined;
+  handler: (this: void) => void;
+  singleShot: boolean;
+  /** Started and not stopped (as far as this script is concerned: a stopped timer that still ticks is ignored). */
+  active: boolean;
+  /** The documented form that delivered this timer's first tick ("disp" or "win"); the other form is then ignored. */
+  via: string | undefined;
+}
+
 /**
- * One `disp.On.Timeout` handler for the whole script, dispatching on `ev.who` (the timer's ID, fusion.md §3
- * Timers, IS). Also assigns `win.On.<ID>.Timeout` where a window is given, as the other documented form;
- * a tick is delivered at most once per call to `fire` even if both forms fire.
+ * The script's timers (fusion.md §3 Timers, IS). Fusion documents two ways a tick arrives: `disp.On.Timeout` with
+ * `ev.who` = the timer's ID, and `win.On.<TimerID>.Timeout`. Both are installed; whichever delivers a timer's first
+ * tick is used from then on, so a UI Manager that fires both still runs the handler once per tick. Without `ev.who`
+ * the tick is matched by `ev.sender` (the timer object), else it goes to the only active timer.
+ * Ticks of a timer this script stopped are ignored, and a single-shot timer fires once per start().
  */
 export class Timers {
-  private readonly handlers = new LuaTable<string, () => void>();
-  private readonly timers = new LuaTable<string, UITimer>();
+  private readonly entries: TimerEntry[] = [];
 
-  constructor(private readonly ui: UIManager, private readonly disp: UIDispatcher) {
-    const handlers = this.handlers;
-    disp.On.Timeout = (ev: UIEvent) => {
-      const handler = handlers.get(ev.who);
-      if (handler !== undefined) handler();
+  constructor(private readonly ui: UIManager, disp: UIDispatcher) {
+    pcall(() => {
+      disp.On.Timeout = (ev: UIEvent | undefined) => this.deliver("disp", this.resolve(ev));
+    });
+  }
+
+  /** Creates a timer; `win` also gets the `win.On.<id>.Timeout` form (best effort: an On table may not take it). */
+  create(id: string, intervalMs: number, singleShot: boolean, handler: (this: void) => void, win?: UIWindow): ScriptTimer {
+    const [made, timer] = pcall(() => this.ui.Timer({ ID: id, Interval: intervalMs, SingleShot: singleShot }));
+    const entry: TimerEntry = { id, timer: made ? timer : undefined, handler, singleShot, active: false, via: undefined };
+    this.entries.push(entry);
+    if (win !== undefined) {
+      pcall(() => {
+        win.On[id].Timeout = () => this.deliver("win", entry);
+      });
+    }
+    return {
+      start: () => {
+        entry.active = true;
+        if (entry.timer !== undefined) {
+          const timer = entry.timer;
+          pcall(() => timer.Start());
+        }
+      },
+      stop: () => {
+        entry.active = false;
+        if (entry.timer !== undefined) {
+          const timer = entry.timer;
+          pcall(() => timer.Stop());
+        }
+      },
     };
   }
 
-  create(id: string, intervalMs: number, singleShot: boolean, handler: () => void): UITimer {
-    const timer = this.ui.Timer({ ID: id, Interval: intervalMs, SingleShot: singleShot });
-    this.handlers.set(id, handler);
-    this.timers.set(id, timer);
-    return timer;
+  stopAll(): void {
+    for (const entry of this.entries) {
+      entry.active = false;
+      if (entry.timer !== undefined) {
+        const timer = entry.timer;
+        pcall(() => timer.Stop());
+      }
+    }
   }
 
-  stopAll(): void {
-    for (const [, timer] of pairs(this.timers)) pcall(() => timer.Stop());
+  private resolve(ev: UIEvent | undefined): TimerEntry | undefined {
+    const who = ev !== undefined ? ev.who : undefined;
+    const sender = ev !== undefined ? ev.sender : undefined;
+    for (const entry of this.entries) if (who !== undefined && entry.id === who) return entry;
+    for (const entry of this.entries) if (sender !== undefined && entry.timer !== undefined && rawequal(entry.timer, sender)) return entry;
+    if (who !== undefined) return undefined; // another script's timer
+    const active = this.entries.filter((entry) => entry.active);
+    return active.length === 1 ? active[0] : undefined;
   }
+
+  private deliver(form: string, entry: TimerEntry | undefined): void {
+    if (entry === undefined || !entry.active) return;
+    if (entry.via === undefined) entry.via = form;
+    else if (entry.via !== form) return;
+    if (entry.singleShot) entry.active = false;
+    entry.handler();
+  }
+}
+
+/**
+ * Selects `labels[index]` in a combo that holds `labels` (in order): by assigning CurrentText (documented, LF),
+ * then, if that did not take, by assigning CurrentIndex (a Qt property; only reading it is documented).
+ */
+export function selectComboItem(combo: UIComboBox, labels: string[], index: number): void {
+  const label = labels[index];
+  if (label === undefined) return;
+  pcall(() => {
+    combo.CurrentText = label;
+  });
+  if (comboChoice(combo, labels) === index) return;
+  pcall(() => {
+    combo.CurrentIndex = index;
+  });
+}
+
+/**
+ * Which of `labels` the combo shows: by CurrentText (documented), else by CurrentIndex (0-based, documented);
+ * -1 when neither tells (nothing selected).
+ */
+export function comboChoice(combo: UIComboBox, labels: string[]): number {
+  const [textRead, text] = pcall(() => combo.CurrentText);
+  if (textRead && typeof text === "string" && text !== "") {
+    const byText = labels.indexOf(text);
+    if (byText >= 0) return byText;
+  }
+  const [indexRead, index] = pcall(() => combo.CurrentIndex);
+  if (indexRead && typeof index === "number" && index >= 0 && index < labels.length && math.floor(index) === index) return index;
+  return -1;
+}
+
+/** The combo's CurrentText, "" when it has none. */
+export function comboText(combo: UIComboBox): string {
+  const [read, text] = pcall(() => combo.CurrentText);
+  return read && typeof text === "string" ? text : "";
+}
+
+/** A property read that never throws: undefined when the item or the property is missing. */
+export function readProp(item: object | undefined, read: () => unknown): unknown {
+  if (item === undefined) return undefined;
+  const [ok, value] = pcall(read);
+  return ok ? value : undefined;
+}
+
+/** A property write that never throws (for optional cosmetics: styles, visibility, placeholders). */
+export function writeProp(write: () => void): void {
+  pcall(write);
 }
 
 /** Each message window gets its own ID: a second window with an ID already used is not something to rely on. */
@@ -127,8 +237,8 @@ export function showMessage(
   const lines = text.split("\n").length + math.floor(text.length / 70);
   const height = math.min(520, 110 + lines * 18);
   const win = disp.AddWindow(
-    withChildren({ ID: windowId, TargetID: windowId, WindowTitle: title, Geometry: [260, 220, 560, height] as [number, number, number, number] }, [
-      vgroup(ui, { Spacing: 8 }, [
+    withChildren({ ID: windowId, TargetID: windowId, WindowTitle: title, Geometry: [260, 220, 560, height] as [number, number, number, number], Spacing: 8 }, [
+      vgroup(ui, {}, [
         ui.TextEdit({ ID: "MessageText", ReadOnly: true, PlainText: text, Weight: 1 }),
         hgroup(ui, { Weight: 0 }, buttonElements),
       ]),

@@ -33,16 +33,17 @@ function submitted(run: { callsOf(c: string): { request?: SubmitRequest }[] }): 
 }
 
 describe("dialog options → request", () => {
-  it("frames: custom set (the field is only editable for a custom set), global range", async () => {
-    const custom = await runCompScript({
-      actions: [set("CustomFrames", "Text", "1-3"), set("FrameSource", "CurrentIndex", 2), set("CustomFrames", "Text", "1-5, 8"), click("Submit")],
-    });
+  it("frames: typing a custom frame set selects it (the field is never disabled); global range", async () => {
+    const custom = await runCompScript({ actions: [set("CustomFrames", "Text", "1-5, 8"), click("Submit")] });
     expect(custom.transcript.error).toBeNull();
-    expect(custom.transcript.ignored).toEqual(["ignored set on disabled CustomFrames"]);
+    expect(custom.transcript.ignored).toEqual([]);
+    expect(custom.item(MAIN, "FrameSource").CurrentText).toBe("Custom frame set");
     expect(submitted(custom).job.frames).toEqual({ kind: "custom", set: "1-5, 8" });
 
-    const global = await runCompScript({ actions: [set("FrameSource", "CurrentIndex", 1), click("Submit")] });
+    // The custom text is kept while another choice is active, and only the active choice is sent.
+    const global = await runCompScript({ actions: [set("CustomFrames", "Text", "1-3"), set("FrameSource", "CurrentIndex", 1), click("Submit")] });
     expect(submitted(global).job.frames).toEqual({ kind: "global" });
+    expect(global.item(MAIN, "CustomFrames").Text).toBe("1-3");
   });
 
   it("debounces the live plan: one helper run for a burst of edits, with the last value", async () => {
@@ -63,13 +64,13 @@ describe("dialog options → request", () => {
     expect(run.text(MAIN, "FramesSummary")).toBe("10 frames in 2 tasks");
   });
 
-  it("invalid frames: the helper's message next to the field, Submit disabled until fixed", async () => {
+  it("invalid frames: the helper's message next to the field; Submit plans again and refuses until fixed", async () => {
     const failure = {
       ok: false,
       error: { code: "bad_frames", message: 'The frame set is not valid: "1-" has no end frame', hint: "write frames like 1-100, 1-100x2 or 1,5,10-20", field: "job.frames.set" },
     };
     const run = await runCompScript({
-      responses: { plan: [failure, planOk(5, 1)] },
+      responses: { plan: [failure, failure, planOk(5, 1)] },
       actions: [
         set("FrameSource", "CurrentIndex", 2),
         set("CustomFrames", "Text", "1-"),
@@ -81,8 +82,14 @@ describe("dialog options → request", () => {
       ],
     });
     expect(run.transcript.error).toBeNull();
-    expect(run.transcript.ignored).toEqual(["ignored click on disabled Submit"]);
-    expect(run.callsOf("plan")).toHaveLength(2);
+    expect(run.transcript.ignored).toEqual([]);
+    // timers, Submit (plans the failing request again: the answer may have changed), timers; the last Submit
+    // reuses the plan of the identical request.
+    expect(run.callsOf("plan").map((call) => call.request!.job.frames)).toEqual([
+      { kind: "custom", set: "1-" },
+      { kind: "custom", set: "1-" },
+      { kind: "custom", set: "1-5" },
+    ]);
     expect(submitted(run).job.frames).toEqual({ kind: "custom", set: "1-5" });
     // The transcript holds the dialog as it was left: the fixed state.
     expect(run.text(MAIN, "FramesSummary")).toBe("5 frames in 1 task");
@@ -93,10 +100,11 @@ describe("dialog options → request", () => {
       ok: false,
       error: { code: "bad_frames", message: "The frame set is empty: there is nothing to render.", field: "job.frames" },
     };
-    const run = await runCompScript({ responses: { plan: failure }, actions: [timers] });
+    const run = await runCompScript({ responses: { plan: failure }, actions: [timers, click("Submit")] });
     expect(run.text(MAIN, "FramesSummary")).toBe("The frame set is empty: there is nothing to render.");
     expect(run.item(MAIN, "FramesSummary").StyleSheet).toContain("color");
-    expect(run.item(MAIN, "Submit").Enabled).toBe(false);
+    expect(run.text(MAIN, "Status")).toBe("Fix the problems shown above, then submit again.");
+    expect(run.callsOf("submit")).toEqual([]);
   });
 
   it("where to run: listed clients fetched from the server, client groups, client OSes, same-OS only", async () => {
@@ -113,16 +121,16 @@ describe("dialog options → request", () => {
       actions: [
         set("AssignMode", "CurrentIndex", 1),
         click("FetchNames"),
-        set("AssignPicker", "CurrentText", "render-02"),
-        click("AssignAdd"),
-        set("AssignPicker", "CurrentText", "render-01"),
-        click("AssignAdd"),
+        { do: "select", id: "ServerNames", row: 1 },
+        { do: "select", id: "ServerNames", row: 0 },
+        { do: "select", id: "ServerNames", row: 0 },
         click("OsMac"),
         click("Submit"),
       ],
     });
     expect(run.transcript.error).toBeNull();
-    expect(run.item(MAIN, "AssignPicker").items).toEqual(["render-01", "render-02"]);
+    expect(run.item(MAIN, "ServerNames").rows).toEqual([["render-01"], ["render-02"]]);
+    expect(run.item(MAIN, "AssignNames").Text).toBe("render-02, render-01");
     expect(run.callsOf("clients")[0].options.server).toBe("localhost:5000");
     const request = submitted(run);
     expect(request.farm.assign).toEqual({ mode: "clients", names: ["render-02", "render-01"] });
@@ -131,7 +139,7 @@ describe("dialog options → request", () => {
 
     const groups = await runCompScript({
       responses: { groups: { ok: true, command: "groups", groups: [{ id: 3, name: "Fusion", clients: [1, 2] }] } },
-      actions: [set("AssignMode", "CurrentIndex", 2), click("FetchNames"), click("AssignAdd"), click("SameOsOnly"), click("Submit")],
+      actions: [set("AssignMode", "CurrentIndex", 2), click("FetchNames"), { do: "select", id: "ServerNames", row: 0 }, click("SameOsOnly"), click("Submit")],
     });
     const groupRequest = submitted(groups);
     expect(groupRequest.farm.assign).toEqual({ mode: "groups", names: ["Fusion"] });
@@ -370,7 +378,7 @@ describe("corrupt or foreign stored data", () => {
     expect(run.item(MAIN, "Server").Text).toBe("good:5000");
     expect(run.item(MAIN, "Priority").Value).toBe(5);
     expect(run.item(MAIN, "FramesPerTask").Value).toBe(4);
-    expect(run.item(MAIN, "PresetList").items).toEqual(["Fine"]);
+    expect(run.item(MAIN, "PresetTree").rows).toEqual([["Fine"]]);
   });
 
   it("corrupt studio defaults never stop the dialog", async () => {
@@ -394,7 +402,7 @@ describe("named presets", () => {
         set("FrameSource", "CurrentIndex", 0),
         set("PresetName", "Text", "Final all frames"),
         click("PresetSave"),
-        set("PresetList", "CurrentText", "Preview 1 in 10"),
+        { do: "select", id: "PresetTree", row: 0 },
         click("PresetApply"),
         click("Submit"),
       ],
@@ -427,11 +435,12 @@ describe("named presets", () => {
     const run = await runCompScript((dir) => ({
       comp: { file: path.join(COMPS, "lua-basic.comp"), fileName: path.join(dir, "shots", "basic.comp"), data: compData },
       actions: [
-        set("PresetList", "CurrentText", "A"),
+        { do: "select", id: "PresetTree", row: 0 },
         set("PresetName", "Text", "Alpha"),
         click("PresetRename"),
         click("PresetPromote"),
-        set("PresetList", "CurrentText", "B"),
+        // A preset can also be named by typing it.
+        set("PresetName", "Text", "B"),
         click("PresetDelete"),
         click("KeepPreset"),
         click("PresetDelete"),
@@ -442,7 +451,7 @@ describe("named presets", () => {
     expect(run.transcript.error).toBeNull();
     const presets = list(stored(run.transcript.compData)!.presets) as { name: string }[];
     expect(presets.map((p) => p.name)).toEqual(["Alpha"]);
-    expect(run.item(MAIN, "PresetList").items).toEqual(["Alpha"]);
+    expect(run.item(MAIN, "PresetTree").rows).toEqual([["Alpha"]]);
     const defaults = stored(run.transcript.fuData)!.defaults as Record<string, JsonValue>;
     expect(defaults.framesPerTask).toBe(3);
     expect(defaults.server).toBe("preset-hq:5000");
@@ -500,13 +509,14 @@ describe("pre-flight", () => {
   it("no enabled Saver: cannot submit, and the dialog says why", async () => {
     const run = await runCompScript((dir) => ({
       comp: { file: path.join(COMPS, "lua-all-savers-disabled.comp"), fileName: path.join(dir, "shots", "off.comp") },
-      actions: [click("Submit")],
+      actions: [click("Submit"), click("MessageOk"), click("Cancel")],
     }));
     expect(run.transcript.error).toBeNull();
-    expect(run.item(MAIN, "Submit").Enabled).toBe(false);
-    expect(run.transcript.ignored).toEqual(["ignored click on disabled Submit"]);
+    expect(run.window(MESSAGE).title).toBe("Cannot Submit");
+    expect(run.text(MESSAGE, "MessageText")).toContain("Every Saver in this comp is disabled (pass-through)");
     expect(run.text(MAIN, "Checks")).toContain("Cannot submit: Every Saver in this comp is disabled (pass-through)");
     expect(run.callsOf("submit")).toEqual([]);
+    expect(run.transcript.actionsLeft).toBe(0);
   });
 
   it("a Saver whose folder is missing: warns naming the Saver, and Create Missing Folders fixes it", async () => {

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCompFile } from "../../src-node/core/comp-file";
 import { repoRoot } from "../support/fusion-standin";
-import { MAIN, MONITOR, buildCompScript, click, runCompScript, timers } from "./comp-script-harness";
+import { MAIN, MESSAGE, MONITOR, buildCompScript, click, runCompScript, timers } from "./comp-script-harness";
 import { removeRunDirs } from "./comp-script-harness";
 
 const fixturesDir = path.resolve(repoRoot, "../shared/fixtures/comps");
@@ -34,7 +34,9 @@ describe.skipIf(fixtures.length === 0)("comp script on every fixture comp", () =
       const prefs: Record<string, string> = {};
       for (const map of MAP_NAMES) prefs[`Global.Paths.Map.${map}:`] = path.join(dir, "maps", map) + "/";
       // Also covers a UI Manager that does not report programmatic writes as events (the other tests assume it does).
-      return { comp: { file, fileName: path.join(dir, "shots", name) }, prefs, actions: [timers, click("Submit")], uiProgrammaticEvents: false };
+      const actions = [timers, click("Submit")];
+      if (enabled.length === 0) actions.push(click("MessageOk"));
+      return { comp: { file, fileName: path.join(dir, "shots", name) }, prefs, actions, uiProgrammaticEvents: false };
     });
     expect(run.transcript.error).toBeNull();
     expect(run.transcript.warnings).toEqual([]);
@@ -76,7 +78,8 @@ describe.skipIf(fixtures.length === 0)("comp script on every fixture comp", () =
       expect(run.text(MONITOR, "JobTitle")).toContain("Submitted job 42");
     } else {
       expect(submits).toEqual([]);
-      expect(run.item(MAIN, "Submit").Enabled).toBe(false);
+      expect(run.window(MESSAGE).title).toBe("Cannot Submit");
+      expect(run.transcript.actionsLeft).toBe(0);
       expect(run.text(MAIN, "Checks")).toMatch(/Cannot submit: (This comp has no Saver|Every Saver in this comp is disabled)/);
     }
   });

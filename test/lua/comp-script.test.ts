@@ -27,7 +27,9 @@ describe("comp script: minimal dialog and request", () => {
     expect(run.item(MAIN, "Server").Text).toBe("localhost:5000");
     expect(run.item(MAIN, "JobName").PlaceholderText).toBe("basic");
     expect(run.item(MAIN, "Priority").Value).toBe(5);
-    expect(run.item(MAIN, "FrameSource").items).toEqual(["Render range 1-10", "Global range 1-20", "Custom frame set"]);
+    expect(run.item(MAIN, "FrameSource").items).toEqual(["Render range", "Global range", "Custom frame set"]);
+    expect(run.item(MAIN, "FrameSource").CurrentText).toBe("Render range");
+    expect(run.text(MAIN, "FrameRanges")).toBe("Render range 1-10, global range 1-20");
     expect(run.calls).toEqual([]);
     expect(run.transcript.compData).toEqual({}); // nothing is written by just opening and closing
     expect(run.transcript.fuData).toEqual({});
@@ -143,7 +145,6 @@ describe("comp script: minimal dialog and request", () => {
     expect(status).toContain("The helper did not answer");
     expect(status).toContain("SyntaxError");
     expect(status).toContain("Node.js 18 or newer");
-    expect(run.item(MAIN, "Submit").Enabled).toBe(false);
   });
 
   it("brings an open dialog to the front instead of opening a second one", async () => {
@@ -219,7 +220,6 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(run.calls).toEqual([]);
     expect(run.text(MAIN, "Status")).toContain("hqueue-helper.js) was not found");
     expect(run.text(MAIN, "Status")).toContain("KARTALINK_HQUEUE_HELPER");
-    expect(run.item(MAIN, "Submit").Enabled).toBe(false);
   });
 
   it("says exactly that Node.js is missing and how to fix it", async () => {
@@ -227,19 +227,22 @@ describe("comp script: finding and launching node and the helper", () => {
       platform: "Windows",
       exec: "record",
       env: { KARTALINK_NODE: false, ProgramFiles: false, LOCALAPPDATA: false, USERPROFILE: false, ChocolateyInstall: false },
-      actions: [timers, click("Submit")],
+      actions: [timers, click("Submit"), click("MessageOk"), click("Cancel")],
     });
     expect(run.transcript.error).toBeNull();
+    expect(run.window(MESSAGE).title).toBe("Cannot Submit");
+    expect(run.text(MESSAGE, "MessageText")).toContain("Node.js was not found on this computer");
+    // The fix is the Node.js field: the advanced section it lives in is shown.
+    expect(run.item(MAIN, "NodePath").Visible).toBe(true);
     const status = run.text(MAIN, "Status");
     expect(status).toContain("Node.js was not found on this computer");
     expect(status).toContain("Node.js 18 or newer");
     expect(status).toContain("https://nodejs.org");
     expect(status).toContain("Node.js field");
     expect(status).toContain("KARTALINK_NODE");
-    expect(run.item(MAIN, "Submit").Enabled).toBe(false);
-    // Only the PATH lookup ran; the helper never did.
-    expect(run.transcript.executed.map((e) => e.cmd)).toEqual(["where node 2>NUL"]);
-    expect(run.transcript.ignored).toContain("ignored click on disabled Submit");
+    // Only the PATH lookup ran (again on Submit: Node.js may have been installed meanwhile); the helper never did.
+    expect(run.transcript.executed.map((e) => e.cmd)).toEqual(["where node 2>NUL", "where node 2>NUL"]);
+    expect(run.callsOf("submit")).toEqual([]);
   });
 
   it("names a KARTALINK_NODE that points nowhere", async () => {
@@ -250,6 +253,7 @@ describe("comp script: finding and launching node and the helper", () => {
 
   it("uses the Node.js path typed in the dialog and remembers it in the studio prefs on Submit", async () => {
     const run = await runCompScript({
+      fakeRuntime: "node",
       env: { KARTALINK_NODE: false },
       actions: [click("ShowAdvanced"), set("NodePath", "Text", process.execPath), click("Submit")],
     });

@@ -516,6 +516,98 @@ describe("UI: nested loops, timers, trees, FindWindow", () => {
   });
 });
 
+describe("fidelity: only documented members, and the variants a different faithful Fusion may show", () => {
+  it("no ComboBox:Clear, event tables with documented fields only, no Spacing on groups, tools and inputs are userdata", async () => {
+    const t = await probe(`
+      local ui = fu.UIManager
+      local disp = bmd.UIDispatcher(ui)
+      local win = disp:AddWindow({ ID = "W", Spacing = 4, ui:VGroup{ Spacing = 2, ui:ComboBox{ ID = "C" }, ui:Button{ ID = "B" } } })
+      local itm = win:GetItems()
+      print(type(itm.C.Clear), type(itm.C.AddItem))
+      function win.On.B.Clicked(ev)
+        local keys = {} for k in pairs(ev) do keys[#keys + 1] = k end table.sort(keys) print(table.concat(keys, ","))
+        disp:ExitLoop()
+      end
+      local saver = comp:GetToolList(false, "Saver")[1]
+      print(type(saver), type(saver.Clip), saver:GetAttrs().TOOLS_Name)
+      win:Show() disp:RunLoop()`, { comp: { file: tinyComp }, actions: [{ do: "click", id: "B" }] });
+    expect(t.error).toBeNull();
+    expect(t.console).toEqual(["nil\tfunction", "userdata\tuserdata\tInner", "sender,who"]);
+    expect(t.warnings).toEqual(["VGroup (no ID): unknown property Spacing"]);
+  });
+
+  it("variants: tool order and filter, Saver name only in one place, MapPath without Comp:, missing attributes", async () => {
+    const code = `
+      local names = {}
+      for _, tool in ipairs(comp:GetToolList(false, "Saver")) do names[#names + 1] = tool:GetAttrs().TOOLS_Name end
+      print(table.concat(names, ","))
+      local out = comp:GetToolList(false, "Saver")[2]
+      print(tostring(out.Clip), type(out:GetAttrs().TOOLST_Clip_Name), tostring(out:GetAttrs().TOOLST_Clip_Name))
+      print(comp:MapPath("Comp:/render/a.exr"), tostring(comp:GetAttrs().COMPB_Modified), tostring(comp:GetAttrs().COMPI_RenderStep))`;
+    const t = await probe(code, {
+      comp: {
+        file: tinyComp,
+        fileName: "/proj/shot/tiny.comp",
+        toolListOrder: "reverse",
+        toolListIgnoresRegId: true,
+        saverClip: "attrsString",
+        mapPathExpandsComp: false,
+        omitAttrs: ["COMPB_Modified", "COMPI_RenderStep"],
+      },
+    });
+    expect(t.error).toBeNull();
+    expect(t.console).toEqual([
+      "Tile,Out1,Off,Load,Inner,Grp",
+      "nil\tstring\tComp:/render/out.0000.exr",
+      "Comp:/render/a.exr\tnil\tnil",
+    ]);
+  });
+
+  it("variants: no FuPLATFORM_* (package.config and ffi.os tell), no ffi, how the script is loaded", async () => {
+    const code = `print(tostring(FuPLATFORM_WINDOWS), package.config:sub(1, 1), require("ffi").os)`;
+    const mac = await probe(code, { platform: "Mac", platformGlobals: false });
+    expect(mac.console).toEqual(["nil\t/\tOSX"]);
+    const windows = await probe(code, { platform: "Windows", platformGlobals: false });
+    expect(windows.console).toEqual(["nil\t\\\tWindows"]);
+    const noFfi = await probe(`print(pcall(require, "ffi"))`, { ffi: false });
+    expect(noFfi.console[0]).toMatch(/^false\t.*module 'ffi' not found/);
+    const sources: string[] = [];
+    for (const scriptLoad of ["file", "namedString", "anonymousString"] as const) {
+      const t = await runFusionStandin({ script: `${fixtures}/standin-eval.lua`, scriptLoad, env: { STANDIN_CODE: `print((debug.getinfo(2, "S") or {}).source)` } });
+      sources.push(t.console[0]);
+    }
+    expect(sources[0]).toBe(`@${fixtures}/standin-eval.lua`);
+    expect(sources[1]).toBe(`${fixtures}/standin-eval.lua`);
+    expect(sources[2]).toContain("STANDIN_CODE");
+  });
+
+  it("variants: empty event tables, one timer form, groups outside GetItems(), combos that select nothing, silent sets", async () => {
+    const code = `
+      local ui = fu.UIManager
+      local disp = bmd.UIDispatcher(ui)
+      local win = disp:AddWindow({ ID = "W", ui:VGroup{ ID = "G", ui:ComboBox{ ID = "C" }, ui:LineEdit{ ID = "L" } } })
+      local itm = win:GetItems()
+      itm.C:AddItems({ "a", "b" })
+      print(tostring(itm.G), itm.C.CurrentIndex, "[" .. itm.C.CurrentText .. "]")
+      local t = ui:Timer{ ID = "T", Interval = 1, SingleShot = true }
+      win.On.T.Timeout = function(ev) print("win timeout", tostring(ev.who)) end
+      disp.On.Timeout = function(ev) print("disp timeout", tostring(ev.who)) end
+      win.On.L.TextChanged = function(ev) print("changed") end
+      win.On.W.Close = function(ev) print("close", tostring(ev.who)) disp:ExitLoop() end
+      t:Start()
+      win:Show() disp:RunLoop() print(itm.L.Text)`;
+    const t = await probe(code, {
+      uiEventFields: "none",
+      uiTimerEvents: "window",
+      uiGroupItems: false,
+      uiComboAutoSelect: false,
+      actions: [{ do: "timers" }, { do: "set", id: "L", prop: "Text", value: "x", silent: true }],
+    });
+    expect(t.error).toBeNull();
+    expect(t.console).toEqual(["nil\t-1\t[]", "win timeout\tnil", "close\tnil", "x"]);
+  });
+});
+
 describe("config errors", () => {
   it("exits non-zero for a missing script or an unknown action", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "standin-cfg-"));

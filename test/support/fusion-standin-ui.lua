@@ -4,7 +4,11 @@
 --
 -- M.new(S) returns the UI subsystem bound to the stand-in state S, which provides:
 --   S.warn(msg), S.ignore(msg), S.abort(msg), S.callHandler(fn, ev, label), S.sleep(ms),
---   S.programmaticEvents (bool), S.timersStarted (list), S.json (the stand-in JSON module)
+--   S.programmaticEvents (bool), S.timersStarted (list), S.json (the stand-in JSON module), and the variant
+--   switches S.eventFields ("full" | "none"), S.timerEvents ("both" | "window" | "dispatcher"),
+--   S.groupItems (bool), S.comboAutoSelect (bool), which make it behave like a different but faithful UI Manager.
+--
+-- Event tables carry only documented fields (fusion.md §3): who, sender, item, column, Value, Args.
 local M = {}
 
 local function copyList(t)
@@ -17,8 +21,9 @@ end
 -- which catches typos such as PlaceHolderText.
 local COMMON_PROPS = { ID = true, Weight = true, ToolTip = true, Alignment = true, MinimumSize = true,
   StyleSheet = true, Visible = true, Enabled = true, Events = true }
+-- Spacing is documented on the window only (the AddWindow skeleton), not on groups.
 local TYPE_PROPS = {
-  VGroup = { Spacing = true }, HGroup = { Spacing = true }, Stack = { Spacing = true, CurrentIndex = true },
+  VGroup = {}, HGroup = {}, Stack = { CurrentIndex = true },
   Label = { Text = true },
   LineEdit = { Text = true, PlaceholderText = true, ReadOnly = true },
   TextEdit = { Text = true, PlainText = true, HTML = true, ReadOnly = true, PlaceholderText = true, Lexer = true,
@@ -268,7 +273,7 @@ function M.new(S)
       method("AddItem", function(text)
         if type(text) ~= "string" then error("ComboBox:AddItem expects a string", 3) end
         info.comboItems[#info.comboItems + 1] = text
-        if info.props.CurrentIndex == -1 then
+        if info.props.CurrentIndex == -1 and S.comboAutoSelect then
           info.props.CurrentIndex = 0
           if S.programmaticEvents then fireItemEvent(item, info, "CurrentIndexChanged") end
         end
@@ -277,12 +282,7 @@ function M.new(S)
         if type(texts) ~= "table" then error("ComboBox:AddItems expects a Lua array of strings", 3) end
         for i = 1, #texts do item:AddItem(texts[i]) end
       end)
-      method("Clear", function()
-        info.comboItems = {}
-        local changed = info.props.CurrentIndex ~= -1
-        info.props.CurrentIndex = -1
-        if changed and S.programmaticEvents then fireItemEvent(item, info, "CurrentIndexChanged") end
-      end)
+      -- No Clear(): fusion.md documents only AddItem/AddItems for ComboBox.
     elseif info.type == "Tree" then
       method("NewItem", function() return makeTreeItem() end)
       method("AddTopLevelItem", function(row)
@@ -365,11 +365,18 @@ function M.new(S)
     return true
   end
 
+  --- The event table a handler receives: documented fields only, or none at all (eventFields = "none").
+  local function eventTable(fields)
+    if S.eventFields == "none" then return {} end
+    return fields
+  end
+  U.eventTable = eventTable
+
   function fireItemEvent(item, info, event, extra)
-    local ev = { who = info.props.ID, what = event, sender = item, window = info.win.win }
+    local ev = { who = info.props.ID, sender = item }
     for k, v in pairs(extra or {}) do ev[k] = v end
     if event == "ValueChanged" then ev.Value = info.props.Value end
-    return dispatch(info.win, info.props.ID, event, ev)
+    return dispatch(info.win, info.props.ID, event, eventTable(ev))
   end
 
   U.fireItemEvent = fireItemEvent
@@ -378,8 +385,7 @@ function M.new(S)
   U.setProp = setProp
 
   local function fireClose(winRecord, hide)
-    local ev = { who = winRecord.id, what = "Close", window = winRecord.win }
-    dispatch(winRecord, winRecord.id, "Close", ev)
+    dispatch(winRecord, winRecord.id, "Close", eventTable({ who = winRecord.id }))
     if hide then winRecord.visible = false end
   end
   U.fireClose = fireClose
@@ -389,7 +395,8 @@ function M.new(S)
   local function buildItems(element, winRecord, parentNode)
     local info = elementInfo[element]
     local node = { props = info.props, parent = parentNode }
-    if info.props.ID ~= nil then
+    local isGroup = info.type == "VGroup" or info.type == "HGroup" or info.type == "Stack"
+    if info.props.ID ~= nil and not (isGroup and not S.groupItems) then
       local id = info.props.ID
       if winRecord.items[id] then S.warn("window " .. winRecord.id .. ": duplicate item ID " .. id) end
       local item, itemNode = makeItem(info.type, info.props, winRecord)
@@ -507,17 +514,21 @@ function M.new(S)
   local function fireTimeout(entry)
     local id = entry.state.ID
     local handled = false
-    for _, w in ipairs(U.windows) do
-      if handlerFor(w, id, "Timeout") then
-        handled = dispatch(w, id, "Timeout", { who = id, what = "Timeout", sender = entry.timer }) or handled
+    if S.timerEvents ~= "dispatcher" then
+      for _, w in ipairs(U.windows) do
+        if handlerFor(w, id, "Timeout") then
+          handled = dispatch(w, id, "Timeout", eventTable({ who = id, sender = entry.timer })) or handled
+        end
       end
     end
-    for _, d in ipairs(U.dispatchers) do
-      local fn = rawget(d.on, "Timeout")
-      if fn ~= nil then
-        if type(fn) ~= "function" then S.abort("disp.On.Timeout is not a function") end
-        S.callHandler(fn, { who = id, what = "Timeout", sender = entry.timer }, "disp.On.Timeout")
-        handled = true
+    if S.timerEvents ~= "window" then
+      for _, d in ipairs(U.dispatchers) do
+        local fn = rawget(d.on, "Timeout")
+        if fn ~= nil then
+          if type(fn) ~= "function" then S.abort("disp.On.Timeout is not a function") end
+          S.callHandler(fn, eventTable({ who = id, sender = entry.timer }), "disp.On.Timeout")
+          handled = true
+        end
       end
     end
     if not handled then S.warn("timer " .. id .. " fired with no Timeout handler") end

@@ -1,7 +1,11 @@
 -- Fusion stand-in: runs a comp script under plain LuaJIT with the Fusion globals it expects, drives its UI from a
 -- scripted action queue and writes a JSON transcript. Protocol: /tmp/fusion-standin-protocol.md (summarised in the
--- header of test/support/fusion-standin.ts). Only members declared in types/fusion.d.ts exist; every method
--- asserts that it was called with a colon (obj:Method()) and every bmd function that it was called with a dot.
+-- header of test/support/fusion-standin.ts). Only members declared in types/fusion.d.ts (all documented in
+-- fusion.md) exist; every method asserts that it was called with a colon (obj:Method()) and every bmd function that
+-- it was called with a dot. Tools and inputs are userdata, as in Fusion. Config switches (StandinConfig in
+-- fusion-standin.ts) make it behave like a different but faithful Fusion: tool order, where a Saver's file name
+-- shows, MapPath without Comp:, missing attributes, no FuPLATFORM_* globals, empty event tables, one timer form,
+-- groups outside GetItems(), combos that select nothing, and how the script is loaded.
 --
 -- usage: luajit test/support/fusion-standin.lua <config.json>
 -- exit: 0 when the run completed (script errors are recorded in the transcript), 2 for config/stand-in errors.
@@ -81,7 +85,16 @@ local S = {
   json = json,
   timersStarted = T.timersStarted,
   programmaticEvents = config.uiProgrammaticEvents == true,
+  -- Variants of a faithful UI Manager (see fusion-standin.ts StandinConfig for each switch).
+  eventFields = config.uiEventFields or "full",
+  timerEvents = config.uiTimerEvents or "both",
+  groupItems = config.uiGroupItems ~= false,
+  comboAutoSelect = config.uiComboAutoSelect ~= false,
 }
+if S.eventFields ~= "full" and S.eventFields ~= "none" then fatal('config.uiEventFields must be "full" or "none"') end
+if S.timerEvents ~= "both" and S.timerEvents ~= "window" and S.timerEvents ~= "dispatcher" then
+  fatal('config.uiTimerEvents must be "both", "window" or "dispatcher"')
+end
 local writeTranscript -- forward
 
 function S.warn(message) T.warnings[#T.warnings + 1] = message end
@@ -383,6 +396,11 @@ if not noComp then
   attrs.COMPN_RenderStartTime = attrs.COMPN_RenderStart
   attrs.COMPN_RenderEndTime = attrs.COMPN_RenderEnd
   for k, v in pairs(cc.attrs or {}) do attrs[k] = v end
+  for _, name in ipairs(cc.omitAttrs or {}) do attrs[name] = nil end
+  local saverClip = cc.saverClip or "both"
+  if saverClip ~= "both" and saverClip ~= "input" and saverClip ~= "attrs" and saverClip ~= "attrsString" then
+    fatal('config.comp.saverClip must be "both", "input", "attrs" or "attrsString"')
+  end
   local compMaps = { cc.pathMaps or {}, compPrefs.Paths and compPrefs.Paths.Map or {} }
   local compData = deepCopy(cc.data or raw.CustomData or {})
   compState = { attrs = attrs, data = compData, locks = 0, undo = 0, raw = raw }
@@ -399,29 +417,42 @@ if not noComp then
   local selected = {}
   for _, name in ipairs(cc.selected or {}) do selected[name] = true end
   local tools = {}
+  -- Fusion's objects are userdata, not tables (type(tool) == "userdata"): tools and inputs are proxies here too,
+  -- so a script that tests for tables fails as it would in Fusion.
+  local function userdataOf(t)
+    local proxy = newproxy(true)
+    local mt = getmetatable(proxy)
+    mt.__index = t
+    mt.__newindex = function(_, k) error("the stand-in does not support setting " .. tostring(k) .. " on a tool", 2) end
+    mt.__tostring = function() return "FusionObject" end
+    return proxy
+  end
   for _, entry in ipairs(compLoader.tools(raw)) do
-    local tool = {}
+    local fields = {}
+    local tool = userdataOf(fields)
     local filename = compLoader.clipFilename(entry)
     if entry.regId == "Saver" and filename == nil then filename = "" end -- a Saver always has its Clip input
     local toolAttrs = {
       TOOLS_Name = entry.name, TOOLS_RegID = entry.regId, TOOLB_PassThrough = entry.raw.PassThrough == true,
     }
-    if filename ~= nil then
-      toolAttrs.TOOLST_Clip_Name = { filename }
-      tool.Clip = setmetatable({}, {
-        __index = function(_, time)
-          if type(time) ~= "number" then error("inputs are indexed by time: tool.Clip[fu.TIME_UNDEFINED]", 2) end
-          return filename
-        end,
-        __newindex = function() error("the stand-in does not support setting inputs", 2) end,
-      })
+    if filename ~= nil and (saverClip == "both" or saverClip == "attrs") then toolAttrs.TOOLST_Clip_Name = { filename } end
+    if filename ~= nil and saverClip == "attrsString" then toolAttrs.TOOLST_Clip_Name = filename end
+    if filename ~= nil and (saverClip == "both" or saverClip == "input") then
+      local input = newproxy(true)
+      local inputMt = getmetatable(input)
+      inputMt.__index = function(_, time)
+        if type(time) ~= "number" then error("inputs are indexed by time: tool.Clip[fu.TIME_UNDEFINED]", 2) end
+        return filename
+      end
+      inputMt.__newindex = function() error("the stand-in does not support setting inputs", 2) end
+      fields.Clip = input
     end
-    tool.GetAttrs = function(self, key)
+    fields.GetAttrs = function(self, key)
       if not rawequal(self, tool) then error("GetAttrs must be called as tool:GetAttrs()", 2) end
       if key ~= nil then return deepCopy(toolAttrs[key]) end
       return deepCopy(toolAttrs)
     end
-    tool.GetData, tool.SetData = dataMethods(tool, deepCopy(entry.raw.CustomData or {}), "tool")
+    fields.GetData, fields.SetData = dataMethods(tool, deepCopy(entry.raw.CustomData or {}), "tool")
     tools[#tools + 1] = { tool = tool, regId = entry.regId, selected = selected[entry.name] == true }
   end
 
@@ -434,13 +465,17 @@ if not noComp then
     if regId ~= nil and type(regId) ~= "string" then error("GetToolList(selected, regId): regId must be a string", 3) end
     local list = {}
     for _, t in ipairs(tools) do
-      if (not onlySelected or t.selected) and (regId == nil or t.regId == regId) then list[#list + 1] = t.tool end
+      local typeMatches = regId == nil or t.regId == regId or cc.toolListIgnoresRegId == true
+      if (not onlySelected or t.selected) and typeMatches then list[#list + 1] = t.tool end
+    end
+    if cc.toolListOrder == "reverse" then
+      for i = 1, math.floor(#list / 2) do list[i], list[#list + 1 - i] = list[#list + 1 - i], list[i] end
     end
     return list
   end)
   local function compResolve(name)
     if name:lower() == "comp:" then
-      if attrs.COMPS_FileName == "" then return nil end
+      if attrs.COMPS_FileName == "" or cc.mapPathExpandsComp == false then return nil end
       return attrs.COMPS_FileName:match("^(.*[/\\])") or ""
     end
     return lookupMap(compMaps, name) or lookupMap(globalMaps(), name)
@@ -609,9 +644,23 @@ end)
 _G.fu, _G.fusion, _G.app = fu, fu, fu
 _G.comp, _G.composition = comp, comp
 _G.bmd = bmd
-_G.FuPLATFORM_WINDOWS = platform == "Windows" or nil
-_G.FuPLATFORM_MAC = platform == "Mac" or nil
-_G.FuPLATFORM_LINUX = platform == "Linux" or nil
+if config.platformGlobals ~= false then
+  _G.FuPLATFORM_WINDOWS = platform == "Windows" or nil
+  _G.FuPLATFORM_MAC = platform == "Mac" or nil
+  _G.FuPLATFORM_LINUX = platform == "Linux" or nil
+else
+  -- A Fusion without the FuPLATFORM_* globals: the platform shows only through the documented Lua-level
+  -- fallbacks, package.config's directory separator and require("ffi").os (fusion.md §1, §5).
+  package.config = separator .. package.config:sub(2)
+end
+if config.ffi == false then
+  package.loaded.ffi = nil
+  package.preload.ffi = function() error("module 'ffi' not found (fusion-standin: config.ffi = false)") end
+elseif config.platformGlobals == false then
+  local realFfi = require("ffi")
+  local ffiOs = ({ Windows = "Windows", Mac = "OSX", Linux = "Linux" })[platform]
+  package.loaded.ffi = setmetatable({ os = ffiOs }, { __index = realFfi })
+end
 _G.TIME_UNDEFINED = TIME_UNDEFINED_VALUE
 
 -- RunLoop and actions -------------------------------------------------------------------------------------------
@@ -720,7 +769,8 @@ local function performAction(index, action, level)
       if notFound then S.abort(string.format("%s: ComboBox %s has no item %q", label, id, tostring(action.value))) end
       local events = U.userEditEvent[info.type]
       local event = events and events[changedKey]
-      if changed and event then U.fireItemEvent(item, info, event) end
+      -- silent: a harness that writes the property and fires nothing.
+      if changed and event and action.silent ~= true then U.fireItemEvent(item, info, event) end
     end
   elseif kind == "select" then
     local row = U.treeRow(item, action.row or 0)
@@ -742,7 +792,7 @@ local function deliverPending(pending)
     else
       local handlers = rawget(record.win.On, record.id)
       local fn = handlers and handlers[pending.event]
-      if fn then S.callHandler(fn, { who = record.id, what = pending.event, Args = pending.args }, "QueueEvent " .. pending.event) end
+      if fn then S.callHandler(fn, U.eventTable({ who = record.id, Args = pending.args }), "QueueEvent " .. pending.event) end
     end
     return
   end
@@ -813,7 +863,20 @@ function writeTranscript()
 end
 
 -- Run -----------------------------------------------------------------------------------------------------------------
-local chunk, loadError = loadfile(config.script)
+-- How the script is loaded decides what debug.getinfo(1).source says: "file" (loadfile: "@<path>", default),
+-- "namedString" (loadstring with the path as chunk name: "<path>"), "anonymousString" (loadstring: the code itself).
+local chunk, loadError
+local scriptLoad = config.scriptLoad or "file"
+if scriptLoad == "file" then
+  chunk, loadError = loadfile(config.script)
+else
+  local f = assert(io.open(config.script, "rb"))
+  local code = f:read("*a")
+  f:close()
+  if scriptLoad == "namedString" then chunk, loadError = loadstring(code, config.script)
+  elseif scriptLoad == "anonymousString" then chunk, loadError = loadstring(code)
+  else fatal('config.scriptLoad must be "file", "namedString" or "anonymousString"') end
+end
 if not chunk then
   T.error = "cannot load the comp script: " .. tostring(loadError)
 else

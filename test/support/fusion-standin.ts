@@ -22,8 +22,11 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 /** One scripted user action (consumed inside disp:RunLoop()). `window` picks a window by ID (default: the most recently shown visible one). */
 export type StandinAction =
-  /** Sets a property and fires what Qt emits for a user edit (TextChanged, ValueChanged, CurrentIndexChanged, CheckBox Clicked) when it changed. */
-  | { do: "set"; id: string; prop: string; value: string | number | boolean; window?: string }
+  /**
+   * Sets a property and fires what Qt emits for a user edit (TextChanged, ValueChanged, CurrentIndexChanged, CheckBox Clicked)
+   * when it changed. `silent`: fires nothing (a harness that only writes values).
+   */
+  | { do: "set"; id: string; prop: string; value: string | number | boolean; window?: string; silent?: boolean }
   /** Fires Clicked (CheckBox: toggles Checked first). Disabled or hidden items ignore it (recorded in `ignored`). */
   | { do: "click"; id: string; window?: string }
   /** Fires the window's Close event (title-bar X), then hides the window. */
@@ -57,6 +60,19 @@ export interface StandinCompConfig {
   saveFails?: boolean;
   /** comp:SetData also sets COMPB_Modified (undocumented in Fusion: lets tests cover both behaviours). */
   setDataMarksModified?: boolean;
+  /** Attributes left out of comp:GetAttrs() (e.g. COMPB_Modified, COMPI_RenderStep). */
+  omitAttrs?: string[];
+  /** GetToolList order: by name (default) or reversed (Fusion documents no order). */
+  toolListOrder?: "name" | "reverse";
+  /** GetToolList(selected, regId) ignores regId and returns every tool. */
+  toolListIgnoresRegId?: boolean;
+  /**
+   * Where a Saver's file name shows: "both" (default: `saver.Clip[fu.TIME_UNDEFINED]` and TOOLST_Clip_Name as a table),
+   * "input" (Clip input only), "attrs" (TOOLST_Clip_Name table only), "attrsString" (TOOLST_Clip_Name string only).
+   */
+  saverClip?: "both" | "input" | "attrs" | "attrsString";
+  /** false: comp:MapPath does not expand `Comp:` (the DL pitfall of fusion.md §1). Default true. */
+  mapPathExpandsComp?: boolean;
 }
 
 export interface StandinConfig {
@@ -86,6 +102,26 @@ export interface StandinConfig {
   existingWindows?: string[];
   /** Initial bmd.getclipboard() text. */
   clipboard?: string;
+  /**
+   * false: no FuPLATFORM_* globals; the platform shows only through package.config's separator and
+   * require("ffi").os (both set from `platform`). Default true.
+   */
+  platformGlobals?: boolean;
+  /**
+   * How the script is loaded, which decides what `debug.getinfo(1).source` says: "file" (loadfile, "@<path>", default),
+   * "namedString" (loadstring with the path as chunk name, "<path>"), "anonymousString" (loadstring, the code itself).
+   */
+  scriptLoad?: "file" | "namedString" | "anonymousString";
+  /** false: require("ffi") fails. */
+  ffi?: boolean;
+  /** "none": every handler gets an empty event table (no who, sender, Value, ...). Default "full". */
+  uiEventFields?: "full" | "none";
+  /** Which documented timer form is fired: win.On.<ID>.Timeout, disp.On.Timeout, or both (default). */
+  uiTimerEvents?: "both" | "window" | "dispatcher";
+  /** false: VGroup/HGroup/Stack with an ID are not in win:GetItems() (only widgets are). Default true. */
+  uiGroupItems?: boolean;
+  /** false: adding items to an empty ComboBox leaves CurrentIndex at -1 (nothing selected). Default true. */
+  uiComboAutoSelect?: boolean;
 }
 
 export interface TranscriptItem {

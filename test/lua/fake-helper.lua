@@ -1,0 +1,96 @@
+-- A stand-in for hqueue-helper.js in comp-script tests, run by LuaJIT instead of node: the comp script launches
+-- `<KARTALINK_NODE> <helper> <command> ...`, and the tests point KARTALINK_NODE at luajit, which starts in a few
+-- milliseconds where node needs a hundred. Same behaviour as test/support/fake-helper.js: every call is appended to
+-- `log` as a JSON line { command, argv, positionals, options, request }, and the answer is canned JSON.
+--
+-- The wrapper the harness writes (comp-script-harness.ts writeFakeHelper) is:
+--   dofile("<repo>/test/lua/fake-helper.lua")({ log = "...", responses = { plan = { "<json>", ... } },
+--     defaults = { plan = "<json>", ... }, skipResponseFile = false, stdout = nil })
+-- `responses[command]` is a list of JSON texts used in order (the last one repeats); `defaults[command]` otherwise.
+return function(config)
+  local argv = {}
+  for i = 1, #arg do argv[i] = arg[i] end
+
+  local function quote(s)
+    return '"' .. s:gsub('[%c"\\]', function(c)
+      if c == '"' then return '\\"' end
+      if c == "\\" then return "\\\\" end
+      return string.format("\\u%04x", c:byte())
+    end) .. '"'
+  end
+
+  local command
+  local positionals, optionNames, options = {}, {}, {}
+  local i = 1
+  while i <= #argv do
+    local a = argv[i]
+    if a:sub(1, 2) == "--" then
+      local name = a:sub(3)
+      optionNames[#optionNames + 1] = name
+      if name == "json" or name == "server-roots" then
+        options[name] = true
+      else
+        options[name] = argv[i + 1]
+        i = i + 1
+      end
+    elseif command == nil then
+      command = a
+    else
+      positionals[#positionals + 1] = a
+    end
+    i = i + 1
+  end
+  command = command or ""
+
+  local requestText
+  if type(options.request) == "string" then
+    local f = io.open(options.request, "rb")
+    if f then
+      -- The comp script's JSON: raw line breaks can only be whitespace between tokens.
+      requestText = f:read("*a"):gsub("[\r\n]", " ")
+      f:close()
+    end
+  end
+
+  local index = 0
+  local prefix = '{"command":' .. quote(command) .. ","
+  local log = io.open(config.log, "rb")
+  if log then
+    for line in log:lines() do
+      if line:sub(1, #prefix) == prefix then index = index + 1 end
+    end
+    log:close()
+  end
+
+  local function list(items)
+    local out = {}
+    for n, item in ipairs(items) do out[n] = quote(item) end
+    return "[" .. table.concat(out, ",") .. "]"
+  end
+  local optionParts = {}
+  for _, name in ipairs(optionNames) do
+    local value = options[name]
+    optionParts[#optionParts + 1] = quote(name) .. ":" .. (value == true and "true" or quote(tostring(value)))
+  end
+  local entry = prefix .. '"argv":' .. list(argv) .. ',"positionals":' .. list(positionals) ..
+    ',"options":{' .. table.concat(optionParts, ",") .. "}" .. (requestText and (',"request":' .. requestText) or "") .. "}\n"
+  log = assert(io.open(config.log, "ab"))
+  log:write(entry)
+  log:close()
+
+  local configured = config.responses and config.responses[command]
+  local text
+  if configured ~= nil then
+    text = configured[math.min(index + 1, #configured)]
+  else
+    text = config.defaults and config.defaults[command]
+      or '{"ok":false,"error":{"code":"usage","message":"fake helper: no answer for ' .. command .. '"}}'
+  end
+  if options["response-file"] and not config.skipResponseFile then
+    local out = assert(io.open(options["response-file"], "wb"))
+    out:write(text)
+    out:close()
+  end
+  io.stdout:write(config.stdout or (text .. "\n"))
+  os.exit(text:find('"ok":true', 1, true) and 0 or 1)
+end
