@@ -162,6 +162,48 @@ describe("commands per client OS", () => {
   });
 });
 
+describe("shared roots the server knows", () => {
+  for (const serverVersion of ["19.5", "legacy"] as const) {
+    it(`are used when the request has none (${serverVersion === "19.5" ? "getNetworkFolders" : "getHQRoot"})`, async () => {
+      const farmServer = await startHQueueStandin({
+        port: 0,
+        runJobs: false,
+        serverVersion,
+        hqRoot: { linux: "/mnt/hq", macosx: "/Volumes/hq", windows: "\\\\fileserver\\hq" },
+      });
+      try {
+        const request = makeRequest({ server: farmServer.url, farm: { platforms: ["linux", "macosx", "windows"], sharedRoots: [] } });
+        const run = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
+        expect(run.status, run.stdout).toBe(0);
+        expect((run.json as SubmitResult).notes.join(" ")).toContain("Shared roots taken from the HQueue server");
+        const spec = farmServer.calls.find((c) => c.method === "newjob")!.params[0] as JobSpec;
+        const command = spec.children![0].command as Record<string, string>;
+        expect(command.windows).toContain('"\\\\fileserver\\hq\\shots\\sh010\\comp\\sh010.comp"');
+        expect(command.macosx).toContain("/Volumes/hq/shots/sh010/comp/sh010.comp");
+      } finally {
+        await farmServer.close();
+      }
+    });
+  }
+});
+
+describe("e-mail reasons", () => {
+  it("are checked against the server's status names, before anything is sent", async () => {
+    const before = recorder.calls.filter((c) => c.method === "newjob").length;
+    const request = makeRequest({ server: recorder.url, job: { emailTo: "comp@studio", emailReasons: ["succeeded", "exploded"] } });
+    const run = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
+    expect(run.status).toBe(1);
+    expect(run.json).toMatchObject({ ok: false, error: { code: "bad_request", field: "job.emailReasons" } });
+    if (run.json && !run.json.ok) {
+      expect(run.json.error.message).toContain('"exploded"');
+      expect(run.json.error.hint).toContain("failed");
+    }
+    expect(recorder.calls.filter((c) => c.method === "newjob").length).toBe(before);
+    const good = await runHelper(["submit", "--request", writeRequest({ ...request, job: { ...request.job, emailReasons: ["succeeded", "failed"] } }), "--json"]);
+    expect(good.status).toBe(0);
+  });
+});
+
 describe("submit → render → status, end to end", () => {
   it("renders exactly the requested frames with the Fusion Render Node stand-in", async () => {
     const project = mkdtempSync(join(tmpdir(), "hq-e2e-"));
