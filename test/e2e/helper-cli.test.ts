@@ -1,5 +1,6 @@
 // The built helper, run as a separate process, against the HQueue stand-in on loopback; jobs really
 // render with the Fusion Render Node stand-in and write frames.
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobSpec, PlanResult, StatusResult, SubmitResult } from "../../types/request";
 import { type HQueueStandin, startHQueueStandin } from "../support/hqueue-standin";
 import { makeRequest } from "../support/requests";
-import { repoRoot, runHelper, writeRequest } from "../support/run-helper";
+import { helperPath, repoRoot, runHelper, writeRequest } from "../support/run-helper";
 
 const renderNode = join(repoRoot, "dist/dev/render-node/FusionRenderNode");
 let standin: HQueueStandin;
@@ -267,6 +268,36 @@ describe("submit → render → status, end to end", () => {
     expect(s.finished).toBe(true);
     expect(s.succeeded).toBe(false);
     expect(Object.keys(s.counts)).toEqual(["cancelled"]);
+  });
+
+  it("watch draws a progress bar in a terminal and prints plain lines otherwise", async () => {
+    const project = mkdtempSync(join(tmpdir(), "hq-e2e-watch-"));
+    const compPath = join(project, "e2e-basic.comp");
+    copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
+    const request = makeRequest({
+      server: standin.url,
+      comp: { path: compPath, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.0000.png") }] },
+      job: { frames: { kind: "custom", set: "1-6" }, framesPerTask: 2, environment: { FUSION_STANDIN_FRAME_MS: "100" } },
+      farm: { renderNode: { version: "19", paths: { linux: renderNode } } },
+    });
+    const id = ((await runHelper(["submit", "--request", writeRequest(request), "--json"])).json as SubmitResult).jobId;
+    const plain = await runHelper(["watch", String(id), "--server", standin.url, "--interval", "0.1"]);
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).not.toContain("\r");
+    expect(plain.stdout).toMatch(/^job \d+ succeeded 100% \(3\/3 tasks done\)$/m);
+
+    // `script` gives the helper a pseudo-terminal, as an interactive shell would.
+    const haveScript = spawnSync("script", ["--version"]).status === 0;
+    if (!haveScript) return;
+    // Asynchronous: the stand-in answers from this very process.
+    const tty = await new Promise<{ status: number | null; stdout: string }>((done) => {
+      const child = spawn("script", ["-qec", `${process.execPath} ${helperPath()} watch ${id} --server ${standin.url} --interval 0.1`, "/dev/null"]);
+      let stdout = "";
+      child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+      child.on("close", (status) => done({ status, stdout }));
+    });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain("\r[##############################]");
   });
 
   it("reports a failed render as a failed job", async () => {
