@@ -88,6 +88,13 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
 }
 
 if (require.main === module) {
+  // A reader that goes away (`hqueue-helper log 12 | head`) is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -129,7 +129,7 @@ function validateEnvironment(v: unknown): Record<string, string> | undefined {
   if (!isRecord(v)) bad("job.environment", `must be an object of NAME: value, got ${describe(v)}`);
   const entries = Object.entries(v);
   if (entries.length > LIMITS.envCount) bad("job.environment", `has ${entries.length} variables; the limit is ${LIMITS.envCount}`);
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of entries) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       bad(`job.environment.${name}`, "is not a valid variable name (letters, digits and _ , not starting with a digit)");

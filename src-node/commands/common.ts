@@ -79,7 +79,7 @@ export function serverError(e: unknown, client: HQueueClient, doing: string): He
         hint: `check that ${client.address.baseUrl} is the HQueue server itself, not a proxy or another web service`,
       });
     case "fault":
-      return new HelperError("fault", message, { hint: "the HQueue server's log has the details" });
+      return new HelperError("fault", `${message} (server ${client.address.baseUrl})`, { hint: "the HQueue server's log has the details" });
     case "bad_request":
       return new HelperError("bad_request", message, { hint: "remove the character it names and try again" });
     default:

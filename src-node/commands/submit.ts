@@ -1,4 +1,4 @@
-import type { SubmitResult } from "../../types/request";
+import type { Assign, SubmitResult } from "../../types/request";
 import { planJob } from "../core/job-spec";
 import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";
@@ -39,6 +39,33 @@ async function checkEmailReasons(client: HQueueClient, reasons: readonly string[
   }
 }
 
+/**
+ * Named clients or groups must exist on the server: a typo would leave the job waiting for a machine forever
+ * (the most common "stuck job" on HQueue). Servers that cannot list them are trusted.
+ */
+async function checkAssignNames(client: HQueueClient, assign: Assign): Promise<void> {
+  if (assign.mode === "any") return;
+  let known: string[];
+  try {
+    known =
+      assign.mode === "groups"
+        ? (await client.getClientGroups()).map((g) => String(g.name ?? ""))
+        : (await client.getClients(["hostname"])).map((c) => String(c.hostname ?? ""));
+  } catch (e) {
+    if (e instanceof HQueueError && (e.kind === "unreachable" || e.kind === "timeout")) throw e;
+    return;
+  }
+  if (known.length === 0) return;
+  const missing = assign.names.filter((n) => !known.includes(n));
+  if (missing.length > 0) {
+    const what = assign.mode === "groups" ? "client group" : "client";
+    throw new HelperError("bad_request", `The HQueue server has no ${what} named ${missing.map((n) => `"${n}"`).join(", ")}; the job would wait for a machine forever.`, {
+      field: "farm.assign.names",
+      hint: `the server has: ${[...known].sort().slice(0, 50).join(", ")}`,
+    });
+  }
+}
+
 /** A newjob whose answer was lost may still have created the job: say so, never resend it. */
 function newjobError(e: unknown, client: HQueueClient): HelperError {
   if (e instanceof HQueueError) {
@@ -60,7 +87,7 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   let request = loadRequest(ctx);
   const client = makeClient(ctx, request);
   // Check what can be checked before the server is involved, so a bad request fails fast and offline.
-  if (!needsServerRoots(request)) planJob(request, { user: currentUser(ctx.env) });
+  const early = needsServerRoots(request) ? undefined : planJob(request, { user: currentUser(ctx.env) });
 
   try {
     await client.ping();
@@ -69,8 +96,16 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     throw new HelperError(err.code, `${err.message} Nothing was submitted.`, { hint: err.hint });
   }
   const notes: string[] = [];
-  request = await withServerRoots(ctx, request, notes);
-  const plan = planJob(request, { user: currentUser(ctx.env) });
+  let plan = early;
+  if (plan === undefined) {
+    request = await withServerRoots(ctx, request, notes);
+    plan = planJob(request, { user: currentUser(ctx.env) });
+  }
+  try {
+    await checkAssignNames(client, request.farm.assign);
+  } catch (e) {
+    throw serverError(e, client, "checking the clients and groups");
+  }
   try {
     await checkEmailReasons(client, request.job.emailReasons ?? []);
   } catch (e) {

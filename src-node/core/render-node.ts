@@ -109,10 +109,24 @@ export const RUN_DONE_MARKER = "KARTALINK_HQUEUE_RUN_DONE";
  * Output goes to the original stdout (fd 4); the last pipeline element exits with the status the renders
  * wrote to fd 3 (in a subshell, so that zsh/ksh, which run it in the current shell, do not exit).
  */
+/** The quoted awk filter per run-length list: a 100,000-task job has only a handful of distinct ones. */
+const awkFilterCache = new Map<string, string>();
+
+function awkFilter(runLengths: readonly number[]): string {
+  const key = runLengths.join(" ");
+  let awk = awkFilterCache.get(key);
+  if (awk === undefined) {
+    awk = `awk ${quoteSh(progressAwkProgram(runLengths))}`;
+    if (awkFilterCache.size > 1000) awkFilterCache.clear();
+    awkFilterCache.set(key, awk);
+  }
+  return awk;
+}
+
 function posixProgressWrapper(renders: readonly string[], runLengths: readonly number[]): string {
   const marker = `echo ${RUN_DONE_MARKER}`;
   const chain = renders.join(` && ${marker} && `);
-  const awk = `awk ${quoteSh(progressAwkProgram(runLengths))}`;
+  const awk = awkFilter(runLengths);
   return `{ { { ${chain}; echo $? >&3; } | ${awk} >&4; } 3>&1 | (read s; exit "\${s:-1}"); } 4>&1`;
 }
 

@@ -13,12 +13,13 @@
  * Prints a table and writes the same figures to bench-results.json at the repo root (git-ignored).
  * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp]
  *   --quick: 3 runs per figure and sizes up to 10,000 tasks (a smoke run while developing; not the reported figures).
+ *   BENCH_HELPER=/path/to/hqueue-helper.js: measure that helper build instead of dist/build (A/B of a change).
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import type { PlanResult, StatusResult, SubmitResult } from "../../types/request";
-import { startBenchReceiver, type BenchReceiver } from "../support/bench-receiver";
+import { checkReceivedJob, startBenchReceiver, type BenchReceiver } from "../support/bench-receiver";
 import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standin";
 import { makeRequest } from "../support/requests";
 import { helperPath, repoRoot, writeRequest } from "../support/run-helper";
@@ -71,8 +72,11 @@ function reference(label: string, runs: number[]): Reference {
   return { label, median: median(runs), runs };
 }
 
+/** $BENCH_HELPER: another build of the helper to measure (A/B comparisons of a change); default: the built one. */
+const helperUnderTest = process.env.BENCH_HELPER || undefined;
+
 async function helper(argv: string[], options: { nodePeakMemory?: boolean; timeoutMs?: number } = {}) {
-  return runProcess(process.execPath, [helperPath(), ...argv], options);
+  return runProcess(process.execPath, [helperUnderTest ?? helperPath(), ...argv], options);
 }
 
 async function pythonRun(argv: string[]) {
@@ -87,17 +91,28 @@ async function coldStart(standin: HQueueStandin): Promise<void> {
   const runs = quick ? 3 : 9;
   const helperMs: number[] = [];
   const pythonMs: number[] = [];
+  const bareNodeMs: number[] = [];
   // One untimed round first: the file-system cache should be warm for both, as it is on a workstation.
   for (let i = -1; i < runs; i++) {
     const h = await helper(["ping", "--server", standin.url, "--json"]);
     if (h.status !== 0) throw new Error(`helper ping failed: ${h.stdout}${h.stderr}`);
     const p = await pythonRun(["ping", standin.url]);
     if (p.status !== 0) throw new Error(`python ping failed: ${p.stdout}${p.stderr}`);
+    const bare = await runProcess(process.execPath, ["-e", "0"]);
     if (i >= 0) {
       helperMs.push(h.ms);
       pythonMs.push(p.ms);
+      bareNodeMs.push(bare.ms);
     }
   }
+  addRow({
+    section: "cold start",
+    id: "cold-start-node",
+    label: "bare Node.js start (node -e 0), the floor of any helper command",
+    unit: "ms",
+    runs: bareNodeMs,
+    reference: reference("python3 xmlrpc.client ping", pythonMs),
+  });
   addRow({
     section: "cold start",
     id: "cold-start-ping",
@@ -147,21 +162,27 @@ async function submissions(receiver: BenchReceiver, standin: HQueueStandin): Pro
     const pythonCallMs: number[] = [];
     const pythonMB: number[] = [];
     const warmUp = tasks <= 10000 ? 1 : 0;
+    let helperBytes = 0;
+    let pythonBytes = 0;
     for (let i = -warmUp; i < repeats; i++) {
       log(`${tasks} tasks: run ${i + 1} of ${repeats}${i < 0 ? " (warm-up)" : ""}`);
-      if (i === 0) receiver.keepNextBody();
       const before = receiver.jobs.length;
       const h = await helper(["submit", "--request", requestFile, "--json"], { nodePeakMemory: true });
       const result = jsonOf<SubmitResult>(h, `submit ${tasks}`);
       if (h.status !== 0 || !result.ok || result.taskCount !== tasks) throw new Error(`helper submit of ${tasks} tasks failed: ${h.stdout.slice(0, 2000)}`);
       const got = receiver.jobs.slice(before);
-      if (got.length !== 1 || got[0].specCount !== tasks + 1) {
-        throw new Error(`helper submit of ${tasks} tasks: the receiver got ${got.length} newjob(s) with ${got[0]?.specCount} specs`);
+      const body = i === 0 && got.length === 1 ? Buffer.concat(got[0].chunks ?? []) : undefined;
+      const check = got.length === 1 ? checkReceivedJob(got[0]) : undefined;
+      if (!check || check.specCount !== tasks + 1 || !check.framesInOrder) {
+        throw new Error(`helper submit of ${tasks} tasks: the receiver got ${got.length} newjob(s) with ${check?.specCount} specs`);
       }
+      helperBytes = got[0].bytes;
       const p = await pythonRun(["newjob", receiver.url, specFile]);
       const py = jsonOf<{ ok: boolean; callMs: number; loadMs: number; maxRssKB: number }>(p, `python newjob ${tasks}`);
       const pyGot = receiver.jobs.slice(before + 1);
-      if (p.status !== 0 || pyGot.length !== 1 || pyGot[0].specCount !== tasks + 1) throw new Error(`python newjob of ${tasks} tasks failed: ${p.stderr}`);
+      const pyCheck = pyGot.length === 1 ? checkReceivedJob(pyGot[0]) : undefined;
+      if (p.status !== 0 || !pyCheck || pyCheck.specCount !== tasks + 1 || !pyCheck.framesInOrder) throw new Error(`python newjob of ${tasks} tasks failed: ${p.stderr}`);
+      pythonBytes = pyGot[0].bytes;
       if (i >= 0) {
         helperMs.push(h.ms);
         if (h.peakMB !== undefined) helperMB.push(h.peakMB);
@@ -169,12 +190,10 @@ async function submissions(receiver: BenchReceiver, standin: HQueueStandin): Pro
         pythonCallMs.push(py.callMs);
         pythonMB.push(py.maxRssKB / 1024);
       }
-      if (i === 0) {
+      if (body) {
         // Off the clock: the helper's XML must parse in Python to exactly the planned spec.
-        const body = got[0].body as Buffer;
         const bodyFile = join(scratchDir(), `body-${tasks}.xml`);
         writeFileSync(bodyFile, body);
-        got[0].body = undefined;
         log(`${tasks} tasks: checking the helper's ${(body.length / 1e6).toFixed(1)} MB newjob body with Python's xmlrpc.client.loads`);
         const check = await pythonRun(["loads", bodyFile, specFile]);
         const verdict = jsonOf<{ ok: boolean; difference: string | null; children: number }>(check, "python loads");
@@ -183,7 +202,6 @@ async function submissions(receiver: BenchReceiver, standin: HQueueStandin): Pro
         }
       }
     }
-    const bytes = receiver.jobs[receiver.jobs.length - 1].bytes;
     const label = `submit ${tasks.toLocaleString("en-US")} tasks`;
     addRow({
       section: "submission",
@@ -193,7 +211,7 @@ async function submissions(receiver: BenchReceiver, standin: HQueueStandin): Pro
       runs: helperMs,
       reference: reference("python3 xmlrpc.client: process wall time", pythonMs),
       target: tasks === 100000 ? { text: "< 3000 ms and ≤ Python", met: median(helperMs) < 3000 && median(helperMs) <= median(pythonMs) } : undefined,
-      note: `Python's newjob call alone (marshal + send + answer, no spec loading): ${median(pythonCallMs).toFixed(0)} ms; body ${(bytes / 1e6).toFixed(1)} MB`,
+      note: `Python's newjob call alone (marshal + send + answer, no spec loading): ${median(pythonCallMs).toFixed(0)} ms; request body: helper ${(helperBytes / 1e6).toFixed(1)} MB, Python ${(pythonBytes / 1e6).toFixed(1)} MB`,
     });
     addRow({
       section: "submission",
@@ -366,13 +384,17 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   const report = table();
   process.stdout.write(`${report}\n`);
-  if (problems.length > 0) process.stdout.write(`\nproblems:\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
+  if (problems.length > 0) {
+    const short = (p: string) => p.split("\n").slice(0, 3).join(" / ");
+    process.stdout.write(`\nproblems:\n${problems.map((p) => `  ${short(p)}`).join("\n")}\n`);
+  }
   process.stdout.write(`\nbench took ${seconds.toFixed(0)} s${quick ? " (--quick: not the reported figures)" : ""}; figures in bench-results.json\n`);
   const doc = {
     kind: "kartalink.hqueue.bench",
     date: new Date().toISOString(),
     quick,
     seconds,
+    helper: helperUnderTest ?? "dist/build/hqueue-helper.js",
     machine: {
       node: process.version,
       python,

@@ -188,6 +188,20 @@ describe("shared roots the server knows", () => {
   }
 });
 
+describe("client groups and clients named in the request", () => {
+  it("must exist on the server: a typo is refused before anything is sent, with the names the server has", async () => {
+    const before = recorder.calls.filter((c) => c.method === "newjob").length;
+    const typo = makeRequest({ server: recorder.url, farm: { assign: { mode: "groups", names: ["Fusoin"] } } });
+    const run = await runHelper(["submit", "--request", writeRequest(typo), "--json"]);
+    expect(run.status).toBe(1);
+    expect(run.json).toMatchObject({ ok: false, error: { code: "bad_request", field: "farm.assign.names" } });
+    if (run.json && !run.json.ok) expect(run.json.error.hint).toContain("Fusion");
+    expect(recorder.calls.filter((c) => c.method === "newjob").length).toBe(before);
+    const right = await runHelper(["submit", "--request", writeRequest(makeRequest({ server: recorder.url, farm: { assign: { mode: "groups", names: ["Fusion"] } } })), "--json"]);
+    expect(right.status).toBe(0);
+  });
+});
+
 describe("e-mail reasons", () => {
   it("are checked against the server's status names, before anything is sent", async () => {
     const before = recorder.calls.filter((c) => c.method === "newjob").length;

@@ -2,7 +2,7 @@
 // For each fault: the exit status, the --json error code, a message that names the server and says what happened,
 // a hint, a run time bounded by the configured --timeout (generous bound: never a speed assertion), and that a
 // `newjob` was never sent twice: a newjob whose answer is lost is `submit_unconfirmed`, and is not re-sent.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, type TestContext } from "vitest";
 import type { ErrorCode, Failure, HelperResponse, StatusResult, SubmitRequest, SubmitResult } from "../../types/request";
 import { closedPort, type FaultyServer, type FaultyServerOptions, type Misbehaviour, startFaultyServer, startRawTcpServer } from "../support/faulty-server";
 import { makeRequest } from "../support/requests";
@@ -13,15 +13,14 @@ const TIMEOUT_S = 1;
 /** A run may take the timeout (per call) plus start-up and slack; anything beyond this is a hang. */
 const BOUND_MS = (TIMEOUT_S + 5) * 1000;
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function faulty(options: FaultyServerOptions): Promise<FaultyServer> {
-  const server = await startFaultyServer(options);
-  servers.push(server);
+/** Closes the server when the test that started it finishes (the test's own hook: tests run concurrently). */
+function closeAfterTest<T extends { close(): Promise<void> }>(ctx: TestContext, server: T): T {
+  ctx.onTestFinished(() => server.close());
   return server;
+}
+
+async function faulty(ctx: TestContext, options: FaultyServerOptions): Promise<FaultyServer> {
+  return closeAfterTest(ctx, await startFaultyServer(options));
 }
 
 function failureOf(run: HelperRun): Failure["error"] {
@@ -66,22 +65,22 @@ const OK_PREFIX = "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"
 
 /** Server-side misbehaviours that every method can show, with what a call that meets them must report. */
 const transportFaults: { name: string; behaviour: Misbehaviour; code: ErrorCode; words: RegExp }[] = [
-  { name: "accepts but never answers", behaviour: { kind: "silent" }, code: "timeout", words: /did not answer in time/ },
-  { name: "answers after the timeout", behaviour: { kind: "late", delayMs: TIMEOUT_S * 1000 + 1500 }, code: "timeout", words: /did not answer in time/ },
+  { name: "accepts but never answers", behaviour: { kind: "silent" }, code: "timeout", words: /did not answer \w+ within 1 s/ },
+  { name: "answers after the timeout", behaviour: { kind: "late", delayMs: TIMEOUT_S * 1000 + 1500 }, code: "timeout", words: /did not answer \w+ within 1 s/ },
   { name: "HTTP 500 with an HTML page", behaviour: { kind: "http", status: 500, contentType: "text/html", body: HTML_500 }, code: "http", words: /HTTP 500/ },
   { name: "HTTP 404", behaviour: { kind: "http", status: 404, contentType: "text/html", body: "<h1>Not Found</h1>" }, code: "http", words: /HTTP 404/ },
   { name: "HTTP 502 with an empty body", behaviour: { kind: "http", status: 502, contentType: "text/plain", body: "" }, code: "http", words: /HTTP 502/ },
-  { name: "an empty body", behaviour: { kind: "body", body: "" }, code: "malformed_response", words: /did not answer like an HQueue server/ },
-  { name: "truncated XML", behaviour: { kind: "body", body: `${OK_PREFIX}<value><boolean>1</bool` }, code: "malformed_response", words: /did not answer like an HQueue server/ },
-  { name: "XML that is not XML-RPC", behaviour: { kind: "body", body: "<?xml version='1.0'?><html><body>hello</body></html>" }, code: "malformed_response", words: /did not answer like an HQueue server/ },
-  { name: "invalid XML", behaviour: { kind: "body", body: "<methodResponse><params><param><value><<<</methodResponse>" }, code: "malformed_response", words: /did not answer like an HQueue server/ },
-  { name: "an HTML page with status 200", behaviour: { kind: "body", body: HTML_500 }, code: "malformed_response", words: /did not answer like an HQueue server/ },
+  { name: "an empty body", behaviour: { kind: "body", body: "" }, code: "malformed_response", words: /answered \w+ with something that is not XML-RPC/ },
+  { name: "truncated XML", behaviour: { kind: "body", body: `${OK_PREFIX}<value><boolean>1</bool` }, code: "malformed_response", words: /answered \w+ with something that is not XML-RPC/ },
+  { name: "XML that is not XML-RPC", behaviour: { kind: "body", body: "<?xml version='1.0'?><html><body>hello</body></html>" }, code: "malformed_response", words: /answered \w+ with something that is not XML-RPC/ },
+  { name: "invalid XML", behaviour: { kind: "body", body: "<methodResponse><params><param><value><<<</methodResponse>" }, code: "malformed_response", words: /answered \w+ with something that is not XML-RPC/ },
+  { name: "an HTML page with status 200", behaviour: { kind: "body", body: HTML_500 }, code: "malformed_response", words: /answered \w+ with something that is not XML-RPC/ },
   { name: "closes the connection mid-response", behaviour: { kind: "cut", bytes: 40 }, code: "unreachable", words: /Cannot (reach|talk to) the HQueue server/ },
   { name: "resets the connection without answering", behaviour: { kind: "reset" }, code: "unreachable", words: /Cannot (reach|talk to) the HQueue server/ },
 ];
 
-describe("ping against a misbehaving server", () => {
-  it("connection refused: unreachable, says so", async () => {
+describe.concurrent("ping against a misbehaving server", () => {
+  it("connection refused: unreachable, says so", async (ctx) => {
     const port = await closedPort();
     const server = `127.0.0.1:${port}`;
     const run = await ping(server);
@@ -90,8 +89,8 @@ describe("ping against a misbehaving server", () => {
   });
 
   for (const fault of transportFaults) {
-    it(`${fault.name}: ${fault.code}`, async () => {
-      const server = await faulty({ methods: { ping: fault.behaviour } });
+    it(`${fault.name}: ${fault.code}`, async (ctx) => {
+      const server = await faulty(ctx, { methods: { ping: fault.behaviour } });
       const run = await ping(server.url);
       const error = expectCleanFailure(run, fault.code, server.url);
       expect(error.message).toMatch(fault.words);
@@ -99,16 +98,15 @@ describe("ping against a misbehaving server", () => {
     });
   }
 
-  it("a fault from ping: fault, with the server's words", async () => {
-    const server = await faulty({ methods: { ping: { kind: "fault", faultString: "<class 'OperationalError'>:database is locked" } } });
+  it("a fault from ping: fault, with the server's words", async (ctx) => {
+    const server = await faulty(ctx, { methods: { ping: { kind: "fault", faultString: "<class 'OperationalError'>:database is locked" } } });
     const run = await ping(server.url);
     const error = expectCleanFailure(run, "fault", server.url);
     expect(error.message).toContain("database is locked");
   });
 
-  it("a TCP server that is not HTTP (an SSH greeting): a clear error, not a crash", async () => {
-    const raw = await startRawTcpServer("SSH-2.0-OpenSSH_9.6\r\n");
-    servers.push(raw);
+  it("a TCP server that is not HTTP (an SSH greeting): a clear error, not a crash", async (ctx) => {
+    const raw = closeAfterTest(ctx, await startRawTcpServer("SSH-2.0-OpenSSH_9.6\r\n"));
     const run = await ping(raw.url);
     expect(run.status).toBe(1);
     const error = failureOf(run);
@@ -117,16 +115,15 @@ describe("ping against a misbehaving server", () => {
     expect(run.milliseconds).toBeLessThan(BOUND_MS);
   });
 
-  it("a TCP server that accepts and says nothing: timeout", async () => {
-    const raw = await startRawTcpServer("", true);
-    servers.push(raw);
+  it("a TCP server that accepts and says nothing: timeout", async (ctx) => {
+    const raw = closeAfterTest(ctx, await startRawTcpServer("", true));
     const run = await ping(raw.url);
     expectCleanFailure(run, "timeout", raw.url);
   });
 });
 
-describe("submit against a misbehaving server: nothing hangs, nothing is sent twice", () => {
-  it("connection refused: unreachable, nothing was submitted", async () => {
+describe.concurrent("submit against a misbehaving server: nothing hangs, nothing is sent twice", () => {
+  it("connection refused: unreachable, nothing was submitted", async (ctx) => {
     const port = await closedPort();
     const server = `127.0.0.1:${port}`;
     const run = await submit(request(server));
@@ -137,8 +134,8 @@ describe("submit against a misbehaving server: nothing hangs, nothing is sent tw
   // The check before newjob is a ping: every fault is covered above; these show that submit stops there.
   const beforeNewjob = transportFaults.filter((f) => ["accepts but never answers", "HTTP 500 with an HTML page", "an empty body", "closes the connection mid-response"].includes(f.name));
   for (const fault of beforeNewjob) {
-    it(`the check before submitting meets ${fault.name}: ${fault.code}, no newjob`, async () => {
-      const server = await faulty({ methods: { ping: fault.behaviour } });
+    it(`the check before submitting meets ${fault.name}: ${fault.code}, no newjob`, async (ctx) => {
+      const server = await faulty(ctx, { methods: { ping: fault.behaviour } });
       const run = await submit(request(server.url));
       const error = expectCleanFailure(run, fault.code, server.url);
       expect(error.message).toContain("Nothing was submitted");
@@ -150,8 +147,8 @@ describe("submit against a misbehaving server: nothing hangs, nothing is sent tw
   // newjob was sent: whether the server created the job is unknown unless the server answered.
   const lostAnswers = transportFaults.filter((f) => f.code !== "http" || f.name.includes("500") || f.name.includes("502"));
   for (const fault of lostAnswers) {
-    it(`newjob meets ${fault.name}: submit_unconfirmed, sent exactly once`, async () => {
-      const server = await faulty({ methods: { newjob: fault.behaviour } });
+    it(`newjob meets ${fault.name}: submit_unconfirmed, sent exactly once`, async (ctx) => {
+      const server = await faulty(ctx, { methods: { newjob: fault.behaviour } });
       const run = await submit(request(server.url));
       const error = expectCleanFailure(run, "submit_unconfirmed", server.url);
       expect(error.message).toMatch(/may or may not have been created/);
@@ -162,39 +159,39 @@ describe("submit against a misbehaving server: nothing hangs, nothing is sent tw
     });
   }
 
-  it("newjob answered HTTP 404 (the address is not HQueue's XML-RPC): http, sent once", async () => {
-    const server = await faulty({ methods: { newjob: { kind: "http", status: 404, contentType: "text/html", body: "<h1>Not Found</h1>" } } });
+  it("newjob answered HTTP 404 (the address is not HQueue's XML-RPC): http, sent once", async (ctx) => {
+    const server = await faulty(ctx, { methods: { newjob: { kind: "http", status: 404, contentType: "text/html", body: "<h1>Not Found</h1>" } } });
     const run = await submit(request(server.url));
     const error = expectCleanFailure(run, "http", server.url);
     expect(error.message).toMatch(/HTTP 404/);
     expect(server.count("newjob")).toBe(1);
   });
 
-  it("a fault from newjob: fault with the server's text, sent once", async () => {
-    const server = await faulty({ methods: { newjob: { kind: "fault", faultString: "<class 'ValueError'>:priority out of range" } } });
+  it("a fault from newjob: fault with the server's text, sent once", async (ctx) => {
+    const server = await faulty(ctx, { methods: { newjob: { kind: "fault", faultString: "<class 'ValueError'>:priority out of range" } } });
     const run = await submit(request(server.url));
     const error = expectCleanFailure(run, "fault", server.url);
     expect(error.message).toContain("priority out of range");
     expect(server.count("newjob")).toBe(1);
   });
 
-  it("newjob answers something that is not a list of job ids: submit_unconfirmed, sent once", async () => {
-    const server = await faulty({ methods: { newjob: { kind: "body", body: `${OK_PREFIX}<value><string>ok</string></value>\n</param>\n</params>\n</methodResponse>\n` } } });
+  it("newjob answers something that is not a list of job ids: submit_unconfirmed, sent once", async (ctx) => {
+    const server = await faulty(ctx, { methods: { newjob: { kind: "body", body: `${OK_PREFIX}<value><string>ok</string></value>\n</param>\n</params>\n</methodResponse>\n` } } });
     const run = await submit(request(server.url));
     expectCleanFailure(run, "submit_unconfirmed", server.url);
     expect(server.count("newjob")).toBe(1);
   });
 
-  it("the connection is cut after a valid but unfinished answer to newjob: submit_unconfirmed, sent once", async () => {
+  it("the connection is cut after a valid but unfinished answer to newjob: submit_unconfirmed, sent once", async (ctx) => {
     const answer = `${OK_PREFIX}<value><array><data>\n<value><int>77</int></value>\n</data></array></value>\n</param>\n</params>\n</methodResponse>\n`;
-    const server = await faulty({ methods: { newjob: { kind: "cut", bytes: answer.indexOf("</data>"), answer } } });
+    const server = await faulty(ctx, { methods: { newjob: { kind: "cut", bytes: answer.indexOf("</data>"), answer } } });
     const run = await submit(request(server.url));
     expectCleanFailure(run, "submit_unconfirmed", server.url);
     expect(server.count("newjob")).toBe(1);
   });
 });
 
-describe("an older server faults on the optional calls: the submission still succeeds", () => {
+describe.concurrent("an older server faults on the optional calls: the submission still succeeds", () => {
   const OPTIONAL = [
     "getVersion", "getNetworkFolders", "getHQRoot",
     "getAllJobStatusNames", "getRunningJobStatusNames", "getFailedJobStatusNames", "getSucceededStatusNames", "getPausedJobStatusNames",
@@ -210,35 +207,35 @@ describe("an older server faults on the optional calls: the submission still suc
     return result;
   }
 
-  it("with e-mail reasons, when no status or event names can be read", async () => {
-    const server = await faulty({ missing: OPTIONAL });
+  it("with e-mail reasons, when no status or event names can be read", async (ctx) => {
+    const server = await faulty(ctx, { missing: OPTIONAL });
     await expectSubmitted(server, { job: { emailTo: "comp@studio.example", emailReasons: ["failed", "succeeded"] } });
   });
 
-  it("with shared roots given, when getNetworkFolders and getHQRoot are missing", async () => {
-    const server = await faulty({ missing: OPTIONAL });
+  it("with shared roots given, when getNetworkFolders and getHQRoot are missing", async (ctx) => {
+    const server = await faulty(ctx, { missing: OPTIONAL });
     await expectSubmitted(server, {
       farm: { platforms: ["linux", "windows"], sharedRoots: [{ linux: "/mnt/hq", windows: "\\\\srv\\hq" }] },
     });
   });
 
-  it("paused, when pauseJobs faults: submitted with a warning, paused false", async () => {
-    const server = await faulty({ missing: OPTIONAL, methods: { pauseJobs: { kind: "fault", faultString: "<class 'Exception'>:no" } } });
+  it("paused, when pauseJobs faults: submitted with a warning, paused false", async (ctx) => {
+    const server = await faulty(ctx, { missing: OPTIONAL, methods: { pauseJobs: { kind: "fault", faultString: "<class 'Exception'>:no" } } });
     const result = await expectSubmitted(server, { job: { paused: true } });
     expect(result.paused).toBe(false);
     expect(result.warnings.join("\n")).toMatch(/could not be paused/);
   });
 
-  it("roots needed but the server cannot tell: a clear path_unmapped before newjob", async () => {
-    const server = await faulty({ missing: OPTIONAL });
+  it("roots needed but the server cannot tell: a clear path_unmapped before newjob", async (ctx) => {
+    const server = await faulty(ctx, { missing: OPTIONAL });
     const run = await submit(request(server.url, { farm: { platforms: ["linux", "windows"], sharedRoots: [] } }));
     expect(run.status).toBe(1);
     expect(failureOf(run).code).toBe("path_unmapped");
     expect(server.count("newjob")).toBe(0);
   });
 
-  it("status and watch work without the status-name methods", async () => {
-    const server = await faulty({
+  it("status and watch work without the status-name methods", async (ctx) => {
+    const server = await faulty(ctx, {
       missing: OPTIONAL,
       methods: {
         getJobs: {
@@ -259,21 +256,21 @@ describe("an older server faults on the optional calls: the submission still suc
   });
 });
 
-describe("status and watch against a misbehaving server", () => {
-  it("status: getJobs never answers → timeout within the bound", async () => {
-    const server = await faulty({ methods: { getJobs: { kind: "silent" } } });
+describe.concurrent("status and watch against a misbehaving server", () => {
+  it("status: getJobs never answers → timeout within the bound", async (ctx) => {
+    const server = await faulty(ctx, { methods: { getJobs: { kind: "silent" } } });
     const run = await runHelper(["status", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--json"], { timeoutMs: BOUND_MS + 10_000 });
     expectCleanFailure(run, "timeout", server.url);
   });
 
-  it("status: getJob answers HTTP 500 → http", async () => {
-    const server = await faulty({ methods: { getJob: { kind: "http", status: 500, contentType: "text/html", body: HTML_500 } } });
+  it("status: getJob answers HTTP 500 → http", async (ctx) => {
+    const server = await faulty(ctx, { methods: { getJob: { kind: "http", status: 500, contentType: "text/html", body: HTML_500 } } });
     const run = await runHelper(["status", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--json"]);
     expectCleanFailure(run, "http", server.url);
   });
 
-  it("watch: the server goes silent while the job runs → timeout after the polls that were answered", async () => {
-    const server = await faulty({ methods: { getJob: [{ kind: "answer" }, { kind: "answer" }, { kind: "silent" }] } });
+  it("watch: the server goes silent while the job runs → timeout after the polls that were answered", async (ctx) => {
+    const server = await faulty(ctx, { methods: { getJob: [{ kind: "answer" }, { kind: "answer" }, { kind: "silent" }] } });
     const run = await runHelper(["watch", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--interval", "0.1", "--json"], {
       timeoutMs: BOUND_MS + 10_000,
     });
@@ -284,9 +281,27 @@ describe("status and watch against a misbehaving server", () => {
 
 // Keep the request builder honest about what the helper receives (a typo in a field would hide a fault).
 describe("the fault requests are valid", () => {
-  it("plan accepts the request the fault cases submit", async () => {
+  it("plan accepts the request the fault cases submit", async (ctx) => {
     const doc: SubmitRequest = makeRequest({ server: "127.0.0.1:9" });
     const run = await runHelper(["plan", "--request", writeRequest(doc), "--json"]);
     expect(run.status).toBe(0);
+  });
+});
+
+describe("the reader of the helper's output goes away", () => {
+  // `hqueue-helper plan … --json | head -c 100`: the pipe closes while the helper is still writing.
+  // An unhandled EPIPE 'error' event on process.stdout used to print a Node stack trace (fixed in src-node/cli.ts).
+  it("exits without a stack trace when stdout is closed early", async () => {
+    const { spawn } = await import("node:child_process");
+    const { helperPath } = await import("../support/run-helper");
+    const request = writeRequest(makeRequest({ job: { frames: { kind: "custom", set: "1-20000" }, framesPerTask: 1 } }));
+    const child = spawn(process.execPath, [helperPath(), "plan", "--request", request, "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy(); // like `head` exiting after the first bytes
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/Unhandled 'error' event|\n\s+at .+:\d+:\d+/);
+    expect(code).not.toBeNull();
   });
 });

@@ -31,7 +31,17 @@ function installDumper(dir: string): string {
 }
 
 beforeAll(async () => {
-  standin = await startHQueueStandin({ port: 0, runJobs: false });
+  // Clients whose hostnames are hostile too: names a submission may target must exist on the server.
+  standin = await startHQueueStandin({
+    port: 0,
+    runJobs: false,
+    clients: [
+      { hostname: "standin-linux-01", os: "linux", groups: ["Fusion"] },
+      { hostname: "a<b>&c", os: "linux" },
+      { hostname: "$(id)", os: "linux" },
+      { hostname: "`x`", os: "linux" },
+    ],
+  });
   work = mkdtempSync(join(tmpdir(), "hq-hostile-"));
   argvDumper = installDumper(join(work, "bin"));
 });
@@ -211,7 +221,6 @@ const CASES: HostileCase[] = [
     name: "an environment variable named __proto__: kept or refused, never silently dropped",
     text: (json) => json.replace('"framesPerTask":5', '"framesPerTask":5,"environment":{"__proto__":"x","OCIO":"/mnt/ocio"}'),
     expect: { errorOrJob: ["bad_request"], job: (job) => expect(Object.keys(job.tasks[0].environment)).toContain("__proto__") },
-    knownBug: "src-node/request.ts validateEnvironment assigns env[name] on a plain object: __proto__ is dropped silently",
   },
 
   // Priorities and chunk sizes
@@ -329,7 +338,7 @@ const CASES: HostileCase[] = [
     request: set("farm.assign", { mode: "groups", names: ["NoSuchGroup"] }),
     expect: {
       errorOrJob: ["bad_request"],
-      job: (job) => expect(job.tasks[0].conditions).toEqual([{ type: "client", name: "group", op: "==", value: "NoSuchGroup" }]),
+      job: (job) => expect(job.tasks[0].conditions).toContainEqual({ type: "client", name: "group", op: "==", value: "NoSuchGroup" }),
     },
   },
   {

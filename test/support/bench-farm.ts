@@ -64,11 +64,46 @@ function stringList(items: readonly string[]): string {
   return `<value><array><data>\n${items.map((s) => `<value><string>${escapeXml(s)}</string></value>`).join("\n")}\n</data></array></value>`;
 }
 
-/** The `name` member of every job spec in a newjob body, in document order (the parent's first, then its tasks'). */
-function specNames(body: string): string[] {
+/**
+ * The `name` of every job spec in a newjob body, in document order: the parent's first, then its tasks' (specs
+ * found under a `children` member). Other `name` members (those of conditions, for one) are not job names.
+ */
+export function specNames(body: string): string[] {
+  type Frame = { kind: "struct"; key: string | null; isJob: boolean } | { kind: "array"; ownerKey: string | null; ownerIsJob: boolean };
   const names: string[] = [];
-  const re = /<name>\s*name\s*<\/name>\s*<value>\s*(?:<string>([^<]*)<\/string>|([^<]*))\s*<\/value>/g;
-  for (let m = re.exec(body); m; m = re.exec(body)) names.push(decodeXml(m[1] ?? m[2] ?? ""));
+  const stack: Frame[] = [];
+  // A tag, text, or a declaration / comment / processing instruction (skipped).
+  const token = /<(\/?)([A-Za-z0-9.]+)[^>]*?(\/?)>|([^<]+)|<[?!][^>]*>/y;
+  let open = ""; // the element whose text comes next
+  let text: string | undefined;
+  for (let m = token.exec(body); m; m = token.exec(body)) {
+    if (m[2] === undefined && m[4] === undefined) continue;
+    if (m[4] !== undefined) {
+      if (open === "string" || open === "value" || open === "name") text = (text ?? "") + m[4];
+      continue;
+    }
+    const closing = m[1] === "/";
+    const tag = m[2].toLowerCase();
+    const top = stack[stack.length - 1];
+    if (!closing && m[3] !== "/") {
+      if (tag === "struct") {
+        const isJob = stack.length === 0 || (top?.kind === "array" && top.ownerIsJob && top.ownerKey === "children");
+        stack.push({ kind: "struct", key: null, isJob });
+      } else if (tag === "array") {
+        stack.push({ kind: "array", ownerKey: top?.kind === "struct" ? top.key : null, ownerIsJob: top?.kind === "struct" && top.isJob });
+      }
+      open = tag;
+      text = undefined;
+      continue;
+    }
+    if (closing && (tag === "struct" || tag === "array")) stack.pop();
+    else if (closing && tag === "name" && top?.kind === "struct") top.key = decodeXml(text ?? "");
+    else if (closing && (tag === "string" || (tag === "value" && open === "value")) && top?.kind === "struct" && top.isJob && top.key === "name") {
+      names.push(decodeXml(text ?? ""));
+    }
+    open = "";
+    text = undefined;
+  }
   return names;
 }
 

@@ -4,7 +4,7 @@
  * Why not the HQueue stand-in: the stand-in parses every call into a DOM (fine for tests, seconds for a 100,000-task
  * job, and it refuses bodies over 32 MB), so its own cost would swamp the helper's. The bench measures the sender,
  * so this receiver answers `newjob` as soon as the complete body (exactly Content-Length bytes) has arrived, and
- * checks it afterwards, off the clock: method name, byte count and the number of job specs in it (parent + tasks).
+ * checks it afterwards, off the clock: method name, byte count, and the job specs in it (parent + tasks, in order).
  * Python's xmlrpc.client is measured against the same receiver, so both sides pay the same server cost.
  *
  * Methods: ping → True; newjob → [next id]; everything else → a fault like Python's for an unregistered method
@@ -12,14 +12,27 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { specNames } from "./bench-farm";
 
 export interface ReceivedJob {
   /** Bytes of the request body. */
   bytes: number;
-  /** Occurrences of `<name>name</name>`: one per job spec (the parent and each task). */
+  /** The body's chunks as they arrived (dropped by whoever has checked them). */
+  chunks?: Buffer[];
+}
+
+export interface JobCheck {
+  /** Job specs in the call: the parent and each task. */
   specCount: number;
-  /** The body, when the receiver was asked to keep bodies (see {@link BenchReceiver.keepNextBody}). */
-  body?: Buffer;
+  /** True when the tasks are named `Frames 1`, `Frames 2`, … in order (the bench's 1-frame tasks). */
+  framesInOrder: boolean;
+}
+
+/** Reads the job specs of a received newjob and releases its body. */
+export function checkReceivedJob(job: ReceivedJob): JobCheck {
+  const names = specNames(Buffer.concat(job.chunks ?? []).toString("utf8"));
+  job.chunks = undefined;
+  return { specCount: names.length, framesInOrder: names.slice(1).every((name, i) => name === `Frames ${i + 1}`) };
 }
 
 export interface BenchReceiver {
@@ -28,8 +41,6 @@ export interface BenchReceiver {
   methods: string[];
   /** Every newjob received, in order. */
   jobs: ReceivedJob[];
-  /** Keep the body of the next newjob (for checking it with Python's parser). */
-  keepNextBody(): void;
   close(): Promise<void>;
 }
 
@@ -48,21 +59,10 @@ function faultResponse(text: string): string {
   );
 }
 
-const NAME_MEMBER = Buffer.from("<name>name</name>");
-
-function countOccurrences(chunks: readonly Buffer[], needle: Buffer): number {
-  // Chunks are joined once so that a needle split across two chunks is still found.
-  const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-  let count = 0;
-  for (let at = body.indexOf(needle); at >= 0; at = body.indexOf(needle, at + needle.length)) count++;
-  return count;
-}
-
 export async function startBenchReceiver(firstJobId = 1): Promise<BenchReceiver> {
   const methods: string[] = [];
   const jobs: ReceivedJob[] = [];
   let nextId = firstJobId;
-  let keepBody = false;
 
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -83,15 +83,7 @@ export async function startBenchReceiver(firstJobId = 1): Promise<BenchReceiver>
       else answer = faultResponse(`<class 'Exception'>:method "${method}" is not supported`);
       response.writeHead(200, { "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(answer) });
       response.end(answer);
-      if (method === "newjob") {
-        // Checked after answering, so the check is not on the sender's clock.
-        const job: ReceivedJob = { bytes, specCount: countOccurrences(chunks, NAME_MEMBER) };
-        if (keepBody) {
-          job.body = Buffer.concat(chunks);
-          keepBody = false;
-        }
-        jobs.push(job);
-      }
+      if (method === "newjob") jobs.push({ bytes, chunks });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -100,9 +92,6 @@ export async function startBenchReceiver(firstJobId = 1): Promise<BenchReceiver>
     url: `http://127.0.0.1:${port}`,
     methods,
     jobs,
-    keepNextBody: () => {
-      keepBody = true;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -227,7 +227,8 @@ function parseValue(value: XmlElement): XmlRpcValue {
       return elements(dataElement).filter((e) => e.name === "value").map(parseValue);
     }
     case "struct": {
-      const struct: { [key: string]: XmlRpcValue } = {};
+      // Null prototype: a member named "__proto__" is a plain key, as in a Python dict.
+      const struct: { [key: string]: XmlRpcValue } = Object.create(null) as { [key: string]: XmlRpcValue };
       for (const member of elements(element)) {
         if (member.name !== "member") continue;
         const name = elements(member).find((e) => e.name === "name");

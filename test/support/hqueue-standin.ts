@@ -685,7 +685,7 @@ class Standin implements HQueueStandin {
     if (typeof spec.hostgroup === "string" && spec.hostgroup.trim() !== "") {
       conditions.push({ type: "client", name: "group", op: "any", value: spec.hostgroup });
     }
-    const environment: Record<string, string> = {};
+    const environment: Record<string, string> = Object.create(null) as Record<string, string>;
     if (isStruct(spec.environment)) {
       for (const [key, value] of Object.entries(spec.environment)) environment[key] = value === null ? "" : String(value);
     }
