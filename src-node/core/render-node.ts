@@ -85,6 +85,16 @@ export function renderNodeArgs(platform: Platform, compPath: string, run: FrameR
  * split, substr, printf) plus fflush(), which mawk, gawk and BSD/macOS awk have.
  */
 function progressAwkProgram(runLengths: readonly number[]): string {
+  if (runLengths.length === 1) {
+    // One run (every task when frames per task > 0): Fusion's own "i of n" is the task's progress.
+    return [
+      "{ print; fflush() }",
+      "/Rendered frame/ && match($0, /\\([0-9]+ of [0-9]+\\)/) {" +
+        ' split(substr($0, RSTART + 1, RLENGTH - 2), part, " of "); i = part[1] + 0; n = part[2] + 0;' +
+        " if (n < 1) next; if (i > n) i = n;" +
+        ' printf "ALF_PROGRESS %d%%\\n", int(i * 100 / n); fflush() }',
+    ].join("; ");
+  }
   const total = runLengths.reduce((sum, n) => sum + n, 0);
   // One line (rules and statements separated by `;`) so the command stays readable in the HQueue web UI.
   return [
@@ -102,13 +112,6 @@ function progressAwkProgram(runLengths: readonly number[]): string {
 /** Written between two renders of one task so the awk filter knows a run is over. */
 export const RUN_DONE_MARKER = "KARTALINK_HQUEUE_RUN_DONE";
 
-/**
- * `renders` (a `&&` chain) wrapped so its output also yields progress lines, keeping its exit status.
- * POSIX sh has no pipefail, so the status travels on fd 3:
- *   { { { RENDERS; echo $? >&3; } | awk … >&4; } 3>&1 | (read s; exit "${s:-1}"); } 4>&1
- * Output goes to the original stdout (fd 4); the last pipeline element exits with the status the renders
- * wrote to fd 3 (in a subshell, so that zsh/ksh, which run it in the current shell, do not exit).
- */
 /** The quoted awk filter per run-length list: a 100,000-task job has only a handful of distinct ones. */
 const awkFilterCache = new Map<string, string>();
 
@@ -123,6 +126,13 @@ function awkFilter(runLengths: readonly number[]): string {
   return awk;
 }
 
+/**
+ * `renders` (a `&&` chain) wrapped so its output also yields progress lines, keeping its exit status.
+ * POSIX sh has no pipefail, so the status travels on fd 3:
+ *   { { { RENDERS; echo $? >&3; } | awk … >&4; } 3>&1 | (read s; exit "${s:-1}"); } 4>&1
+ * Output goes to the original stdout (fd 4); the last pipeline element exits with the status the renders
+ * wrote to fd 3 (in a subshell, so that zsh/ksh, which run it in the current shell, do not exit).
+ */
 function posixProgressWrapper(renders: readonly string[], runLengths: readonly number[]): string {
   const marker = `echo ${RUN_DONE_MARKER}`;
   const chain = renders.join(` && ${marker} && `);
@@ -146,6 +156,10 @@ export function taskCommand(
   const renders = runs.map((run, index) =>
     join([exe, ...renderNodeArgs(platform, compPath, run, { logFile: opts.logFile, cleanLog: index === 0, verbose: opts.verbose })]),
   );
-  if (platform === "windows" || !opts.progress) return renders.join(" && ");
-  return posixProgressWrapper(renders, runs.map(frameRunLength));
+  const runLengths = runs.map(frameRunLength);
+  // A one-frame task's progress is its completion, which HQueue already shows: no wrapper (this also keeps
+  // a frame-per-task job of 100,000 tasks small on the wire).
+  const single = runLengths.length === 1 && runLengths[0] === 1;
+  if (platform === "windows" || !opts.progress || single) return renders.join(" && ");
+  return posixProgressWrapper(renders, runLengths);
 }

@@ -222,6 +222,19 @@ describe("taskCommand on linux, run by real shells with a stand-in Render Node",
     }
   });
 
+  it("one run: Fusion's own i of n is the progress; a one-frame task needs no wrapper at all", () => {
+    const ten = runTask(taskCommand("linux", exe, HOSTILE_COMP, [{ start: 1, end: 19, step: 2 }], { progress: true }));
+    expect(ten.status).toBe(0);
+    expect(ten.progress).toEqual(["10%", "20%", "30%", "40%", "50%", "60%", "70%", "80%", "90%", "100%"]);
+    expect(ten.passthrough).toBe(ten.fakeStdout);
+
+    const one = taskCommand("linux", exe, HOSTILE_COMP, [{ start: 7, end: 7, step: 1 }], { progress: true });
+    expect(one).not.toContain("awk");
+    const r = runTask(one, { failRun: 1, failCode: 10 });
+    expect(r.status).toBe(10);
+    expect(r.argvs).toEqual([[exe, ...renderNodeArgs("linux", HOSTILE_COMP, { start: 7, end: 7, step: 1 }, { cleanLog: true })]]);
+  });
+
   it("without progress: a plain && chain with the render's status", () => {
     const command = taskCommand("linux", exe, HOSTILE_COMP, runs, { progress: false });
     expect(command).not.toContain("awk");
