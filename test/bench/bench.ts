@@ -224,8 +224,9 @@ async function submissions(receiver: BenchReceiver, standin: HQueueStandin): Pro
     });
     results.push({ tasks, helperMs: median(helperMs), pythonMs: median(pythonMs) });
 
-    if (tasks === 10000 || tasks === 100000) {
-      // The HQueue stand-in itself must accept the job too (informational: its parser is not what is measured).
+    if (tasks === 10000) {
+      // The HQueue stand-in itself accepts the job too. (Not at 100,000 tasks: its DOM parser and 32 MB body
+      // limit are a test tool's, not the product's; the load test submits 100,000 tasks to bench-farm.ts.)
       const standinRequest = writeRequest(bigRequest(standin.url, tasks));
       log(`${tasks} tasks: submitting once to the HQueue stand-in`);
       const s = await helper(["submit", "--request", standinRequest, "--json"], { timeoutMs: 600_000 });
