@@ -13,23 +13,18 @@
  * (kept as {@link LuaName}). Operators such as `..` or `/` are rejected.
  */
 import { readFileSync } from "node:fs";
-import type { SaverInfo } from "../../types/request";
+import type { CompInfo, SaverInfo } from "../../types/request";
 
-export interface CompFile {
+/**
+ * What a .comp file says about rendering, in the same fields the comp script sends (types/request.ts CompInfo).
+ * `step` is `Prefs.Comp.Unsorted.RenderSettings.Configs.Final.StepSize` when that config has `StepRender = true`,
+ * else 1 (every fixture stores `StepSize = 5` with `StepRender = false`: 5 is the dialog's default for "step
+ * render", which is off). `savers` are all Saver tools, nested ones included, in file order, with
+ * path = rawPath = the raw Clip filename.
+ */
+export interface CompFile extends Pick<CompInfo, "renderStart" | "renderEnd" | "globalStart" | "globalEnd" | "step" | "savers"> {
   /** `Version`, e.g. "Fusion Studio 19.0 build 52". */
   version?: string;
-  renderStart: number;
-  renderEnd: number;
-  globalStart: number;
-  globalEnd: number;
-  /**
-   * The render step: `Prefs.Comp.Unsorted.RenderSettings.Configs.Final.StepSize` when that config
-   * has `StepRender = true`, else 1. (Every fixture stores `StepSize = 5` with `StepRender = false`:
-   * 5 is the dialog's default for "step render", which is off.)
-   */
-  step: number;
-  /** All Saver tools, nested ones included, in file order. path = rawPath = the raw Clip filename. */
-  savers: SaverInfo[];
   /** Number of Loader tools, nested ones included (informational). */
   loaders: number;
 }

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { repoRoot } from "../support/run-helper";
 import type { Row } from "./bench";
 import { median, runProcess, scratchDir } from "./measure";
+import { transpileLuaModule } from "../support/lua-module";
 
 export interface CompBenchResult {
   rows: Row[];
@@ -123,34 +124,9 @@ async function dialogRuns(compFile: string, compFileName: string, repeats: numbe
   return timings;
 }
 
-/** Transpiles src-lua/json.ts alone (as test/lua/json.test.ts does) with the tstl command line. */
+/** Transpiles src-lua/json.ts alone (as test/lua/json.test.ts does). */
 function transpileJson(work: string): string {
-  const outDir = join(work, "json-lua");
-  mkdirSync(outDir, { recursive: true });
-  const tsconfig = join(work, "tsconfig.json");
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      compilerOptions: {
-        target: "ESNext",
-        lib: ["ESNext"],
-        module: "ESNext",
-        moduleResolution: "bundler",
-        strict: true,
-        skipLibCheck: true,
-        types: ["lua-types/jit", "@typescript-to-lua/language-extensions"],
-        typeRoots: [join(repoRoot, "node_modules")],
-        rootDir: join(repoRoot, "src-lua"),
-        outDir,
-      },
-      files: [join(repoRoot, "src-lua/json.ts")],
-      tstl: { luaTarget: "JIT", luaLibImport: "inline", noImplicitSelf: true, noHeader: true },
-    }),
-  );
-  const run = spawnSync(process.execPath, [join(repoRoot, "node_modules/typescript-to-lua/dist/tstl.js"), "-p", tsconfig], { encoding: "utf8" });
-  const module = join(outDir, "json.lua");
-  if (run.status !== 0 || !existsSync(module)) throw new Error(`tstl failed on src-lua/json.ts: ${run.stdout}${run.stderr}`);
-  return module;
+  return transpileLuaModule("src-lua/json.ts", join(work, "json-lua"));
 }
 
 /** The same document bench-json.lua builds, for V8's JSON.stringify. */

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quoteSh, shJoin } from "../../src-node/core/quote-sh";
 import { prng } from "../support/prng";
+import { SHELLS } from "../support/shells";
 
 
 const HOSTILE = [..."'\"\\$`!*?~#;&|<>(){}[] \t\n\r=%@+,:./-^_"];
@@ -59,13 +60,6 @@ describe("quoteSh", () => {
   });
 });
 
-const SHELLS = ["/bin/sh", "bash", "dash", "zsh", "ksh", "mksh", "busybox"]
-  .map((name) => {
-    const argsPrefix = name === "busybox" ? ["sh"] : [];
-    const probe = spawnSync(name, [...argsPrefix, "-c", "exit 0"]);
-    return probe.error === undefined && probe.status === 0 ? { name, argsPrefix } : undefined;
-  })
-  .filter((shell) => shell !== undefined);
 
 describe("shJoin through real shells", () => {
   let dir = "";

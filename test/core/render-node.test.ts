@@ -12,6 +12,7 @@ import {
 } from "../../src-node/core/render-node";
 import type { FrameRun } from "../../types/request";
 import { cmdRunAsPython } from "../support/cmd-model";
+import { SHELLS } from "../support/shells";
 
 describe("defaultRenderNodePath", () => {
   it("follows Blackmagic's install layout per OS", () => {
@@ -82,13 +83,6 @@ echo "fake stderr line $n" >&2
 exit $code
 `;
 
-const SHELLS = ["/bin/sh", "bash", "dash", "zsh", "ksh", "mksh", "busybox"]
-  .map((name) => {
-    const argsPrefix = name === "busybox" ? ["sh"] : [];
-    const probe = spawnSync(name, [...argsPrefix, "-c", "exit 0"]);
-    return probe.error === undefined && probe.status === 0 ? { name, argsPrefix } : undefined;
-  })
-  .filter((shell) => shell !== undefined);
 
 const HOSTILE_COMP = "/mnt/hq/shot 010/it's \"q\" $HOME `id` ; & | é 中 😀\nline2\\/comp (v2) #1 *.comp";
 

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as tstl from "typescript-to-lua";
+import { transpileLuaModule } from "../support/lua-module";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const fixtures = path.join(__dirname, "fixtures");
@@ -17,31 +17,7 @@ let jsonModule = "";
 
 /** Transpiles src-lua/json.ts alone into `outDir`; returns the path of the Lua module. */
 function transpileJsonModule(outDir: string): string {
-  const tsconfigPath = path.join(outDir, "tsconfig.json");
-  const tsconfig = {
-    compilerOptions: {
-      target: "ESNext",
-      lib: ["ESNext"],
-      module: "ESNext",
-      moduleResolution: "bundler",
-      strict: true,
-      skipLibCheck: true,
-      types: ["lua-types/jit", "@typescript-to-lua/language-extensions"],
-      typeRoots: [path.join(repoRoot, "node_modules")],
-      rootDir: path.join(repoRoot, "src-lua"),
-      outDir: path.join(outDir, "lua"),
-    },
-    files: [path.join(repoRoot, "src-lua/json.ts")],
-    tstl: { luaTarget: "JIT", luaLibImport: "inline", noImplicitSelf: true, noHeader: true },
-  };
-  fs.writeFileSync(tsconfigPath, JSON.stringify(tsconfig));
-  const result = tstl.transpileProject(tsconfigPath);
-  const errors = result.diagnostics.filter((d) => d.category === 1);
-  if (errors.length > 0) {
-    const text = errors.map((d) => (typeof d.messageText === "string" ? d.messageText : d.messageText.messageText));
-    throw new Error("tstl failed on src-lua/json.ts:\n" + text.join("\n"));
-  }
-  return path.join(outDir, "lua", "json.lua");
+  return transpileLuaModule("src-lua/json.ts", path.join(outDir, "lua"));
 }
 
 function runLua(args: string[], input?: Buffer): string {

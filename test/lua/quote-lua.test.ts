@@ -11,21 +11,12 @@ import * as tstl from "typescript-to-lua";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdUnsafeReason, quoteCmdArg } from "../../src-node/core/quote-cmd";
 import { quoteSh, shJoin } from "../../src-node/core/quote-sh";
+import { prng } from "../support/prng";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const LUAJIT = "/usr/bin/luajit";
 
 /** mulberry32: a small seeded PRNG, so every run tests the same strings. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UNICODE = ["é", "ß", "中", "😀", "\u00a0", "\u2028", "\ufeff", "e\u0301", "ÿ", "\u0085", "\u3000", "\u{10ffff}"];
 const PIECES = ["\\\\srv\\share\\", "C:\\", "%PATH%", "%%", "Program Files (x86)", "'\\''", "^%", "a b"];

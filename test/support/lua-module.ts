@@ -1,0 +1,38 @@
+// Transpiles ONE src-lua module on its own (no bundle, lualib inlined) for tests and the bench that drive it
+// from plain Lua scripts under LuaJIT. Uses the tstl command line (not its API) so it also works from the
+// esbuild-bundled bench without bundling TypeScript.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+
+const repoRoot = resolve(__dirname, "../..");
+
+/** Returns the path of the written `.lua` file; throws with tstl's diagnostics when it fails. */
+export function transpileLuaModule(source: string, outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const tsconfig = join(outDir, "tsconfig.json");
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      compilerOptions: {
+        target: "ESNext",
+        lib: ["ESNext"],
+        module: "ESNext",
+        moduleResolution: "bundler",
+        strict: true,
+        skipLibCheck: true,
+        types: ["lua-types/jit", "@typescript-to-lua/language-extensions"],
+        typeRoots: [join(repoRoot, "node_modules")],
+        rootDir: join(repoRoot, "src-lua"),
+        outDir,
+      },
+      files: [join(repoRoot, source)],
+      tstl: { luaTarget: "JIT", luaLibImport: "inline", noImplicitSelf: true, noHeader: true },
+    }),
+  );
+  // tstl writes output even when it reports errors: its exit status is what counts.
+  const run = spawnSync(process.execPath, [join(repoRoot, "node_modules/typescript-to-lua/dist/tstl.js"), "-p", tsconfig], { encoding: "utf8" });
+  const module = join(outDir, basename(source).replace(/\.ts$/, ".lua"));
+  if (run.status !== 0 || !existsSync(module)) throw new Error(`tstl failed on ${source} (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  return module;
+}
