@@ -213,20 +213,26 @@ class Reader {
         return;
       }
       this.pos = lt;
-      if (this.xml.startsWith("<!--", lt)) {
-        const end = this.xml.indexOf("-->", lt + 4);
-        if (end < 0) this.fail("unterminated comment");
-        this.pos = end + 3;
-      } else if (this.xml.startsWith("<?", lt)) {
-        const end = this.xml.indexOf("?>", lt + 2);
-        if (end < 0) this.fail("unterminated processing instruction");
-        this.pos = end + 2;
-      } else if (this.xml.startsWith("<!DOCTYPE", lt) || this.xml.startsWith("<!doctype", lt)) {
+      if (this.skipCommentOrPI(lt)) continue;
+      if (this.xml.startsWith("<!DOCTYPE", lt) || this.xml.startsWith("<!doctype", lt)) {
         this.fail("a document type declaration is not allowed in XML-RPC");
-      } else {
-        return;
       }
+      return;
     }
+  }
+
+  /** Skips a comment or processing instruction starting at `lt`; false when there is none there. */
+  skipCommentOrPI(lt: number): boolean {
+    const [open, close, what] = this.xml.startsWith("<!--", lt)
+      ? ["<!--", "-->", "comment"]
+      : this.xml.startsWith("<?", lt)
+        ? ["<?", "?>", "processing instruction"]
+        : ["", "", ""];
+    if (open === "") return false;
+    const end = this.xml.indexOf(close, lt + open.length);
+    if (end < 0) this.fail(`unterminated ${what}`);
+    this.pos = end + close.length;
+    return true;
   }
 
   /** Reads the tag at `pos` (which is at `<`). Attributes are skipped. */
@@ -279,15 +285,7 @@ class Reader {
         if (end < 0) this.fail("unterminated CDATA section");
         out += this.xml.slice(lt + 9, end);
         this.pos = end + 3;
-      } else if (this.xml.startsWith("<!--", lt)) {
-        const end = this.xml.indexOf("-->", lt + 4);
-        if (end < 0) this.fail("unterminated comment");
-        this.pos = end + 3;
-      } else if (this.xml.startsWith("<?", lt)) {
-        const end = this.xml.indexOf("?>", lt + 2);
-        if (end < 0) this.fail("unterminated processing instruction");
-        this.pos = end + 2;
-      } else {
+      } else if (!this.skipCommentOrPI(lt)) {
         const tag = this.tag();
         if (!tag.closing || tag.name !== name) this.fail(`unexpected <${tag.closing ? "/" : ""}${tag.name}> in <${name}>`);
         return out;
