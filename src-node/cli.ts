@@ -3,6 +3,7 @@
  * The comp script runs it with a request file; pipeline tools run it directly.
  * One command per file under commands/; this file only parses the command line and reports errors.
  */
+import { writeFileSync } from "node:fs";
 import type { Failure } from "../types/request";
 import { formatOptionsHelp, parseArgs, optionValue } from "./args";
 import { type Command } from "./commands/common";
@@ -49,12 +50,16 @@ function commandHelp(c: Command): string {
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
   // --json and --response-file are honoured even when the command line itself is wrong.
-  const wantsJson = rest.includes("--json");
-  const fileIndex = rest.findIndex((a) => a === "--response-file" || a.startsWith("--response-file="));
-  const responseFile = fileIndex < 0 ? undefined : rest[fileIndex].includes("=") ? rest[fileIndex].split("=").slice(1).join("=") : rest[fileIndex + 1];
+  const wantsJson = argv.includes("--json");
+  const fileIndex = argv.findIndex((a) => a === "--response-file" || a.startsWith("--response-file="));
+  const responseFile = fileIndex < 0 ? undefined : argv[fileIndex].includes("=") ? argv[fileIndex].split("=").slice(1).join("=") : argv[fileIndex + 1];
   let out = new Output(wantsJson, responseFile);
   try {
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      if (wantsJson) {
+        out.result({ ok: true, command: "help", text: mainHelp() }, mainHelp());
+        return 0;
+      }
       process.stdout.write(`${mainHelp()}\n`);
       return name === undefined ? 2 : 0;
     }
@@ -63,12 +68,26 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       return 0;
     }
     const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new HelperError("usage", `unknown command "${name}"`, { hint: `commands: ${COMMANDS.map((c) => c.name).join(", ")}` });
+    if (!command) {
+      throw new HelperError("usage", `unknown command "${name}"`, {
+        hint: `the command comes first, then its options; commands: ${COMMANDS.map((c) => c.name).join(", ")}`,
+      });
+    }
     const args = parseArgs(rest, command.options);
     out = new Output(args.flags.has("json"), optionValue(args, "response-file"));
     if (args.flags.has("help")) {
-      process.stdout.write(`${commandHelp(command)}\n`);
+      out.json ? out.result({ ok: true, command: "help", text: commandHelp(command) }, "") : process.stdout.write(`${commandHelp(command)}\n`);
       return 0;
+    }
+    if (out.responseFile !== undefined) {
+      // Fail before doing anything (a submit above all) when the answer could not be delivered.
+      try {
+        writeFileSync(out.responseFile, "", "utf8");
+      } catch (e) {
+        throw new HelperError("usage", `cannot write the response file ${out.responseFile}: ${(e as Error).message}`, {
+          hint: "pass a path in a folder that exists and is writable",
+        });
+      }
     }
     return await command.run({ args, out, env });
   } catch (e) {

@@ -14,13 +14,22 @@ export class Output {
     private readonly stderr: (text: string) => void = (t) => process.stderr.write(t),
   ) {}
 
-  /** The single result document of a command; `human` is what a person sees without --json. */
+  /**
+   * The single result document of a command; `human` is what a person sees without --json. Standard output
+   * comes first: a job that was created is reported even if the response file cannot be written.
+   */
   result(doc: HelperResponse, human: string): void {
     const text = `${JSON.stringify(doc)}\n`;
-    if (this.responseFile) writeFileSync(this.responseFile, text, "utf8");
     if (this.json) this.stdout(text);
     else if (doc.ok) this.stdout(human.endsWith("\n") ? human : `${human}\n`);
     else this.stderr(human.endsWith("\n") ? human : `${human}\n`);
+    if (this.responseFile) {
+      try {
+        writeFileSync(this.responseFile, text, "utf8");
+      } catch (e) {
+        this.stderr(`warning: could not write the response file ${this.responseFile}: ${(e as Error).message}\n`);
+      }
+    }
   }
 
   failure(doc: Failure): void {

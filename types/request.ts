@@ -299,6 +299,8 @@ export interface CancelResult {
   ok: true;
   command: "cancel";
   jobId: number;
+  /** Set when the job had already finished: nothing was cancelled. */
+  alreadyFinished?: string;
 }
 
 export interface LogResult {
@@ -308,8 +310,16 @@ export interface LogResult {
   output: string;
 }
 
+/** `--help --json`: the help text as one document, so --json output is always exactly one JSON document. */
+export interface HelpResult {
+  ok: true;
+  command: "help";
+  text: string;
+}
+
 export type HelperResponse =
   | Failure
+  | HelpResult
   | PingResult
   | PlanResult
   | SubmitResult

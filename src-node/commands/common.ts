@@ -35,11 +35,14 @@ export const SERVER_OPTIONS: OptionSpecs = {
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export function serverAddress(ctx: CommandContext, fromRequest?: string): ServerAddress {
-  const text = optionValue(ctx.args, "server") || fromRequest || ctx.env.HQUEUE_SERVER || "localhost:5000";
+  const option = optionValue(ctx.args, "server");
+  const text = option || fromRequest || ctx.env.HQUEUE_SERVER || "localhost:5000";
   try {
     return parseServerAddress(text);
   } catch (e) {
-    throw new HelperError("usage", `The server address "${text}" is not valid: ${(e as Error).message}`, {
+    // A bad --server is a usage error; a bad address inside a request document is a bad request.
+    const inRequest = !option && !!fromRequest;
+    throw new HelperError(inRequest ? "bad_request" : "usage", `The server address "${text}" is not valid: ${(e as Error).message}`, {
       field: "server",
       hint: "write it as host:port, e.g. hq-server:5000 or http://hq-server:5000",
     });
@@ -93,6 +96,12 @@ export function currentUser(env: NodeJS.ProcessEnv): string {
   } catch {
     return env.USER ?? env.USERNAME ?? "unknown";
   }
+}
+
+/** Local submission time as `YYYYMMDD-HHMMSS`, for names that must differ between submissions (log files). */
+export function submissionStamp(now = new Date()): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
 }
 
 export function currentPlatform(): Platform {

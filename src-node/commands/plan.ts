@@ -1,7 +1,7 @@
 import type { PlanResult, SubmitRequest } from "../../types/request";
 import { planJob } from "../core/job-spec";
 import { formatRuns } from "../core/frames";
-import { type Command, type CommandContext, currentUser, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS } from "./common";
+import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS } from "./common";
 import { loadRequest, REQUEST_OPTIONS } from "./request-input";
 import { serverSharedRoots } from "./shared-roots";
 
@@ -51,9 +51,10 @@ export const planCommand: Command = {
   },
   async run(ctx) {
     let request = loadRequest(ctx);
+    const stamp = submissionStamp();
     const notes: string[] = [];
     if (ctx.args.flags.has("server-roots")) request = await withServerRoots(ctx, request, notes);
-    const plan = planJob(request, { user: currentUser(ctx.env) });
+    const plan = planJob(request, { user: currentUser(ctx.env), stamp });
     plan.notes.unshift(...notes);
     let human = describePlan(plan);
     if (ctx.args.flags.has("spec")) human += `\n${JSON.stringify(plan.spec, null, 2)}`;

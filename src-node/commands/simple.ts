@@ -1,6 +1,7 @@
 import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, LogResult, PingResult } from "../../types/request";
 import { HelperError } from "../errors";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
+import { type FinishedNames, finishedNames } from "./status";
 import { type Command, jobIdArgument, makeClient, noPositionals, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 
 function num(v: unknown): number {
@@ -113,8 +114,21 @@ export const cancelCommand: Command = {
   async run(ctx) {
     const id = jobIdArgument(ctx);
     const client = makeClient(ctx);
+    let job: Record<string, unknown>;
+    let names: FinishedNames;
     try {
-      await client.getJob(id, ["id"]).catch((e) => faultAsNotFound(e, id));
+      job = await client.getJob(id, ["id", "status"]).catch((e) => faultAsNotFound(e, id));
+      names = await finishedNames(client);
+    } catch (e) {
+      throw serverError(e, client, `reading job ${id}`);
+    }
+    const status = String(job.status ?? "");
+    if (names.succeeded.includes(status) || names.failed.includes(status)) {
+      const result: CancelResult = { ok: true, command: "cancel", jobId: id, alreadyFinished: status };
+      ctx.out.result(result, `Job ${id} had already finished (${status}); nothing was cancelled.`);
+      return 0;
+    }
+    try {
       await client.cancelJobs([id]);
     } catch (e) {
       throw serverError(e, client, `cancelling job ${id}`);

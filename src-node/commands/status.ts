@@ -6,7 +6,8 @@ import { type Command, type CommandContext, jobIdArgument, makeClient, OUTPUT_OP
 
 /** Used when a server does not answer the status-name calls (names from the HQueue docs). */
 const DEFAULT_SUCCEEDED = ["succeeded"];
-const DEFAULT_FAILED = ["failed", "cancelled", "abandoned"];
+// Not "abandoned": HQueue puts an abandoned job back to running when its client comes back (hqueue.md §7).
+const DEFAULT_FAILED = ["failed", "cancelled"];
 
 function num(v: unknown, fallback = 0): number {
   const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
@@ -33,7 +34,7 @@ export async function finishedNames(client: HQueueClient): Promise<FinishedNames
   }
   return {
     succeeded: names.succeeded ?? DEFAULT_SUCCEEDED,
-    // Cancelled and abandoned jobs are over too; a server's failed list may or may not include them.
+    // Cancelled jobs are over too; a server's failed list may or may not include them.
     failed: [...new Set([...(names.failed ?? []), ...DEFAULT_FAILED])],
   };
 }

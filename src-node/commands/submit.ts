@@ -3,7 +3,7 @@ import { planJob } from "../core/job-spec";
 import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
-import { type Command, type CommandContext, currentUser, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { describePlan, needsServerRoots, withServerRoots } from "./plan";
 import { loadRequest, REQUEST_OPTIONS } from "./request-input";
 
@@ -86,8 +86,9 @@ function newjobError(e: unknown, client: HQueueClient): HelperError {
 export async function submitRequest(ctx: CommandContext): Promise<{ result: SubmitResult; human: string }> {
   let request = loadRequest(ctx);
   const client = makeClient(ctx, request);
+  const stamp = submissionStamp();
   // Check what can be checked before the server is involved, so a bad request fails fast and offline.
-  const early = needsServerRoots(request) ? undefined : planJob(request, { user: currentUser(ctx.env) });
+  const early = needsServerRoots(request) ? undefined : planJob(request, { user: currentUser(ctx.env), stamp });
 
   try {
     await client.ping();
@@ -99,7 +100,7 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   let plan = early;
   if (plan === undefined) {
     request = await withServerRoots(ctx, request, notes);
-    plan = planJob(request, { user: currentUser(ctx.env) });
+    plan = planJob(request, { user: currentUser(ctx.env), stamp });
   }
   try {
     await checkAssignNames(client, request.farm.assign);
@@ -107,7 +108,7 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     throw serverError(e, client, "checking the clients and groups");
   }
   try {
-    await checkEmailReasons(client, request.job.emailReasons ?? []);
+    await checkEmailReasons(client, request.job.emailTo ? (request.job.emailReasons ?? []) : []);
   } catch (e) {
     throw serverError(e, client, "checking the e-mail reasons");
   }

@@ -24,6 +24,14 @@ import { isMovieOutput } from "./savers";
 export interface PlanContext {
   /** Shown as submittedBy when the request does not say. */
   user: string;
+  /** Submission time as text (e.g. "20261122-081502"), so that log files of two submissions never collide. */
+  stamp?: string;
+}
+
+/** `<comp>.<stamp>.task<N>.f<frames>.log`: one per task, telling submission, task and frames apart. */
+export function logFileName(compName: string, stamp: string | undefined, index: number, width: number, label: string): string {
+  const frames = label.replace(/,/g, "_");
+  return `${stripExtension(compName)}${stamp ? `.${stamp}` : ""}.task${String(index + 1).padStart(width, "0")}.f${frames}.log`;
 }
 
 /** HQueue's `os` client attribute comes from $HQCLIENTARCH ("linux-x86_64", "macos-arm64", "windows-x86_64"). */
@@ -116,6 +124,13 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     });
   }
 
+  if (enabledSavers.every((s) => (s.path || s.rawPath || "") === "")) {
+    throw new HelperError("bad_comp", `No enabled Saver has an output file name (${enabledSavers.map((s) => s.name).join(", ")}), so a render would write nothing.`, {
+      field: "comp.savers",
+      hint: "set the file name in the Saver, save the comp, and submit again",
+    });
+  }
+
   const frames = resolveFrames(request);
   const outside = frames.filter((f) => f < comp.globalStart || f > comp.globalEnd);
   if (outside.length > 0) {
@@ -147,7 +162,7 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
       { field: "job.frames", hint: "render a single range like 1-100, or switch the Saver to an image sequence" },
     );
   }
-  if (framesPerTask > frames.length) {
+  if (framesPerTask > frames.length && tasks.length === 1) {
     notes.push(`Frames per task (${framesPerTask}) is more than the ${frames.length} frames to render: one task renders them all.`);
   }
 
@@ -168,13 +183,18 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     notes.push(`Only ${PLATFORM_LABEL[comp.platform]} clients (this machine's OS) will render.`);
   }
 
-  for (const saver of enabledSavers) {
-    const path = saver.path || "";
-    if (!path || !isAbsolutePath(path, comp.platform)) continue;
-    const unmapped = platforms.filter((p) => p !== comp.platform && !mapPath(path, comp.platform, p, farm.sharedRoots).ok);
-    if (unmapped.length > 0) {
+  // The comp file holds each Saver's path as this machine spells it; a render node of another OS reads it
+  // as it is (only the comp's own path is mapped here), so it needs a path map of its own for that folder.
+  const otherOs = platforms.filter((p) => p !== comp.platform);
+  if (otherOs.length > 0) {
+    for (const saver of enabledSavers) {
+      const path = saver.rawPath || saver.path || "";
+      if (!path || !isAbsolutePath(path, comp.platform)) continue;
+      const names = otherOs.map((p) => PLATFORM_LABEL[p]).join(", ");
+      const mapped = otherOs.map((p) => [p, mapPath(path, comp.platform, p, farm.sharedRoots)] as const);
+      const where = mapped.filter(([, m]) => m.ok).map(([p, m]) => `${PLATFORM_LABEL[p]}: ${m.ok ? m.path : ""}`);
       warnings.push(
-        `Saver ${saver.name} writes to ${path}, which is outside every shared root for ${unmapped.map((p) => PLATFORM_LABEL[p]).join(", ")} clients; those render nodes write the path as it is, so check that it exists for them (or add a path map in their Fusion preferences).`,
+        `Saver ${saver.name} writes to ${path} as ${PLATFORM_LABEL[comp.platform]} spells it; ${names} render nodes read that path from the comp unchanged, so they need a Fusion path map for it${where.length > 0 ? ` (${where.join("; ")})` : ""}, or write the Saver path through a path map such as Comp: or a studio one.`,
       );
     }
   }
@@ -204,7 +224,7 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     for (const p of platforms) {
       const logDir = logDirByOs.get(p);
       const logFile = logDir
-        ? joinPath(p, logDir, `${stripExtension(compName)}.task${String(index + 1).padStart(width, "0")}.log`)
+        ? joinPath(p, logDir, logFileName(compName, context.stamp, index, width, label))
         : undefined;
       try {
         command[p] = taskCommand(p, exeByOs.get(p)!, compByOs.get(p)!, task.runs, { logFile, progress: job.progress ?? true, verbose: true });
@@ -232,6 +252,11 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
   if (job.emailTo) {
     spec.emailTo = job.emailTo;
     spec.emailReasons = (job.emailReasons ?? []).join(",");
+    if (!job.emailReasons || job.emailReasons.length === 0) {
+      warnings.push(`E-mail to ${job.emailTo} is set but no e-mail reasons are: HQueue sends no e-mail. Add reasons such as failed, succeeded.`);
+    }
+  } else if (job.emailReasons && job.emailReasons.length > 0) {
+    warnings.push("E-mail reasons are set but no recipients: no e-mail is sent. Add the addresses to e-mail.");
   }
 
   return {

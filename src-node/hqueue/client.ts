@@ -142,7 +142,7 @@ export class HQueueClient {
   }
 
   /** Calls any method. Dates in results become naive ISO strings (see {@link isoFromWireDateTime}); nothing else changes. */
-  call<T = unknown>(method: string, params: readonly unknown[]): Promise<T> {
+  call<T = unknown>(method: string, params: readonly unknown[], options: { timeoutMs?: (bodyBytes: number) => number } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let body: Buffer[];
       try {
@@ -154,8 +154,9 @@ export class HQueueClient {
       }
 
       const { host, port, path, rpcUrl } = this.address;
-      const seconds = this.timeoutMs / 1000;
-      const signal = AbortSignal.timeout(this.timeoutMs);
+      const timeoutMs = options.timeoutMs ? options.timeoutMs(body.reduce((n, b) => n + b.length, 0)) : this.timeoutMs;
+      const seconds = timeoutMs / 1000;
+      const signal = AbortSignal.timeout(timeoutMs);
       let connected = false;
       let answered = false;
       let settled = false;
@@ -356,7 +357,9 @@ export class HQueueClient {
    * or reset with `error.sent` true the job may exist.
    */
   async newjob(spec: JobSpec | JobSpec[]): Promise<number[]> {
-    const value = await this.call("newjob", [spec]);
+    // The server creates every task before it answers: a big job takes far longer than a ping, and a timeout
+    // here leaves the outcome unknown. The per-call timeout plus two seconds per MB sent (100,000 tasks ≈ 100 MB).
+    const value = await this.call("newjob", [spec], { timeoutMs: (bytes) => this.timeoutMs + Math.floor(bytes / 1e6) * 2000 });
     if (!Array.isArray(value) || value.length === 0 || !value.every((id) => Number.isInteger(id))) {
       throw this.malformed("newjob", "a list of job ids", value);
     }

@@ -96,9 +96,12 @@ describe("planJob: the job spec", () => {
       job: { logDir: "/mnt/hq/shots/sh010/logs", framesPerTask: 5 },
       farm: { platforms: ["linux", "windows"], sharedRoots: [{ linux: "/mnt/hq", windows: "\\\\srv\\hq" }] },
     });
-    expect(commands(p.spec, 0).linux).toContain("-log /mnt/hq/shots/sh010/logs/sh010.task1.log -cleanlog");
-    expect(commands(p.spec, 1).linux).toContain("/mnt/hq/shots/sh010/logs/sh010.task2.log");
-    expect(commands(p.spec, 0).windows).toContain('/log "\\\\srv\\hq\\shots\\sh010\\logs\\sh010.task1.log" /cleanlog');
+    expect(commands(p.spec, 0).linux).toContain("-log /mnt/hq/shots/sh010/logs/sh010.task1.f1-5.log -cleanlog");
+    expect(commands(p.spec, 1).linux).toContain("/mnt/hq/shots/sh010/logs/sh010.task2.f6-10.log");
+    expect(commands(p.spec, 0).windows).toContain('/log "\\\\srv\\hq\\shots\\sh010\\logs\\sh010.task1.f1-5.log" /cleanlog');
+    // A submission stamp keeps two submissions of the same comp from sharing log files.
+    const stamped = planJob(validateRequest(makeRequest({ job: { logDir: "/mnt/hq/logs", framesPerTask: 5, frames: { kind: "custom", set: "1-3,7" } } })), { user: "a", stamp: "20261122-081502" });
+    expect(commands(stamped.spec, 0).linux).toContain("/mnt/hq/logs/sh010.20261122-081502.task1.f1-3.log");
   });
 
   it("progress can be switched off", () => {
@@ -175,7 +178,44 @@ describe("planJob: Saver warnings", () => {
   });
 });
 
+describe("planJob: mixed-OS farms and e-mail", () => {
+  it("names every absolute Saver path that render nodes of another OS read unchanged, with its mapped spelling", () => {
+    const p = plan({
+      comp: { platform: "windows", path: "H:\\shots\\sh010.comp", savers: [{ name: "Exr", enabled: true, path: "H:\\renders\\sh010.0000.exr" }] },
+      farm: { platforms: ["windows", "linux"], sharedRoots: [{ windows: "H:\\", linux: "/mnt/hq" }] },
+    });
+    const w = p.warnings.find((x) => x.startsWith("Saver Exr "));
+    expect(w).toContain("Linux render nodes read that path from the comp unchanged");
+    expect(w).toContain("Linux: /mnt/hq/renders/sh010.0000.exr");
+    const sameOs = plan({
+      comp: { platform: "windows", path: "H:\\shots\\sh010.comp", savers: [{ name: "Exr", enabled: true, path: "H:\\renders\\sh010.0000.exr" }] },
+      farm: { platforms: ["windows"] },
+    });
+    expect(sameOs.warnings).toEqual([]);
+  });
+
+  it("a Saver written through Comp: needs no path map", () => {
+    const p = plan({
+      comp: { savers: [{ name: "Rel", enabled: true, path: "/mnt/hq/shots/sh010/render/a.0000.exr", rawPath: "Comp:../render/a.0000.exr" }] },
+      farm: { platforms: ["linux", "windows"], sharedRoots: [{ linux: "/mnt/hq", windows: "\\\\srv\\hq" }] },
+    });
+    expect(p.warnings.filter((w) => w.startsWith("Saver Rel "))).toEqual([]);
+  });
+
+  it("warns when e-mail has recipients but no reasons, or reasons but no recipients", () => {
+    expect(plan({ job: { emailTo: "td@studio" } }).warnings.join(" ")).toContain("HQueue sends no e-mail");
+    expect(plan({ job: { emailReasons: ["failed"] } }).warnings.join(" ")).toContain("no recipients");
+    expect(plan({ job: { emailTo: "td@studio", emailReasons: ["failed"] } }).warnings).toEqual([]);
+  });
+});
+
 describe("planJob: refusals before anything is sent", () => {
+  it("no enabled Saver has a file name", () => {
+    const e = planError({ comp: { savers: [{ name: "NoName", enabled: true, path: "" }, { name: "Off", enabled: false, path: "/mnt/hq/x.exr" }] } });
+    expect(e.code).toBe("bad_comp");
+    expect(e.message).toContain("NoName");
+  });
+
   it("no enabled Saver", () => {
     const e = planError({ comp: { savers: [{ name: "Saver1", enabled: false, path: "/mnt/hq/a.exr" }] } });
     expect(e.code).toBe("bad_comp");

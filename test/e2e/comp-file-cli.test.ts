@@ -21,7 +21,7 @@ describe.skipIf(!haveFixtures)("plan on every real Fusion comp", () => {
       const comp = parseCompText(readFileSync(path));
       const run = await runHelper(["plan", path, "--platforms", "linux", "--per-task", "7", "--json"]);
       const enabled = comp.savers.filter((s) => s.enabled);
-      if (enabled.length === 0) {
+      if (enabled.length === 0 || enabled.every((s) => s.path === "")) {
         expect(run.status).toBe(1);
         expect(run.json).toMatchObject({ ok: false, error: { code: "bad_comp" } });
         return;

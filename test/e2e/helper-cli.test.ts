@@ -282,6 +282,9 @@ describe("submit → render → status, end to end", () => {
     expect(s.finished).toBe(true);
     expect(s.succeeded).toBe(false);
     expect(Object.keys(s.counts)).toEqual(["cancelled"]);
+    const again = await runHelper(["cancel", String(id), "--server", standin.url, "--json"]);
+    expect(again.status).toBe(0);
+    expect(again.json).toEqual({ ok: true, command: "cancel", jobId: id, alreadyFinished: "cancelled" });
   });
 
   it("watch draws a progress bar in a terminal and prints plain lines otherwise", async () => {
@@ -384,6 +387,33 @@ describe("errors", () => {
     const run = await runHelper(["plan", "--request", writeRequest(request), "--json"]);
     expect(run.status).toBe(1);
     expect(run.json).toMatchObject({ ok: false, error: { code: "bad_request", field: "job.priority" } });
+  });
+
+  it("--json output is exactly one JSON document, even for --help and a misplaced option", async () => {
+    const help = await runHelper(["status", "--help", "--json"]);
+    expect(help.status).toBe(0);
+    expect(help.json).toMatchObject({ ok: true, command: "help" });
+    expect((help.json as { text: string }).text).toContain("usage: hqueue-helper status JOB_ID");
+    const misplaced = await runHelper(["--json", "status", "1"]);
+    expect(misplaced.status).toBe(2);
+    expect(misplaced.json).toMatchObject({ ok: false, error: { code: "usage" } });
+    if (misplaced.json && !misplaced.json.ok) expect(misplaced.json.error.hint).toContain("the command comes first");
+  });
+
+  it("refuses to submit when the response file cannot be written, before anything is sent", async () => {
+    const before = recorder.calls.filter((c) => c.method === "newjob").length;
+    const run = await runHelper(["submit", "--request", writeRequest(makeRequest({ server: recorder.url })), "--json", "--response-file", "/nonexistent/dir/answer.json"]);
+    expect(run.status).toBe(2);
+    expect(run.json).toMatchObject({ ok: false, error: { code: "usage" } });
+    expect(recorder.calls.filter((c) => c.method === "newjob").length).toBe(before);
+  });
+
+  it("a bad server address inside a request file is a bad request, not wrong usage", async () => {
+    const run = await runHelper(["plan", "--request", writeRequest(makeRequest({ server: "hq server:5000" })), "--server-roots", "--json"]);
+    const submit = await runHelper(["submit", "--request", writeRequest(makeRequest({ server: "hq server:5000" })), "--json"]);
+    expect(submit.status).toBe(1);
+    expect(submit.json).toMatchObject({ ok: false, error: { code: "bad_request", field: "server" } });
+    expect(run.status).toBe(0);
   });
 
   it("wrong usage exits 2", async () => {

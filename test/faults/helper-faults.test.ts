@@ -269,13 +269,34 @@ describe.concurrent("status and watch against a misbehaving server", () => {
     expectCleanFailure(run, "http", server.url);
   });
 
-  it("watch: the server goes silent while the job runs → timeout after the polls that were answered", async (ctx) => {
+  it("watch: the server goes silent while the job runs → timeout once its patience runs out", async (ctx) => {
     const server = await faulty(ctx, { methods: { getJob: [{ kind: "answer" }, { kind: "answer" }, { kind: "silent" }] } });
+    const run = await runHelper(
+      ["watch", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--interval", "0.1", "--patience", "1", "--json"],
+      { timeoutMs: BOUND_MS + 10_000 },
+    );
+    const error = expectCleanFailure(run, "timeout", server.url);
+    expect(error.message).toContain("Lost contact with the server");
+    expect(error.message).toContain("the job itself may still be running");
+    expect(server.count("getJob")).toBeGreaterThanOrEqual(3);
+  });
+
+  it("watch: one dropped poll is not a failed job — it retries and reports the job's real outcome", async (ctx) => {
+    const finished =
+      "<?xml version='1.0'?><methodResponse><params><param><value><struct>" +
+      "<member><name>id</name><value><int>4242</int></value></member>" +
+      "<member><name>name</name><value><string>faulty job</string></value></member>" +
+      "<member><name>status</name><value><string>succeeded</string></value></member>" +
+      "<member><name>progress</name><value><double>1.0</double></value></member>" +
+      "<member><name>children</name><value><array><data></data></array></value></member>" +
+      "</struct></value></param></params></methodResponse>";
+    const server = await faulty(ctx, { methods: { getJob: [{ kind: "answer" }, { kind: "silent" }, { kind: "body", body: finished }] } });
     const run = await runHelper(["watch", "4242", "--server", server.url, "--timeout", String(TIMEOUT_S), "--interval", "0.1", "--json"], {
       timeoutMs: BOUND_MS + 10_000,
     });
-    expectCleanFailure(run, "timeout", server.url);
-    expect(server.count("getJob")).toBe(3);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.json).toMatchObject({ ok: true, command: "status", succeeded: true });
+    expect(run.stderr).toContain("retrying");
   });
 });
 

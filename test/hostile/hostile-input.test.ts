@@ -323,7 +323,7 @@ const CASES: HostileCase[] = [
     expect: {
       job: (job) => {
         const argv = job.linuxArgv(0);
-        expect(argv[argv.indexOf("-log") + 1]).toBe("/mnt/hq/logs/it's $HOME `id`/sh010.task1.log");
+        expect(argv[argv.indexOf("-log") + 1]).toMatch(/^\/mnt\/hq\/logs\/it's \$HOME `id`\/sh010\.\d{8}-\d{6}\.task1\.f1-5\.log$/);
       },
     },
   },
