@@ -127,17 +127,35 @@ function awkFilter(runLengths: readonly number[]): string {
 }
 
 /**
- * `renders` (a `&&` chain) wrapped so its output also yields progress lines, keeping its exit status.
- * POSIX sh has no pipefail, so the status travels on fd 3:
- *   { { { RENDERS; echo $? >&3; } | awk … >&4; } 3>&1 | (read s; exit "${s:-1}"); } 4>&1
- * Output goes to the original stdout (fd 4); the last pipeline element exits with the status the renders
- * wrote to fd 3 (in a subshell, so that zsh/ksh, which run it in the current shell, do not exit).
+ * `renders` (one render per run) wrapped so that their output also yields progress lines, while the task keeps
+ * the render node's exit status AND stays cancellable: HQueue stops a task by signalling the process it started
+ * (the shell), and a pipeline `render | awk` would leave the render node running as an orphan. So the output goes
+ * through a FIFO to a background awk, and the shell `exec`s the (last) render node, which then IS the task's
+ * process: killing it stops the render, and its exit status is the task's. Earlier runs of a task with gaps run in
+ * the background under a `wait` that a trap interrupts to pass the signal on:
+ *
+ *   kl_f=$TMPDIR/kartalink-hqueue-$$.fifo; rm -f "$kl_f";
+ *   command -v awk && mkfifo "$kl_f" || { RENDERS (plain && chain); exit $?; };
+ *   awk … < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"; trap 'kill -TERM $kl_p; exit 143' TERM INT HUP;
+ *   R1 >&3 & kl_p=$!; wait $kl_p || exit $?; echo MARKER >&3; …; exec Rn >&3 3>&-
+ *
+ * Without awk or a FIFO (an odd client), the renders run plainly: no progress, but the right status.
  */
 function posixProgressWrapper(renders: readonly string[], runLengths: readonly number[]): string {
-  const marker = `echo ${RUN_DONE_MARKER}`;
-  const chain = renders.join(` && ${marker} && `);
-  const awk = awkFilter(runLengths);
-  return `{ { { ${chain}; echo $? >&3; } | ${awk} >&4; } 3>&1 | (read s; exit "\${s:-1}"); } 4>&1`;
+  const plain = renders.join(" && ");
+  const parts = [
+    'kl_f="${TMPDIR:-/tmp}/kartalink-hqueue-$$.fifo"; rm -f "$kl_f"',
+    `{ command -v awk >/dev/null 2>&1 && mkfifo "$kl_f" 2>/dev/null; } || { ${plain}; exit $?; }`,
+    `${awkFilter(runLengths)} < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"`,
+  ];
+  if (renders.length > 1) {
+    parts.push(`trap 'kill -TERM $kl_p 2>/dev/null; exit 143' TERM INT HUP`);
+    for (const render of renders.slice(0, -1)) {
+      parts.push(`${render} >&3 & kl_p=$!; wait $kl_p || exit $?; echo ${RUN_DONE_MARKER} >&3`);
+    }
+  }
+  parts.push(`exec ${renders[renders.length - 1]} >&3 3>&-`);
+  return parts.join("; ");
 }
 
 /**

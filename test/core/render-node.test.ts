@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -286,4 +286,57 @@ describe("taskCommand on windows, through the cmd.exe model", () => {
     expect(() => taskCommand("windows", "C:\\100%\\x.exe", "a.comp", runs, { progress: false })).toThrow(/"%"/);
     expect(() => taskCommand("windows", exe, "a.comp", [], { progress: false })).toThrow();
   });
+});
+
+describe.concurrent("taskCommand on macOS/Linux: a cancelled task stops its render", () => {
+  // HQueue cancels a task by signalling the process it started (the shell). The render node must not live on.
+  const SLOW_RENDER = `#!/bin/sh
+# fake render node: one frame per 0.3 s, each frame appended to $FAKE_FRAMES
+s=""; e=""; while [ $# -gt 0 ]; do case "$1" in -start) s=$2; shift;; -end) e=$2; shift;; esac; shift; done
+n=$((e - s + 1)); i=1; f=$s
+while [ $f -le $e ]; do echo "Rendered frame $f ($i of $n), took 0.3 secs"; echo "$f" >> "$FAKE_FRAMES"; sleep 0.3; f=$((f + 1)); i=$((i + 1)); done
+exit 0
+`;
+  let dir = "";
+  let exe = "";
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "render-cancel-"));
+    exe = path.join(dir, "Fusion Render Node");
+    writeFileSync(exe, SLOW_RENDER);
+    chmodSync(exe, 0o755);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function cancelAfter(shell: { name: string; argsPrefix: string[] }, runs: FrameRun[], ms: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; frames: number; later: number; stdout: string }> {
+    const frames = path.join(dir, `frames-${shell.name.replace(/\W/g, "")}-${runs.length}`);
+    rmSync(frames, { force: true });
+    const command = taskCommand("linux", exe, "/mnt/hq/x.comp", runs, { progress: true });
+    const child = spawn(shell.name, [...shell.argsPrefix, "-c", command], { env: { ...process.env, FAKE_FRAMES: frames } });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    await new Promise((r) => setTimeout(r, ms));
+    child.kill("SIGTERM"); // the task's own process only, not its process group
+    const [status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on("exit", (c, sig) => r([c, sig])));
+    const count = () => (existsSync(frames) ? readFileSync(frames, "utf8").trim().split("\n").length : 0);
+    const atExit = count();
+    await new Promise((r) => setTimeout(r, 1200));
+    return { status, signal, frames: atExit, later: count(), stdout };
+  }
+
+  for (const shell of SHELLS) {
+    it(`one run, ${shell.name}: SIGTERM to the task stops the render node`, async () => {
+      const r = await cancelAfter(shell, [{ start: 1, end: 10, step: 1 }], 1000);
+      expect(r.status === 143 || r.signal === "SIGTERM").toBe(true);
+      expect(r.later).toBe(r.frames);
+      expect(r.later).toBeLessThan(10);
+      expect(r.stdout).toContain("ALF_PROGRESS 10%");
+    });
+
+    it(`several runs, ${shell.name}: SIGTERM during an earlier run stops it and starts no other`, async () => {
+      const r = await cancelAfter(shell, [{ start: 1, end: 6, step: 1 }, { start: 20, end: 25, step: 1 }], 1000);
+      expect(r.status === 143 || r.signal === "SIGTERM").toBe(true);
+      expect(r.later).toBe(r.frames);
+      expect(r.later).toBeLessThan(6);
+    });
+  }
 });
