@@ -88,7 +88,8 @@ function sharedRoots(settings: Settings): SharedRoot[] {
   return jsonArray(roots);
 }
 
-export function buildRequest(settings: Settings, comp: CompSnapshot, platform: Platform): SubmitRequest {
+/** `paused`: the artist's choice for this one submission (never part of the stored Settings). */
+export function buildRequest(settings: Settings, comp: CompSnapshot, platform: Platform, paused = false): SubmitRequest {
   const name = trimText(settings.jobName);
   const job: JobOptions = {
     name: name !== "" ? name : defaultJobName(comp),
@@ -114,7 +115,7 @@ export function buildRequest(settings: Settings, comp: CompSnapshot, platform: P
     envCount++;
   }
   if (envCount > 0) job.environment = jsonObject(environment);
-  if (settings.paused) job.paused = true;
+  if (paused) job.paused = true;
 
   const request: SubmitRequest = {
     kind: "kartalink.hqueue.request",

@@ -222,12 +222,13 @@ export function createFusionHost(c: Composition): Host {
     },
     readComp: () => readCompSnapshot(c),
     getCompData: (key) => c.GetData(key),
-    setCompData: (key, value) => c.SetData(key, value),
+    // No value (not an explicit nil) clears a key: the documented form (fusion.md §4, R19 Toolbar16).
+    setCompData: (key, value) => (value === undefined ? c.SetData(key) : c.SetData(key, value as FusionDataValue)),
     saveComp: (path) => c.Save(path) === true,
     getStudioData: (key) => fu.GetData(key),
-    setStudioData: (key, value) => {
-      fu.SetData(key, value);
-      // SetData on the app is kept in Fusion.prefs; write the file now so a crash does not lose it.
+    setStudioData: (key, value) => (value === undefined ? fu.SetData(key) : fu.SetData(key, value as FusionDataValue)),
+    // SetData on the app is kept in Fusion.prefs; write the file now so a crash does not lose it.
+    flushStudioData: () => {
       pcall(() => fu.SavePrefs());
     },
     mapGlobalPath: (path) => fu.MapPath(path),

@@ -44,15 +44,18 @@ export interface Host {
   getenv(name: string): string | undefined;
 
   readComp(): CompSnapshot;
-  /** The comp's custom data under `key` (any Lua value, or undefined). */
+  /** The comp's custom data under `key` (any Lua value, or undefined). Dotted keys are subtables (fusion.md §4). */
   getCompData(key: string): unknown;
-  setCompData(key: string, value: object): void;
+  /** comp:SetData; `undefined` clears the key. */
+  setCompData(key: string, value: unknown): void;
   /** comp:Save(path); true on success. */
   saveComp(path: string): boolean;
 
-  /** fu:GetData / fu:SetData: studio (Fusion.prefs) data. */
+  /** fu:GetData / fu:SetData: studio (Fusion.prefs) data. Dotted keys are subtables; `undefined` clears the key. */
   getStudioData(key: string): unknown;
-  setStudioData(key: string, value: object): void;
+  setStudioData(key: string, value: unknown): void;
+  /** Writes the studio data to Fusion.prefs now (after a group of setStudioData). */
+  flushStudioData(): void;
 
   /** fu:MapPath: global path maps only. */
   mapGlobalPath(path: string): string;

@@ -38,6 +38,13 @@ export function preflight(comp: CompSnapshot, dirExists: (path: string) => boole
     result.blockers.push(
       "Every Saver in this comp is disabled (pass-through), so a render would write nothing. Enable at least one Saver, save the comp, and submit again.",
     );
+  } else if (enabled.every((saver) => saver.rawPath === "" && saver.path === "")) {
+    const names = enabled.map((saver) => saver.name).join(", ");
+    result.blockers.push(
+      (enabled.length === 1 ? "The enabled Saver " + names + " has no file name" : "None of the enabled Savers (" + names + ") has a file name") +
+        ", so a render would write nothing. Select " + (enabled.length === 1 ? "the Saver" : "a Saver") +
+        ", set its Filename in the Inspector (type a path or click Browse), save the comp, and submit again.",
+    );
   }
   for (const saver of enabled) {
     if (saver.path === "" || !looksAbsolute(saver.path)) continue;

@@ -37,7 +37,8 @@ export interface Settings {
   emailTo: string;
   emailReasons: string[];
   environment: Record<string, string>;
-  paused: boolean;
+  // No `paused`: submitting paused is a choice for one submission, so it is never stored (a stored "paused" that
+  // the artist does not see would silently pause every later job). It travels next to the settings (buildRequest).
 }
 
 export type SettingsKey = keyof Settings;
@@ -74,7 +75,6 @@ export function defaultSettings(platform?: Platform): Settings {
     emailTo: "",
     emailReasons: [],
     environment: {},
-    paused: false,
   };
 }
 
@@ -209,7 +209,7 @@ export function readSettings(stored: unknown, base: Settings): ReadResult {
     if (isInteger(value) && value >= min && value <= max) settings[key] = value;
     else bad(key);
   };
-  const boolField = (key: "sameOsOnly" | "paused"): void => {
+  const boolField = (key: "sameOsOnly"): void => {
     const value = raw(key);
     if (value === undefined) return;
     if (typeof value === "boolean") settings[key] = value;
@@ -228,7 +228,7 @@ export function readSettings(stored: unknown, base: Settings): ReadResult {
   intField("tries", 0, 100);
   intField("cpus", 0, 256);
   boolField("sameOsOnly");
-  boolField("paused");
+  // A `paused` stored by an earlier version is ignored on purpose (see Settings).
 
   const frameChoice = raw("frameChoice");
   if (frameChoice !== undefined) {
@@ -298,6 +298,35 @@ export function readSettings(stored: unknown, base: Settings): ReadResult {
 /** A Lua table fit for SetData: plain strings, numbers, booleans and tables, nothing else. */
 export function settingsToStored(settings: Settings): Settings {
   return copySettings(settings);
+}
+
+/** Settings as studio defaults: without the fields that belong to one comp (job name, description). */
+export function studioSettingsToStored(settings: Settings): Partial<Settings> {
+  const stored: Partial<Settings> = copySettings(settings);
+  for (const key of COMP_ONLY_KEYS) delete stored[key];
+  return stored;
+}
+
+/** True when an advanced option (tries, CPUs, log folder, e-mail, environment) differs from the built-in default. */
+export function advancedDiffers(settings: Settings, builtIn: Settings): boolean {
+  return (
+    settings.tries !== builtIn.tries ||
+    settings.cpus !== builtIn.cpus ||
+    settings.logDir !== builtIn.logDir ||
+    settings.emailTo !== builtIn.emailTo ||
+    settings.emailReasons.join(",") !== builtIn.emailReasons.join(",") ||
+    !sameRecord(settings.environment, builtIn.environment)
+  );
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keysA = sortedKeys(a);
+  const keysB = sortedKeys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    if (keysA[i] !== keysB[i] || a[keysA[i]] !== b[keysB[i]]) return false;
+  }
+  return true;
 }
 
 /** The settings with the comp-specific fields taken from `compSettings` (used when applying studio defaults). */

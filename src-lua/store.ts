@@ -1,17 +1,23 @@
 /**
  * Where settings live:
- * - the comp: `comp:SetData("KartaLink.HQueueRender", {schema=1, last=Settings, presets={{name, settings}...}})`,
- *   written only when the artist submits or changes presets;
+ * - the comp: `comp:SetData("KartaLink.HQueueRender", {schema=1, last=Settings, presets={{name, settings}...}})`;
  * - the studio (this Fusion's prefs): `fu:SetData("KartaLink.HQueueRender", {schema=1, defaults=Settings,
- *   nodePath=...})`.
+ *   nodePath=..., helperPath=...})`.
  * Layering: built-in defaults < studio defaults < the comp's last-used settings.
- * Unreadable data (not a table, unknown schema, bad fields) never stops the dialog: the usable part is used,
- * the artist is told, and the stored value is left alone until they save over it.
+ *
+ * Rules for writing (stored data may come from a newer version, a hand edit or damage):
+ * - An action writes only the keys it concerns, by dotted name (`SetData("KartaLink.HQueueRender.last", t)`:
+ *   "dots represent a subtable", fusion.md §4): Submit writes `last` (comp) and the studio facts it remembers;
+ *   preset actions write `presets`; Make Studio Default writes `defaults`. Everything else stays as stored.
+ * - A stored value this version cannot read as a whole (not a table, unknown or newer schema) is never written
+ *   over by Submit; an explicit preset action asks first (the dialog does, see `replaceable`).
+ * - Preset entries that could not be read are carried over unchanged when the presets list is rewritten, and a
+ *   preset the artist did not change is written back exactly as it was stored.
  */
 import type { Host } from "./host";
 import { platformOf } from "./fusion-host";
 import type { Platform } from "../types/request";
-import { type Settings, copySettings, defaultSettings, readSettings, withoutCompOnly } from "./settings";
+import { type Settings, copySettings, defaultSettings, readSettings, settingsToStored, studioSettingsToStored, withoutCompOnly } from "./settings";
 import { formatInt } from "./text";
 
 export const DATA_KEY = "KartaLink.HQueueRender";
@@ -20,14 +26,32 @@ export const SCHEMA = 1;
 export interface NamedPreset {
   name: string;
   settings: Settings;
+  /** The entry as stored (a table): written back as it is, renamed if need be, until the artist saves over it. */
+  stored?: LuaTable<AnyNotNil, unknown>;
+  /** The settings were saved over in this dialog: `stored.settings` is replaced when written. */
+  changed?: boolean;
 }
+
+/** One item of the stored presets list: a preset this version reads, or an entry it keeps without reading. */
+export type PresetEntry = { kind: "preset"; preset: NamedPreset } | { kind: "kept"; value: unknown };
+
+/**
+ * What this version may do with a stored table: "absent" (nothing stored: the whole table may be written),
+ * "current" (schema 1, or only the hand-set machine keys: written key by key), "unreadable" (left alone).
+ */
+export type StoredState =
+  | { kind: "absent" }
+  | { kind: "current"; hasSchema: boolean }
+  | { kind: "unreadable"; reason: string };
 
 export interface CompStore {
   /** The comp's last-submitted settings, already layered over the studio defaults; undefined when none stored. */
   last: Settings | undefined;
-  presets: NamedPreset[];
+  /** The stored presets list in order, unreadable entries included. */
+  entries: PresetEntry[];
   /** Sentences for the artist about data that could not be used. */
   notices: string[];
+  state: StoredState;
 }
 
 export interface StudioStore {
@@ -36,163 +60,305 @@ export interface StudioStore {
   nodePath: string;
   helperPath: string;
   notices: string[];
+  state: StoredState;
+  /** The stored `defaults` subtable: absent, a table, or something else (then Submit does not write into it). */
+  defaultsKind: "absent" | "table" | "unreadable";
 }
 
-const UNTIL_COMP = "until you submit or save a preset";
-const UNTIL_STUDIO = "until you submit or make a preset the studio default";
-
-function describeBad(where: string, badFields: string[], until: string): string {
-  return (
-    "Some " + where + " could not be read (" + badFields.join(", ") + "); defaults are used for them. " +
-    "The stored data is left as it is " + until + "."
-  );
-}
+const COMP_WHERE = "HQueue Render settings stored in this comp";
+const STUDIO_WHERE = "studio defaults (Fusion preferences)";
+const COMP_KEPT = "This version leaves them as they are: Submit does not remember settings in this comp, and saving a preset asks before replacing them.";
+const STUDIO_KEPT =
+  "This version leaves them as they are: Submit does not remember the server and paths on this computer, and Make Studio Default asks before replacing them.";
 
 /** Keys that may be set by hand (`fu:SetData("KartaLink.HQueueRender.nodePath", ...)`) without a schema. */
 const MACHINE_KEYS = ["nodePath", "helperPath"];
+/** The studio facts Submit remembers (the next comp on this machine starts from them). */
+const STUDIO_FACT_KEYS = ["server", "platforms", "renderNodeVersion", "renderNodePaths", "sharedRoots"] as const;
 
-/** `{schema=1, ...}` → the table; anything else → a notice. */
-function checkSchema(raw: unknown, where: string, notices: string[], until: string): LuaTable<string, unknown> | undefined {
-  if (raw === undefined) return undefined;
+/** `{schema=1, ...}` → current; nothing → absent; anything else → unreadable, with the sentence saying why. */
+export function classifyStored(raw: unknown, where: string): StoredState {
+  if (raw === undefined) return { kind: "absent" };
   if (typeof raw !== "object") {
-    notices.push("The " + where + " are not in a form this version understands (a " + type(raw) + " instead of a table); defaults are used. The stored value is left as it is " + until + ".");
-    return undefined;
+    return { kind: "unreadable", reason: "The " + where + " are not in a form this version understands (a " + type(raw) + " instead of a table)." };
   }
-  const table = raw as LuaTable<string, unknown>;
+  const table = raw as LuaTable<AnyNotNil, unknown>;
   const schema = table.get("schema");
-  let onlyMachineKeys = schema === undefined;
-  for (const [key] of pairs(table)) if (typeof key !== "string" || !MACHINE_KEYS.includes(key)) onlyMachineKeys = false;
-  if (onlyMachineKeys) return undefined;
-  if (schema !== SCHEMA) {
-    const which = typeof schema === "number" ? "schema " + formatInt(schema) : "no schema number";
-    const newer = typeof schema === "number" && schema > SCHEMA;
-    notices.push(
-      "The " + where + " have " + which + (newer ? ", written by a newer version of HQueue Render" : "") +
-        "; this version reads schema " + formatInt(SCHEMA) + " and uses defaults. " +
-        "The stored value is left as it is " + until + ".",
-    );
-    return undefined;
+  if (schema === SCHEMA) return { kind: "current", hasSchema: true };
+  if (schema === undefined) {
+    let onlyMachineKeys = true;
+    for (const [key] of pairs(table)) if (typeof key !== "string" || !MACHINE_KEYS.includes(key)) onlyMachineKeys = false;
+    if (onlyMachineKeys) return { kind: "current", hasSchema: false };
   }
-  return table;
+  const which = typeof schema === "number" ? "schema " + formatInt(schema) : "no schema number";
+  const newer = typeof schema === "number" && schema > SCHEMA;
+  return {
+    kind: "unreadable",
+    reason:
+      "The " + where + " have " + which + (newer ? ", written by a newer version of HQueue Render" : "") +
+      "; this version reads schema " + formatInt(SCHEMA) + ".",
+  };
+}
+
+function describeBad(where: string, badFields: string[], until: string): string {
+  return "Some " + where + " could not be read (" + badFields.join(", ") + "); defaults are used for them. " + until;
+}
+
+function asTable(value: unknown): LuaTable<AnyNotNil, unknown> | undefined {
+  return typeof value === "object" && value !== undefined ? (value as LuaTable<AnyNotNil, unknown>) : undefined;
 }
 
 export function parseStudioData(raw: unknown, platform?: Platform): StudioStore {
   const notices: string[] = [];
   const builtIn = defaultSettings(platform);
   // The machine's Node.js and helper paths are plain strings: use them whatever else is stored.
-  const rawTable = typeof raw === "object" && raw !== undefined ? (raw as LuaTable<string, unknown>) : undefined;
+  const rawTable = asTable(raw);
   const nodePath = rawTable?.get("nodePath");
   const helperPath = rawTable?.get("helperPath");
-  const table = checkSchema(raw, "studio defaults (Fusion preferences)", notices, UNTIL_STUDIO);
-  if (table === undefined) {
-    return {
-      defaults: builtIn,
-      nodePath: typeof nodePath === "string" ? nodePath : "",
-      helperPath: typeof helperPath === "string" ? helperPath : "",
-      notices,
-    };
-  }
-  const read = readSettings(table.get("defaults"), builtIn);
-  if (read.badFields.length > 0) notices.push(describeBad("studio defaults", read.badFields, UNTIL_STUDIO));
-  return {
-    defaults: withoutCompOnly(read.settings, builtIn),
+  const state = classifyStored(raw, STUDIO_WHERE);
+  const store: StudioStore = {
+    defaults: builtIn,
     nodePath: typeof nodePath === "string" ? nodePath : "",
     helperPath: typeof helperPath === "string" ? helperPath : "",
     notices,
+    state,
+    defaultsKind: "absent",
   };
+  if (state.kind === "unreadable") {
+    notices.push(state.reason + " Defaults are used. " + STUDIO_KEPT);
+    return store;
+  }
+  if (rawTable === undefined) return store;
+  const storedDefaults = rawTable.get("defaults");
+  store.defaultsKind = storedDefaults === undefined ? "absent" : typeof storedDefaults === "object" ? "table" : "unreadable";
+  const read = readSettings(storedDefaults, builtIn);
+  if (read.badFields.length > 0) {
+    notices.push(
+      describeBad(
+        "studio defaults",
+        read.badFields,
+        "The stored data is left as it is until you make a preset the studio default (Submit updates only the server, client OSes, Render Node and shared roots" +
+          (store.defaultsKind === "unreadable" ? ", and not even those while the stored defaults are not a table" : "") +
+          ").",
+      ),
+    );
+  }
+  store.defaults = withoutCompOnly(read.settings, builtIn);
+  return store;
+}
+
+/**
+ * A stored presets value → its entries in order. A list gives one entry per item; any other table gives its values
+ * (numeric keys in order, then the others by name), anything else one kept entry: nothing stored is dropped.
+ */
+function presetEntries(stored: unknown, base: Settings, notices: string[]): PresetEntry[] {
+  const entries: PresetEntry[] = [];
+  const values: unknown[] = [];
+  const table = asTable(stored);
+  if (table === undefined) values.push(stored);
+  else {
+    const numbered: [number, unknown][] = [];
+    const named: [string, unknown][] = [];
+    for (const [key, value] of pairs(table)) {
+      if (typeof key === "number") numbered.push([key, value]);
+      else named.push([tostring(key), value]);
+    }
+    numbered.sort((a, b) => a[0] - b[0]);
+    named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [, value] of numbered) values.push(value);
+    for (const [, value] of named) values.push(value);
+  }
+  let kept = 0;
+  for (const value of values) {
+    const entry = asTable(value);
+    const name = entry?.get("name");
+    const taken = entries.some((other) => other.kind === "preset" && other.preset.name === name);
+    if (entry === undefined || typeof name !== "string" || name === "" || taken) {
+      entries.push({ kind: "kept", value });
+      kept++;
+      continue;
+    }
+    const read = readSettings(entry.get("settings"), base);
+    if (read.badFields.length > 0) {
+      notices.push(describeBad("fields of the preset \"" + name + "\"", read.badFields, "The stored preset is left as it is until you save over it."));
+    }
+    entries.push({ kind: "preset", preset: { name, settings: read.settings, stored: entry } });
+  }
+  if (kept > 0) {
+    notices.push(formatInt(kept) + " stored preset(s) could not be read and are not shown; they are kept as they are.");
+  }
+  return entries;
 }
 
 export function parseCompData(raw: unknown, base: Settings): CompStore {
   const notices: string[] = [];
-  const table = checkSchema(raw, "HQueue Render settings stored in this comp", notices, UNTIL_COMP);
-  if (table === undefined) return { last: undefined, presets: [], notices };
-  let last: Settings | undefined;
+  const state = classifyStored(raw, COMP_WHERE);
+  const store: CompStore = { last: undefined, entries: [], notices, state };
+  if (state.kind === "unreadable") {
+    notices.push(state.reason + " Defaults are used. " + COMP_KEPT);
+    return store;
+  }
+  const table = asTable(raw);
+  if (table === undefined) return store;
   const storedLast = table.get("last");
   if (storedLast !== undefined) {
     const read = readSettings(storedLast, base);
-    if (read.badFields.length > 0) notices.push(describeBad("settings stored in this comp", read.badFields, UNTIL_COMP));
-    last = read.settings;
+    if (read.badFields.length > 0) {
+      notices.push(describeBad("settings stored in this comp", read.badFields, "The stored data is left as it is until you submit."));
+    }
+    store.last = read.settings;
   }
-  const presets: NamedPreset[] = [];
   const storedPresets = table.get("presets");
-  if (storedPresets !== undefined) {
-    let badPresets = 0;
-    if (typeof storedPresets === "object") {
-      const list = storedPresets as LuaTable<number, unknown>;
-      for (let i = 1; i <= list.length(); i++) {
-        const item = list.get(i);
-        const entry = typeof item === "object" ? (item as LuaTable<string, unknown>) : undefined;
-        const name = entry?.get("name");
-        if (entry === undefined || typeof name !== "string" || name === "") {
-          badPresets++;
-          continue;
-        }
-        const read = readSettings(entry.get("settings"), base);
-        if (read.badFields.length > 0) notices.push(describeBad("fields of the preset \"" + name + "\"", read.badFields, UNTIL_COMP));
-        presets.push({ name, settings: read.settings });
-      }
-    } else {
-      badPresets++;
-    }
-    if (badPresets > 0) {
-      notices.push(formatInt(badPresets) + " stored preset(s) could not be read and are not shown; they are kept until you save presets.");
-    }
-  }
-  return { last, presets, notices };
+  if (storedPresets !== undefined) store.entries = presetEntries(storedPresets, base, notices);
+  return store;
+}
+
+export function readablePresets(entries: PresetEntry[]): NamedPreset[] {
+  const presets: NamedPreset[] = [];
+  for (const entry of entries) if (entry.kind === "preset") presets.push(entry.preset);
+  return presets;
 }
 
 export function loadStudio(host: Host): StudioStore {
   const [ok, raw] = pcall(() => host.getStudioData(DATA_KEY));
   const platform = platformOf(host.os);
-  if (!ok) return { ...parseStudioData(undefined, platform), notices: ["The studio defaults could not be read: " + tostring(raw)] };
+  if (!ok) {
+    const reason = "The studio defaults could not be read: " + tostring(raw);
+    return { ...parseStudioData(undefined, platform), notices: [reason], state: { kind: "unreadable", reason } };
+  }
   return parseStudioData(raw, platform);
 }
 
 export function loadComp(host: Host, base: Settings): CompStore {
   const [ok, raw] = pcall(() => host.getCompData(DATA_KEY));
-  if (!ok) return { last: undefined, presets: [], notices: ["The settings stored in this comp could not be read: " + tostring(raw)] };
+  if (!ok) {
+    const reason = "The settings stored in this comp could not be read: " + tostring(raw);
+    return { last: undefined, entries: [], notices: [reason], state: { kind: "unreadable", reason } };
+  }
   return parseCompData(raw, base);
 }
 
-/** What is written into the comp: the table stored under DATA_KEY. */
-export function compDataValue(last: Settings | undefined, presets: NamedPreset[]): object {
-  const value: { schema: number; last?: Settings; presets: { name: string; settings: Settings }[] } = {
-    schema: SCHEMA,
-    presets: presets.map((preset) => ({ name: preset.name, settings: copySettings(preset.settings) })),
-  };
-  if (last !== undefined) value.last = copySettings(last);
-  return value;
+/* ------------------------------------------------------------------------------------------------
+ * Writing
+ * --------------------------------------------------------------------------------------------- */
+
+type Setter = (name: string, value: unknown) => void;
+
+/**
+ * Writes `values` (key → value; undefined clears the key) into the table at DATA_KEY: the whole table when nothing
+ * is stored, else key by key, adding the schema when only hand-set machine keys were there. Never called for an
+ * unreadable table unless `replace` (the artist agreed): then the whole table is written afresh.
+ */
+function writeKeys(set: Setter, state: StoredState, values: [string, unknown][], replace: boolean): StoredState {
+  if (state.kind === "current") {
+    for (const [key, value] of values) set(DATA_KEY + "." + key, value);
+    if (!state.hasSchema) set(DATA_KEY + ".schema", SCHEMA);
+    return { kind: "current", hasSchema: true };
+  }
+  if (state.kind === "unreadable" && !replace) return state;
+  const table = new LuaTable<string, unknown>();
+  table.set("schema", SCHEMA);
+  for (const [key, value] of values) table.set(key, value);
+  set(DATA_KEY, table);
+  return { kind: "current", hasSchema: true };
 }
 
-export function saveComp(host: Host, last: Settings | undefined, presets: NamedPreset[]): void {
-  host.setCompData(DATA_KEY, compDataValue(last, presets));
-}
-
-export function studioDataValue(studio: { defaults: Settings; nodePath: string; helperPath: string }): object {
-  const value: { schema: number; defaults: Settings; nodePath?: string; helperPath?: string } = {
-    schema: SCHEMA,
-    defaults: copySettings(studio.defaults),
-  };
-  if (studio.nodePath !== "") value.nodePath = studio.nodePath;
-  if (studio.helperPath !== "") value.helperPath = studio.helperPath;
-  return value;
-}
-
-export function saveStudio(host: Host, studio: { defaults: Settings; nodePath: string; helperPath: string }): void {
-  host.setStudioData(DATA_KEY, studioDataValue(studio));
+function compSetter(host: Host): Setter {
+  return (name, value) => host.setCompData(name, value);
 }
 
 /**
- * The studio facts remembered from a submission (server, where Fusion Render Node is, how clients mount
- * storage, which OSes the farm has): the next comp on this machine starts from them.
+ * Submit: remembers the settings as the comp's `last`, and only that. Returns why it did not (stored data this
+ * version cannot read is left alone), or undefined when written.
  */
-export function rememberStudioFacts(defaults: Settings, used: Settings): Settings {
-  const next = copySettings(defaults);
+export function rememberLast(host: Host, store: CompStore, last: Settings): string | undefined {
+  if (store.state.kind === "unreadable") {
+    return store.state.reason + " This version leaves them as they are, so the settings of this submission are not remembered in the comp.";
+  }
+  store.state = writeKeys(compSetter(host), store.state, [["last", settingsToStored(last)]], false);
+  store.last = copySettings(last);
+  return undefined;
+}
+
+/** The stored form of one entry: a kept entry as it was, an unchanged preset as stored (under its current name). */
+function entryValue(entry: PresetEntry): unknown {
+  if (entry.kind === "kept") return entry.value;
+  const preset = entry.preset;
+  const value = new LuaTable<AnyNotNil, unknown>();
+  if (preset.stored !== undefined) for (const [key, item] of pairs(preset.stored)) value.set(key, item);
+  value.set("name", preset.name);
+  if (preset.stored === undefined || preset.changed === true) value.set("settings", settingsToStored(preset.settings));
+  return value;
+}
+
+/**
+ * Save as Preset, Rename, Delete: writes the comp's `presets` list (and only that). With an unreadable stored table
+ * it writes only when `replace` (the artist agreed to replace it); returns whether it wrote.
+ */
+export function writePresets(host: Host, store: CompStore, replace: boolean): boolean {
+  if (store.state.kind === "unreadable" && !replace) return false;
+  const list = store.entries.map((entry) => entryValue(entry));
+  store.state = writeKeys(compSetter(host), store.state, [["presets", list]], replace);
+  return true;
+}
+
+function studioSetter(host: Host): Setter {
+  return (name, value) => host.setStudioData(name, value);
+}
+
+/**
+ * Submit: remembers the studio facts (server, client OSes, Render Node, shared roots) and the Node.js path on this
+ * computer, writing only those keys. Returns why it did not, or undefined.
+ */
+export function rememberStudioFacts(host: Host, studio: StudioStore, used: Settings, nodePath: string): string | undefined {
+  if (studio.state.kind === "unreadable") {
+    return studio.state.reason + " This version leaves them as they are, so the server and paths of this submission are not remembered on this computer.";
+  }
   const source = copySettings(used);
-  next.server = source.server;
-  next.platforms = source.platforms;
-  next.renderNodeVersion = source.renderNodeVersion;
-  next.renderNodePaths = source.renderNodePaths;
-  next.sharedRoots = source.sharedRoots;
-  return next;
+  const facts = new LuaTable<string, unknown>();
+  for (const key of STUDIO_FACT_KEYS) facts.set(key, source[key]);
+  const values: [string, unknown][] = [];
+  let problem: string | undefined;
+  if (studio.defaultsKind === "table") {
+    for (const key of STUDIO_FACT_KEYS) values.push(["defaults." + key, facts.get(key)]);
+  } else if (studio.defaultsKind === "absent") {
+    values.push(["defaults", facts]);
+  } else {
+    problem = "The stored studio defaults are not a table; this version leaves them as they are, so the server and paths of this submission are not remembered on this computer.";
+  }
+  if (nodePath !== studio.nodePath) values.push(["nodePath", nodePath !== "" ? nodePath : undefined]);
+  if (values.length === 0) return problem;
+  const set = studioSetter(host);
+  studio.state = writeKeys(set, studio.state, values, false);
+  host.flushStudioData();
+  if (problem === undefined) {
+    studio.defaultsKind = "table";
+    const next = copySettings(studio.defaults);
+    next.server = source.server;
+    next.platforms = source.platforms;
+    next.renderNodeVersion = source.renderNodeVersion;
+    next.renderNodePaths = source.renderNodePaths;
+    next.sharedRoots = source.sharedRoots;
+    studio.defaults = next;
+  }
+  studio.nodePath = nodePath;
+  return problem;
+}
+
+/**
+ * Make Studio Default: writes the studio `defaults` (and only that). With an unreadable stored table it writes
+ * only when `replace` (the artist agreed; the hand-set machine paths are kept); returns whether it wrote.
+ */
+export function writeStudioDefaults(host: Host, studio: StudioStore, settings: Settings, replace: boolean): boolean {
+  if (studio.state.kind === "unreadable" && !replace) return false;
+  const values: [string, unknown][] = [["defaults", studioSettingsToStored(settings)]];
+  if (studio.state.kind === "unreadable") {
+    if (studio.nodePath !== "") values.push(["nodePath", studio.nodePath]);
+    if (studio.helperPath !== "") values.push(["helperPath", studio.helperPath]);
+  }
+  studio.state = writeKeys(studioSetter(host), studio.state, values, replace);
+  host.flushStudioData();
+  studio.defaultsKind = "table";
+  studio.defaults = withoutCompOnly(settings, studio.defaults);
+  return true;
 }

@@ -8,7 +8,8 @@
  *   request: change events (TextChanged, ValueChanged, ...) and timers only make the dialog livelier, nothing
  *   depends on them having fired.
  * - Nothing the artist may need to click or type into is ever disabled: a disabled widget that a missed change event
- *   left disabled would be a dead end. Problems are explained in status lines instead, and Submit says what to fix.
+ *   left disabled would be a dead end. Problems are explained in status lines next to their fields instead, and a
+ *   Submit that cannot go ahead (for any reason) opens a "Cannot Submit" window listing the reasons.
  * - Only documented members are used: no ComboBox:Clear() (lists that change are Trees, whose Clear() is documented),
  *   CurrentText is what selects a combo item, and every event field is optional.
  */
@@ -25,16 +26,20 @@ import {
   PLATFORM_LABELS,
   RENDER_NODE_VERSIONS,
   type Settings,
+  advancedDiffers,
   copySettings,
+  defaultSettings,
   withoutCompOnly,
 } from "../settings";
 import {
   type CompStore,
   type NamedPreset,
   type StudioStore,
+  readablePresets,
+  rememberLast,
   rememberStudioFacts,
-  saveComp,
-  saveStudio,
+  writePresets,
+  writeStudioDefaults,
 } from "../store";
 import { formatEnvironment, formatFrame, formatInt, parseEnvironment, plural, splitNames, trimText } from "../text";
 import {
@@ -94,6 +99,8 @@ export interface Submitted {
   result: SubmitResult;
   server: string;
   tools: HelperTools;
+  /** What Submit could not remember (stored data this version leaves alone), for the monitor to show. */
+  storeNotes: string[];
 }
 
 interface MainItems {
@@ -151,9 +158,14 @@ interface MainItems {
 /** Settings read from the fields, plus what the fields themselves got wrong. */
 interface FieldRead {
   settings: Settings;
+  /** "Submit the job paused": this submission only, never stored. */
+  paused: boolean;
   /** Field ID → message, for problems the helper never sees (e.g. environment lines). */
   errors: Record<string, string>;
 }
+
+/** The order field problems are listed in (Lua's pairs order is not fixed). */
+const FIELD_ERROR_ORDER = ["Server", "CustomFrames", "AssignNames", "Platforms", "Environment"];
 
 type PlanState = "unknown" | "ok" | "failed";
 
@@ -194,11 +206,10 @@ export class MainDialog {
 
   private comp: CompSnapshot;
   private studio: StudioStore;
-  private presets: NamedPreset[];
+  /** The comp's stored data as read (presets list with the entries this version could not read, and how to write). */
+  private compStore: CompStore;
   /** The preset row the artist last clicked. */
   private pickedPreset: string | undefined;
-  /** The comp's stored last-used settings (kept as read, so saving presets does not change them). */
-  private storedLast: Settings | undefined;
   private notices: string[];
   /** Render Node versions the combo holds, in order (the built-in list plus stored ones it did not know). */
   private versionLabels: string[] = [...RENDER_NODE_VERSIONS];
@@ -212,6 +223,8 @@ export class MainDialog {
   /** The request the last plan was made from (JSON), to skip planning again on Submit. */
   private planKey: string | undefined;
   private lastPlan: PlanResult | undefined;
+  /** Why the last plan did not succeed, one sentence (or paragraph) per problem, for the Cannot Submit window. */
+  private planProblems: string[] = [];
   private checks: Preflight;
   private tools: HelperTools | undefined;
   private toolsProblem: Failure | undefined;
@@ -226,8 +239,7 @@ export class MainDialog {
     this.disp = ctx.disp;
     this.comp = input.comp;
     this.studio = input.studio;
-    this.presets = input.compStore.presets;
-    this.storedLast = input.compStore.last;
+    this.compStore = input.compStore;
     this.notices = [...input.studio.notices, ...input.compStore.notices];
     this.checks = preflight(this.comp, (path) => this.host.dirExists(path));
     this.build(input.initial);
@@ -560,8 +572,10 @@ export class MainDialog {
     const environment = formatEnvironment(settings.environment);
     this.environmentWritten = environment;
     writeProp(() => (items.Environment.PlainText = environment));
-    writeProp(() => (items.Paused.Checked = settings.paused));
+    // "Submit paused" is not part of the settings: it stays as the artist set it in this dialog (unchecked on open).
     this.applying = false;
+    // Nothing that changes the job may be hidden: stored (or preset) advanced values open the section.
+    if (advancedDiffers(settings, defaultSettings(this.host.platform))) this.setAdvancedVisible(true);
     if (settings.sharedRoots.length > SHARED_ROOT_ROWS) {
       this.notices.push(
         "The settings hold " + formatInt(settings.sharedRoots.length) + " shared roots; this dialog shows the first " +
@@ -633,7 +647,7 @@ export class MainDialog {
       settings.environment = {};
       errors.Environment = "Environment " + environment.error + ".";
     }
-    settings.paused = checkedOf(items.Paused);
+    const paused = checkedOf(items.Paused);
 
     if (settings.server === "") errors.Server = "Enter the HQueue server, e.g. hq-server:5000.";
     if (settings.platforms.length === 0 && !settings.sameOsOnly) errors.Platforms = "Tick at least one client OS.";
@@ -644,7 +658,7 @@ export class MainDialog {
           : "List at least one client group, or fetch them from the server.";
     }
     if (settings.frameChoice === "custom" && settings.customFrames === "") errors.CustomFrames = "Type the frames to render, e.g. 1-100 or 1,5,10-20.";
-    return { settings, errors };
+    return { settings, paused, errors };
   }
 
   /* ---------------------------------------------------------------------------------------------
@@ -757,13 +771,18 @@ export class MainDialog {
     this.setLabel(items.FramesSummary, "", PLAIN_STYLE);
     this.setLabel(items.Status, "", PLAIN_STYLE);
     this.planKey = undefined;
+    this.planProblems = [];
     if (!this.showFieldErrors(read.errors)) {
       this.planState = "failed";
       this.lastPlan = undefined;
+      for (const id of FIELD_ERROR_ORDER) {
+        const message = read.errors[id];
+        if (message !== undefined) this.planProblems.push(message);
+      }
       this.showChecks();
       return;
     }
-    const request = buildRequest(read.settings, comp, this.host.platform);
+    const request = buildRequest(read.settings, comp, this.host.platform, read.paused);
     const response = this.helper({
       command: "plan",
       request,
@@ -778,10 +797,12 @@ export class MainDialog {
     } else if (!response.ok) {
       this.planState = "failed";
       this.lastPlan = undefined;
+      this.planProblems = [describeFailure(response)];
       this.showPlanFailure(response);
     } else {
       this.planState = "failed";
-      this.setLabel(items.Status, "The helper answered " + response.command + " to plan.", ERROR_STYLE);
+      this.planProblems = ["The helper answered " + response.command + " to plan."];
+      this.setLabel(items.Status, this.planProblems[0], ERROR_STYLE);
     }
     this.showChecks();
   }
@@ -899,6 +920,11 @@ export class MainDialog {
    * Presets
    * ------------------------------------------------------------------------------------------ */
 
+  /** The presets this version could read, in stored order (unreadable entries stay in compStore.entries). */
+  private get presets(): NamedPreset[] {
+    return readablePresets(this.compStore.entries);
+  }
+
   private refreshPresetList(): void {
     this.fillTree(this.items.PresetTree, this.presets.map((preset) => preset.name), "Presets saved in this comp");
   }
@@ -933,8 +959,25 @@ export class MainDialog {
     );
   }
 
-  private writePresets(): void {
-    saveComp(this.host, this.storedLast, this.presets);
+  /**
+   * Stored data this version cannot read is replaced only when the artist says so (asked before anything changes).
+   * Returns true when the write may go ahead; `replace` is then whether the stored table is to be replaced.
+   */
+  private mayReplace(state: CompStore["state"], what: string, action: string): { go: boolean; replace: boolean } {
+    if (state.kind !== "unreadable") return { go: true, replace: false };
+    const answer = showMessage(
+      this.ui,
+      this.disp,
+      "Replace Stored Settings",
+      state.reason + "\n\n" + action + " replaces " + what + " with this version's. Replace it?",
+      [
+        { id: "ReplaceStored", text: "Replace" },
+        { id: "KeepStored", text: "Cancel" },
+      ],
+    );
+    if (answer === "ReplaceStored") return { go: true, replace: true };
+    this.presetStatus("Nothing was changed: the stored data is left as it is.", NOTE_STYLE);
+    return { go: false, replace: false };
   }
 
   private presetSettings(): Settings | undefined {
@@ -958,11 +1001,17 @@ export class MainDialog {
     }
     const settings = this.presetSettings();
     if (settings === undefined) return;
+    const permission = this.mayReplace(this.compStore.state, "the HQueue Render data stored in this comp", "Saving the preset");
+    if (!permission.go) return;
     const existing = this.presetNamed(name);
-    if (existing !== undefined) existing.settings = settings;
-    else this.presets.push({ name, settings });
+    if (existing !== undefined) {
+      existing.settings = settings;
+      existing.changed = true;
+    } else {
+      this.compStore.entries.push({ kind: "preset", preset: { name, settings } });
+    }
     this.pickedPreset = name;
-    this.writePresets();
+    writePresets(this.host, this.compStore, permission.replace);
     this.refreshPresetList();
     this.presetStatus("Preset \"" + name + "\" " + (existing !== undefined ? "updated" : "saved") + " in this comp (saved with the comp file when you save the comp).", OK_STYLE);
   }
@@ -994,7 +1043,7 @@ export class MainDialog {
     const old = preset.name;
     preset.name = name;
     this.pickedPreset = name;
-    this.writePresets();
+    writePresets(this.host, this.compStore, false);
     this.refreshPresetList();
     this.presetStatus("Preset \"" + old + "\" renamed to \"" + name + "\".", OK_STYLE);
   }
@@ -1007,9 +1056,9 @@ export class MainDialog {
       { id: "KeepPreset", text: "Cancel" },
     ]);
     if (answer !== "ConfirmDelete") return;
-    this.presets = this.presets.filter((other) => other !== preset);
+    this.compStore.entries = this.compStore.entries.filter((entry) => entry.kind !== "preset" || entry.preset !== preset);
     if (this.pickedPreset === preset.name) this.pickedPreset = undefined;
-    this.writePresets();
+    writePresets(this.host, this.compStore, false);
     this.refreshPresetList();
     this.setText(this.items.PresetName, "");
     this.presetStatus("Preset \"" + preset.name + "\" deleted.", OK_STYLE);
@@ -1018,8 +1067,9 @@ export class MainDialog {
   private promotePreset(): void {
     const preset = this.selectedPreset();
     if (preset === undefined) return this.noPresetChosen();
-    this.studio.defaults = withoutCompOnly(preset.settings, this.studio.defaults);
-    saveStudio(this.host, this.studio);
+    const permission = this.mayReplace(this.studio.state, "the HQueue Render studio defaults stored in Fusion's preferences", "Making a preset the studio default");
+    if (!permission.go) return;
+    writeStudioDefaults(this.host, this.studio, preset.settings, permission.replace);
     this.presetStatus(
       "Preset \"" + preset.name + "\" is now the studio default on this computer: comps without their own HQueue settings start from it.",
       OK_STYLE,
@@ -1040,7 +1090,14 @@ export class MainDialog {
     if (failed.length > 0) this.setLabel(this.items.Status, "Could not create " + failed.join(", ") + ".", ERROR_STYLE);
   }
 
-  private cannotSubmit(text: string): void {
+  /**
+   * Submit cannot go ahead: the status line says so (the reasons stay next to their fields), and a message window
+   * lists the reasons, so a click on Submit never goes unanswered.
+   */
+  private cannotSubmit(reasons: string[]): void {
+    if (this.toolsProblem !== undefined) this.showToolsProblem();
+    else this.setLabel(this.items.Status, "Fix the problems shown above, then submit again.", ERROR_STYLE);
+    const text = reasons.length > 0 ? reasons.join("\n\n") : "Fix the problems shown in the dialog, then submit again.";
     showMessage(this.ui, this.disp, "Cannot Submit", text, [{ id: "MessageOk", text: "OK" }]);
   }
 
@@ -1055,24 +1112,23 @@ export class MainDialog {
     const comp = this.host.readComp();
     this.comp = comp;
     const fieldsOk = Object.keys(read.errors).length === 0;
-    const planned = fieldsOk && this.planState === "ok" && this.planKey === encodeJson(buildRequest(read.settings, comp, this.host.platform));
+    const planned =
+      fieldsOk && this.planState === "ok" && this.planKey === encodeJson(buildRequest(read.settings, comp, this.host.platform, read.paused));
     if (!planned) this.planWith(read, comp);
     else {
       this.checks = preflight(comp, (path) => this.host.dirExists(path));
       this.showChecks();
     }
-    if (this.checks.blockers.length > 0) return this.cannotSubmit(this.checks.blockers.join("\n\n"));
-    if (this.toolsProblem !== undefined) {
-      this.showToolsProblem();
-      return this.cannotSubmit(describeFailure(this.toolsProblem));
-    }
-    if (this.planState !== "ok" || !fieldsOk) {
-      this.setLabel(this.items.Status, "Fix the problems shown above, then submit again.", ERROR_STYLE);
-      return;
-    }
+    // Every reason Submit cannot go ahead: the comp's blockers, then the fields' and the plan's problems.
+    const reasons = [...this.checks.blockers];
+    if (this.planState !== "ok" || !fieldsOk) for (const problem of this.planProblems) reasons.push(problem);
+    const toolsText = this.toolsProblem !== undefined ? describeFailure(this.toolsProblem) : undefined;
+    if (toolsText !== undefined && !reasons.includes(toolsText)) reasons.push(toolsText);
+    if (reasons.length > 0 || this.planState !== "ok" || !fieldsOk) return this.cannotSubmit(reasons);
 
     const settings = read.settings;
     let submitted = comp;
+    let storeNotes: string[];
     if (comp.modified) {
       const answer = showMessage(
         this.ui,
@@ -1088,7 +1144,7 @@ export class MainDialog {
       );
       if (answer === "SaveAndSubmit") {
         // Store the settings first so that they are part of the saved file.
-        this.storeSubmittedSettings(settings);
+        storeNotes = this.storeSubmittedSettings(settings);
         if (!this.host.saveComp(comp.fileName)) {
           showMessage(this.ui, this.disp, "Save Failed", "Fusion could not save the comp to " + comp.fileName + ". Nothing was submitted.", [
             { id: "MessageOk", text: "OK" },
@@ -1097,35 +1153,40 @@ export class MainDialog {
         }
         submitted = this.host.readComp();
       } else if (answer === "SubmitSaved") {
-        this.storeSubmittedSettings(settings);
+        storeNotes = this.storeSubmittedSettings(settings);
       } else {
         this.setLabel(this.items.Status, "Not submitted.", PLAIN_STYLE);
         return;
       }
     } else {
-      this.storeSubmittedSettings(settings);
+      storeNotes = this.storeSubmittedSettings(settings);
     }
 
-    this.setLabel(this.items.Status, "Submitting to " + settings.server + "…", PLAIN_STYLE);
-    const request: SubmitRequest = buildRequest(settings, submitted, this.host.platform);
+    this.setLabel(this.items.Status, ["Submitting to " + settings.server + "…", ...storeNotes].join("\n"), storeNotes.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
+    const request: SubmitRequest = buildRequest(settings, submitted, this.host.platform, read.paused);
     const response = this.helper({ command: "submit", request });
     if (response.ok && response.command === "submit" && this.tools !== undefined) {
-      this.submitted = { result: response, server: settings.server, tools: this.tools };
+      this.submitted = { result: response, server: settings.server, tools: this.tools, storeNotes };
       this.disp.ExitLoop();
       return;
     }
     const text = response.ok ? "The helper answered " + response.command + " to submit." : describeFailure(response);
     const title = !response.ok && response.error.code === "submit_unconfirmed" ? "Submission Not Confirmed" : "Submission Failed";
-    this.setLabel(this.items.Status, text, ERROR_STYLE);
+    this.setLabel(this.items.Status, [text, ...storeNotes].join("\n"), ERROR_STYLE);
     showMessage(this.ui, this.disp, title, text, [{ id: "MessageOk", text: "OK" }]);
   }
 
-  /** Submit stores the settings with the comp and the studio facts (server, paths, roots) on this computer. */
-  private storeSubmittedSettings(settings: Settings): void {
-    this.storedLast = copySettings(settings);
-    saveComp(this.host, this.storedLast, this.presets);
-    this.studio.defaults = rememberStudioFacts(this.studio.defaults, settings);
-    this.studio.nodePath = trimText(textOf(this.items.NodePath, () => this.items.NodePath.Text));
-    saveStudio(this.host, this.studio);
+  /**
+   * Submit remembers the settings in the comp (its `last` only) and the studio facts (server, paths, roots) on
+   * this computer. Stored data this version cannot read is left alone: returns the sentences saying so.
+   */
+  private storeSubmittedSettings(settings: Settings): string[] {
+    const notes: string[] = [];
+    const compProblem = rememberLast(this.host, this.compStore, settings);
+    if (compProblem !== undefined) notes.push(compProblem);
+    const nodePath = trimText(textOf(this.items.NodePath, () => this.items.NodePath.Text));
+    const studioProblem = rememberStudioFacts(this.host, this.studio, settings, nodePath);
+    if (studioProblem !== undefined) notes.push(studioProblem);
+    return notes;
   }
 }

@@ -2,6 +2,8 @@
  * After a successful submit: the job id and its web page, and a small monitor that polls the helper's
  * `status <id>` on a ui:Timer (overall and per-task progress) with a Cancel Job button.
  * Closing the monitor only stops watching; the job keeps running on the farm.
+ * Big jobs: each poll blocks Fusion while the helper runs, so the poll interval grows with the task count
+ * (pollIntervalFor), at most MAX_TASK_ROWS rows are shown, and rows are updated in place between polls.
  */
 import type { JobState, StatusResult } from "../../types/request";
 import type { HelperTools } from "../helper";
@@ -12,6 +14,23 @@ import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, hgrou
 
 export const MONITOR_WINDOW_ID = "KartaLinkHQueueMonitor";
 export const POLL_INTERVAL_MS = 3000;
+/** At most this many task rows are shown; a last row says how many more there are (the counts are in Overall). */
+export const MAX_TASK_ROWS = 500;
+
+/**
+ * How often to poll a job with `taskCount` tasks. Each poll runs the helper synchronously on Fusion's UI thread
+ * (io.popen blocks until it answers), and its cost grows with the task count: a 10,000-task status takes about
+ * 0.45 s in the helper plus the JSON decode here. Polling big jobs less often keeps Fusion responsive (the share
+ * of time Fusion is blocked stays around 2% or less); a job that big runs for a long time anyway.
+ */
+export function pollIntervalFor(taskCount: number): number {
+  if (taskCount <= 100) return POLL_INTERVAL_MS;
+  if (taskCount <= 1000) return 10000;
+  return 30000;
+}
+
+/** The timer of each interval: a timer's Interval is only documented at creation (fusion.md §3 Timers). */
+const POLL_TIMER_IDS: Record<number, string> = { 3000: "MonitorPoll", 10000: "MonitorPoll10s", 30000: "MonitorPoll30s" };
 
 interface MonitorItems {
   JobTitle: UILabel;
@@ -46,7 +65,13 @@ export function formatOverall(status: StatusResult): string {
 export class Monitor {
   private readonly win: UIWindow;
   private readonly items: MonitorItems;
-  private readonly timer: ScriptTimer;
+  /** Poll timers by interval (made when first needed) and the interval whose timer runs. */
+  private readonly timers: { interval: number; timer: ScriptTimer }[] = [];
+  private interval = POLL_INTERVAL_MS;
+  /** The task rows shown, in order, and the summary row after them (when there are more tasks than rows). */
+  private rows: UITreeItem[] = [];
+  private rowTaskNames: string[] = [];
+  private summaryRow: UITreeItem | undefined;
   private readonly jobId: number;
   private readonly tools: HelperTools;
   private readonly server: string;
@@ -62,6 +87,7 @@ export class Monitor {
     const notes: string[] = [];
     for (const note of result.notes) notes.push("Note: " + note);
     for (const warning of result.warnings) notes.push("Warning: " + warning);
+    for (const note of job.storeNotes) notes.push("Note: " + note);
 
     this.win = ctx.disp.AddWindow(
       withChildren(
@@ -106,7 +132,6 @@ export class Monitor {
       tree.ColumnCount = 3;
       tree.SetHeaderLabels(["Task", "Status", "Progress"]);
     });
-    this.timer = ctx.timers.create("MonitorPoll", POLL_INTERVAL_MS, false, () => this.poll(), this.win);
 
     const on = this.win.On;
     const handle = (id: string, event: keyof UIElementHandlers, fn: UIEventHandler): void => {
@@ -123,10 +148,30 @@ export class Monitor {
   run(): void {
     this.win.Show();
     this.poll();
-    if (!this.finished) this.timer.start();
+    if (!this.finished) this.timerFor(this.interval).start();
     this.ctx.disp.RunLoop();
-    this.timer.stop();
+    this.stopTimers();
     this.win.Hide();
+  }
+
+  private timerFor(interval: number): ScriptTimer {
+    for (const entry of this.timers) if (entry.interval === interval) return entry.timer;
+    const timer = this.ctx.timers.create(POLL_TIMER_IDS[interval] ?? "MonitorPoll", interval, false, () => this.poll(), this.win);
+    this.timers.push({ interval, timer });
+    return timer;
+  }
+
+  private stopTimers(): void {
+    for (const entry of this.timers) entry.timer.stop();
+  }
+
+  /** Polls at the interval that fits the job's size from now on. */
+  private pollEvery(interval: number): void {
+    if (interval === this.interval) return;
+    const started = this.timers.length > 0; // before run() starts a timer, run() starts the right one
+    if (started) this.timerFor(this.interval).stop();
+    this.interval = interval;
+    if (started) this.timerFor(interval).start();
   }
 
   private status(text: string, style: string): void {
@@ -153,27 +198,63 @@ export class Monitor {
     this.showTasks(response.tasks);
     if (response.finished) {
       this.finished = true;
-      this.timer.stop();
+      this.stopTimers();
       // A finished job cannot be cancelled (set from the poll's answer, not from an edit event: never stale).
       writeProp(() => (this.items.CancelJob.Enabled = false));
       this.status("The job has finished.", PLAIN_STYLE);
     } else {
-      this.status("Updated every " + formatInt(POLL_INTERVAL_MS / 1000) + " s. Closing this window does not cancel the job.", PLAIN_STYLE);
+      this.pollEvery(pollIntervalFor(response.tasks.length));
+      const why = this.interval > POLL_INTERVAL_MS ? " (less often for a job this big, to keep Fusion responsive)" : "";
+      this.status("Updated every " + formatInt(this.interval / 1000) + " s" + why + ". Closing this window does not cancel the job.", PLAIN_STYLE);
     }
   }
 
+  /**
+   * Shows the first MAX_TASK_ROWS tasks and a summary row for the rest. When the same tasks are shown as before,
+   * only the cells that changed are written (no Clear and rebuild on every poll).
+   */
   private showTasks(tasks: JobState[]): void {
     const tree = this.items.TaskTree;
-    pcall(() => {
+    const shown = math.min(tasks.length, MAX_TASK_ROWS);
+    const hidden = tasks.length - shown;
+    const summary = hidden > 0 ? "… and " + plural(hidden, "more task", "more tasks") + " (see the counts above or the web page)" : undefined;
+    let same = shown === this.rows.length && (summary !== undefined) === (this.summaryRow !== undefined);
+    for (let i = 0; same && i < shown; i++) if (this.rowTaskNames[i] !== tasks[i].name) same = false;
+    const [ok] = pcall(() => {
+      if (same) {
+        for (let i = 0; i < shown; i++) {
+          const row = this.rows[i];
+          const task = tasks[i];
+          const progress = percent(task.progress);
+          if (row.Text[1] !== task.status) row.Text[1] = task.status;
+          if (row.Text[2] !== progress) row.Text[2] = progress;
+        }
+        if (this.summaryRow !== undefined && summary !== undefined && this.summaryRow.Text[0] !== summary) this.summaryRow.Text[0] = summary;
+        return;
+      }
+      this.rows = [];
+      this.rowTaskNames = [];
+      this.summaryRow = undefined;
       tree.Clear();
-      for (const task of tasks) {
+      for (let i = 0; i < shown; i++) {
+        const task = tasks[i];
         const row = tree.NewItem();
         row.Text[0] = task.name;
         row.Text[1] = task.status;
         row.Text[2] = percent(task.progress);
         tree.AddTopLevelItem(row);
+        this.rows.push(row);
+        this.rowTaskNames.push(task.name);
+      }
+      if (summary !== undefined) {
+        const row = tree.NewItem();
+        row.Text[0] = summary;
+        tree.AddTopLevelItem(row);
+        this.summaryRow = row;
       }
     });
+    // A tree that refused an in-place write is rebuilt on the next poll.
+    if (!ok) this.rows = [];
   }
 
   private cancelJob(): void {

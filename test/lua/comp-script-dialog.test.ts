@@ -76,6 +76,7 @@ describe("dialog options → request", () => {
         set("CustomFrames", "Text", "1-"),
         timers,
         click("Submit"),
+        click("MessageOk"),
         set("CustomFrames", "Text", "1-5"),
         timers,
         click("Submit"),
@@ -90,6 +91,9 @@ describe("dialog options → request", () => {
       { kind: "custom", set: "1-" },
       { kind: "custom", set: "1-5" },
     ]);
+    // The refused Submit said why in a window, with the helper's message and hint.
+    expect(run.window(MESSAGE).title).toBe("Cannot Submit");
+    expect(run.text(MESSAGE, "MessageText")).toBe('The frame set is not valid: "1-" has no end frame write frames like 1-100, 1-100x2 or 1,5,10-20');
     expect(submitted(run).job.frames).toEqual({ kind: "custom", set: "1-5" });
     // The transcript holds the dialog as it was left: the fixed state.
     expect(run.text(MAIN, "FramesSummary")).toBe("5 frames in 1 task");
@@ -147,10 +151,13 @@ describe("dialog options → request", () => {
   });
 
   it("listed clients without names: says why next to the field and does not submit", async () => {
-    const run = await runCompScript({ actions: [set("AssignMode", "CurrentIndex", 1), click("Submit"), click("Cancel")] });
+    const run = await runCompScript({ actions: [set("AssignMode", "CurrentIndex", 1), click("Submit"), click("MessageOk"), click("Cancel")] });
     expect(run.transcript.error).toBeNull();
     expect(run.callsOf("submit")).toEqual([]);
     expect(run.text(MAIN, "AssignStatus")).toContain("List at least one client");
+    expect(run.window(MESSAGE).title).toBe("Cannot Submit");
+    expect(run.text(MESSAGE, "MessageText")).toBe("List at least one client (host name), or fetch them from the server.");
+    expect(run.text(MAIN, "Status")).toBe("Fix the problems shown above, then submit again.");
   });
 
   it("render node version, custom executables per OS, and the shared-roots table", async () => {
@@ -214,11 +221,12 @@ describe("dialog options → request", () => {
 
   it("a bad environment line is explained next to the field and blocks Submit", async () => {
     const run = await runCompScript({
-      actions: [click("ShowAdvanced"), set("Environment", "PlainText", "OCIO=/x\nnot a variable\n"), click("Submit"), click("Cancel")],
+      actions: [click("ShowAdvanced"), set("Environment", "PlainText", "OCIO=/x\nnot a variable\n"), click("Submit"), click("MessageOk"), click("Cancel")],
     });
     expect(run.transcript.error).toBeNull();
     expect(run.callsOf("submit")).toEqual([]);
     expect(run.text(MAIN, "EnvironmentStatus")).toBe("Environment line 2: write NAME=value (a name of letters, digits and _).");
+    expect(run.text(MESSAGE, "MessageText")).toBe("Environment line 2: write NAME=value (a name of letters, digits and _).");
   });
 
   it("Test server: shows the round trip, or the helper's error and hint", async () => {
@@ -271,7 +279,8 @@ describe("settings in the comp and in the studio prefs", () => {
     expect(last.jobName).toBe("Hero");
     expect(last.framesPerTask).toBe(5);
     expect(last.frameChoice).toBe("custom");
-    expect(list(data.presets)).toEqual([]);
+    // Submit writes the last-used settings and nothing else.
+    expect(Object.keys(data).sort()).toEqual(["last", "schema"]);
     const firstRequest = submitted(first);
 
     const second = await runCompScript({
@@ -297,10 +306,8 @@ describe("settings in the comp and in the studio prefs", () => {
     const defaults = studio.defaults as Record<string, JsonValue>;
     expect(defaults.server).toBe("hq-server:5000");
     expect(list(defaults.sharedRoots)).toEqual([{ linux: "/mnt/projects", windows: "P:\\" }]);
-    // Comp-specific choices stay with the comp.
-    expect(defaults.jobName).toBe("");
-    expect(defaults.framesPerTask).toBe(10);
-    expect(defaults.frameChoice).toBe("render");
+    // Comp-specific choices stay with the comp: Submit writes only the studio facts.
+    expect(Object.keys(defaults).sort()).toEqual(["platforms", "renderNodePaths", "renderNodeVersion", "server", "sharedRoots"]);
   });
 
   it("studio defaults fill a comp without its own settings; the comp's own settings win", async () => {
@@ -346,15 +353,18 @@ describe("corrupt or foreign stored data", () => {
       actions,
     }));
 
-  it("a value that is not a table: defaults, a notice, and the original kept until the user submits", async () => {
+  it("a value that is not a table: defaults, a notice, and the original kept, also by Submit (which says so)", async () => {
     const run = await withData("garbage");
     expect(run.transcript.error).toBeNull();
     expect(run.text(MAIN, "Notice")).toContain("not in a form this version understands");
     expect(run.item(MAIN, "Server").Text).toBe("localhost:5000");
     expect(stored(run.transcript.compData)).toBe("garbage");
 
-    const submittedOver = await withData("garbage", [click("Submit")]);
-    expect((stored(submittedOver.transcript.compData) as Record<string, JsonValue>).schema).toBe(1);
+    const submittedOver = await withData("garbage", [click("Submit"), close(MONITOR)]);
+    expect(submittedOver.callsOf("submit")).toHaveLength(1);
+    expect(stored(submittedOver.transcript.compData)).toBe("garbage");
+    expect(submittedOver.text(MAIN, "Status")).toContain("the settings of this submission are not remembered in the comp");
+    expect(submittedOver.text(MONITOR, "SubmitNotes")).toContain("the settings of this submission are not remembered in the comp");
   });
 
   it("an unknown (newer) schema: defaults and a notice that names it", async () => {

@@ -129,7 +129,7 @@ export interface RunOptions {
   exec?: "real" | "record";
   /** Where the fake helper goes: "env" (KARTALINK_HQUEUE_HELPER, default) or "none" (not installed). */
   helper?: "env" | "none";
-  /** Script to run (default: the fresh build). */
+  /** Script to run (default: KARTALINK_COMP_SCRIPT when set, e.g. to check that tests fail on an older build; else the fresh build). */
   script?: string;
   existingWindows?: string[];
   uiProgrammaticEvents?: boolean;
@@ -221,7 +221,7 @@ export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) 
   fs.mkdirSync(path.join(dir, "shots"), { recursive: true });
   const log = path.join(dir, "calls.jsonl");
   const options = typeof optionsOrSetup === "function" ? optionsOrSetup(dir) : optionsOrSetup;
-  const script = options.script ?? buildCompScript();
+  const script = options.script ?? (process.env.KARTALINK_COMP_SCRIPT || buildCompScript());
   const helperFile = path.join(dir, "helper", "hqueue-helper.js");
   const runtime = options.fakeRuntime ?? "luajit";
   writeFakeHelper(helperFile, log, options.responses ?? {}, options.fakeConfig, runtime);

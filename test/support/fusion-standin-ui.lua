@@ -289,7 +289,10 @@ function M.new(S)
         if not treeItemInfo[row] then error("Tree:AddTopLevelItem expects an item from Tree:NewItem()", 3) end
         info.rows[#info.rows + 1] = row
       end)
-      method("Clear", function() info.rows = {} end)
+      method("Clear", function()
+        info.rows = {}
+        info.clears = info.clears + 1
+      end)
       method("SetHeaderLabels", function(labels)
         if type(labels) ~= "table" then error("Tree:SetHeaderLabels expects a Lua array of strings", 3) end
         info.header = copyList(labels)
@@ -306,7 +309,7 @@ function M.new(S)
   end
 
   local function makeItem(typeName, props, winRecord)
-    local info = { type = typeName, props = {}, win = winRecord, comboItems = {}, rows = {}, header = nil }
+    local info = { type = typeName, props = {}, win = winRecord, comboItems = {}, rows = {}, header = nil, clears = 0 }
     for k, v in pairs(DEFAULTS[typeName] or {}) do info.props[k] = v end
     info.props.Enabled = true
     info.props.Visible = true
@@ -588,6 +591,7 @@ function M.new(S)
           end
           out.rows = rows
           out.header = json.array(copyList(info.header or {}))
+          out.clears = info.clears
           local widths = {}
           for col, width in pairs(info.props.ColumnWidth) do widths[tostring(col)] = width end
           out.ColumnWidth = widths

@@ -134,6 +134,8 @@ export interface TranscriptItem {
   /** Tree rows (cells by column) and header. */
   rows?: string[][];
   header?: string[];
+  /** Tree: how often Clear() was called (to tell updates in place from rebuilds). */
+  clears?: number;
   [prop: string]: JsonValue | undefined;
 }
 
