@@ -253,7 +253,10 @@ export interface StatusResult {
   ok: true;
   command: "status";
   job: JobState;
+  /** The tasks, in order; only the first `--max-tasks` when that option was given (see taskCount). */
   tasks: JobState[];
+  /** Number of tasks of the job (tasks.length unless --max-tasks cut the list). */
+  taskCount: number;
   /** Number of tasks per status name. */
   counts: Record<string, number>;
   finished: boolean;

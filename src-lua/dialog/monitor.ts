@@ -57,7 +57,7 @@ export function formatOverall(status: StatusResult): string {
   names.sort();
   for (const name of names) counts.push(formatInt(status.counts[name]) + " " + name);
   const head = "Job " + status.job.status + ", " + percent(status.job.progress);
-  const taskPart = counts.length > 0 ? " (" + plural(status.tasks.length, "task", "tasks") + ": " + counts.join(", ") + ")" : "";
+  const taskPart = counts.length > 0 ? " (" + plural(status.taskCount ?? status.tasks.length, "task", "tasks") + ": " + counts.join(", ") + ")" : "";
   const tail = status.finished ? (status.succeeded ? ". Finished: every task succeeded." : ". Finished, not all tasks succeeded.") : "";
   return head + taskPart + tail;
 }
@@ -184,7 +184,8 @@ export class Monitor {
     const response = runHelper(this.ctx.host, this.tools, {
       command: "status",
       positionals: [formatInt(this.jobId)],
-      options: ["--server", this.server],
+      // The tree shows MAX_TASK_ROWS rows: the rest need not be sent, nor decoded here (the counts cover all).
+      options: ["--server", this.server, "--max-tasks", formatInt(MAX_TASK_ROWS)],
     });
     if (!response.ok) {
       const hint = response.error.hint;
@@ -195,7 +196,7 @@ export class Monitor {
     const overall = this.items.Overall;
     writeProp(() => (overall.Text = wrapText(formatOverall(response), 90)));
     writeProp(() => (overall.StyleSheet = response.finished ? (response.succeeded ? OK_STYLE : ERROR_STYLE) : PLAIN_STYLE));
-    this.showTasks(response.tasks);
+    this.showTasks(response.tasks, response.taskCount ?? response.tasks.length);
     if (response.finished) {
       this.finished = true;
       this.stopTimers();
@@ -203,7 +204,7 @@ export class Monitor {
       writeProp(() => (this.items.CancelJob.Enabled = false));
       this.status("The job has finished.", PLAIN_STYLE);
     } else {
-      this.pollEvery(pollIntervalFor(response.tasks.length));
+      this.pollEvery(pollIntervalFor(response.taskCount ?? response.tasks.length));
       const why = this.interval > POLL_INTERVAL_MS ? " (less often for a job this big, to keep Fusion responsive)" : "";
       this.status("Updated every " + formatInt(this.interval / 1000) + " s" + why + ". Closing this window does not cancel the job.", PLAIN_STYLE);
     }
@@ -213,10 +214,10 @@ export class Monitor {
    * Shows the first MAX_TASK_ROWS tasks and a summary row for the rest. When the same tasks are shown as before,
    * only the cells that changed are written (no Clear and rebuild on every poll).
    */
-  private showTasks(tasks: JobState[]): void {
+  private showTasks(tasks: JobState[], total: number): void {
     const tree = this.items.TaskTree;
     const shown = math.min(tasks.length, MAX_TASK_ROWS);
-    const hidden = tasks.length - shown;
+    const hidden = math.max(total, tasks.length) - shown;
     const summary = hidden > 0 ? "… and " + plural(hidden, "more task", "more tasks") + " (see the counts above or the web page)" : undefined;
     let same = shown === this.rows.length && (summary !== undefined) === (this.summaryRow !== undefined);
     for (let i = 0; same && i < shown; i++) if (this.rowTaskNames[i] !== tasks[i].name) same = false;
@@ -281,6 +282,11 @@ export class Monitor {
       return;
     }
     this.poll();
+    const finished = response.command === "cancel" ? response.alreadyFinished : undefined;
+    if (finished !== undefined) {
+      this.status("Job " + idText + " had already finished (" + finished + "); nothing was cancelled.", NOTE_STYLE);
+      return;
+    }
     this.status("Job " + idText + " was cancelled. Closing this window does not change anything on the farm.", NOTE_STYLE);
   }
 }

@@ -1,4 +1,5 @@
 import type { JobState, StatusResult } from "../../types/request";
+import { intOption } from "../args";
 import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
@@ -80,7 +81,7 @@ export async function jobStatus(client: HQueueClient, id: number, names: Finishe
   }
   const succeeded = names.succeeded.includes(job.status);
   const finished = succeeded || names.failed.includes(job.status);
-  return { ok: true, command: "status", job, tasks, counts, finished, succeeded, url: jobPageUrl(client.address, id) };
+  return { ok: true, command: "status", job, tasks, taskCount: tasks.length, counts, finished, succeeded, url: jobPageUrl(client.address, id) };
 }
 
 export function describeStatus(s: StatusResult): string {
@@ -89,15 +90,25 @@ export function describeStatus(s: StatusResult): string {
   const counts = Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(", ");
   if (counts) lines.push(`  tasks: ${counts}`);
   for (const t of s.tasks.slice(0, 50)) lines.push(`  ${String(t.id).padStart(7)}  ${t.name.padEnd(28)} ${t.status.padEnd(20)} ${pct(t.progress)}`);
-  if (s.tasks.length > 50) lines.push(`  … and ${s.tasks.length - 50} more task(s)`);
+  if (s.taskCount > Math.min(50, s.tasks.length)) lines.push(`  … and ${s.taskCount - Math.min(50, s.tasks.length)} more task(s)`);
   return lines.join("\n");
+}
+
+/** Keeps the first `max` tasks (a monitor that shows 500 rows need not decode 100,000); counts stay whole. */
+export function limitTasks(status: StatusResult, max: number | undefined): StatusResult {
+  if (max === undefined || status.tasks.length <= max) return status;
+  return { ...status, tasks: status.tasks.slice(0, max) };
 }
 
 export const statusCommand: Command = {
   name: "status",
   summary: "show a job's status and the progress of each task",
-  usage: "hqueue-helper status JOB_ID [--server HOST[:PORT]] [--json]",
-  options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
+  usage: "hqueue-helper status JOB_ID [--max-tasks N] [--server HOST[:PORT]] [--json]",
+  options: {
+    "max-tasks": { value: true, meta: "N", help: "list only the first N tasks (the counts still cover every task)" },
+    ...SERVER_OPTIONS,
+    ...OUTPUT_OPTIONS,
+  },
   async run(ctx: CommandContext) {
     const id = jobIdArgument(ctx);
     const client = makeClient(ctx);
@@ -107,7 +118,7 @@ export const statusCommand: Command = {
     } catch (e) {
       throw serverError(e, client, "reading the status names");
     }
-    const status = await jobStatus(client, id, names);
+    const status = limitTasks(await jobStatus(client, id, names), intOption(ctx.args, "max-tasks", 0, 10_000_000));
     ctx.out.result(status, describeStatus(status));
     return 0;
   },

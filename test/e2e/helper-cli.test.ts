@@ -256,6 +256,12 @@ describe("submit → render → status, end to end", () => {
     expect(written).toEqual(["shot.0001.png", "shot.0002.png", "shot.0003.png", "shot.0004.png", "shot.0005.png", "shot.0006.png", "shot.0007.png", "shot.0009.png"]);
     expect(existsSync(join(project, "comp", "render", "disabled.0001.exr"))).toBe(false);
 
+    const firstTwo = await runHelper(["status", String(result.jobId), "--server", standin.url, "--max-tasks", "2", "--json"]);
+    const limited = firstTwo.json as StatusResult;
+    expect(limited.tasks.map((t) => t.name)).toEqual(["Frames 1-3", "Frames 4-6"]);
+    expect(limited.taskCount).toBe(4);
+    expect(limited.counts).toEqual({ succeeded: 4 });
+
     const log = await runHelper(["log", String(result.jobId), "--server", standin.url]);
     expect(log.status).toBe(0);
     expect(log.stdout).toContain("Rendered frame 9 (1 of 1)");

@@ -610,6 +610,20 @@ describe("after submit: the job monitor", () => {
     expect(run.text(MONITOR, "MonitorStatus")).toContain("Job 42 was cancelled.");
   });
 
+  it("Cancel Job on a job that had already finished says so", async () => {
+    const run = await runCompScript({
+      responses: { status: running, cancel: { ok: true, command: "cancel", jobId: 42, alreadyFinished: "succeeded" } },
+      actions: [click("Submit"), click("CancelJob"), click("ConfirmCancelJob")],
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.text(MONITOR, "MonitorStatus")).toContain("Job 42 had already finished (succeeded); nothing was cancelled.");
+  });
+
+  it("polls with --max-tasks so that a big job's status stays small", async () => {
+    const run = await runCompScript({ responses: { status: running }, actions: [click("Submit"), close(MONITOR)] });
+    expect(run.callsOf("status")[0].options["max-tasks"]).toBe("500");
+  });
+
   it("a submit_unconfirmed answer is shown as such, and no monitor opens", async () => {
     const run = await runCompScript({
       responses: {
