@@ -53,9 +53,10 @@ export const RENDER_NODE_VERSIONS = ["21", "20", "19", "18", "17", "16", "9"];
  * path needs no mapping then, so the dialog works out of the box; a mixed farm adds its OSes and shared roots
  * once, as studio defaults.
  */
-export function defaultSettings(platform?: Platform): Settings {
+export function defaultSettings(platform?: Platform, server?: string): Settings {
   return {
-    server: "localhost:5000",
+    // $HQUEUE_SERVER, as the helper's command line reads it, when the studio sets it for everyone.
+    server: server !== undefined && server !== "" ? server : "localhost:5000",
     jobName: "",
     description: "",
     priority: 5,

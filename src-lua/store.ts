@@ -108,9 +108,9 @@ function asTable(value: unknown): LuaTable<AnyNotNil, unknown> | undefined {
   return typeof value === "object" && value !== undefined ? (value as LuaTable<AnyNotNil, unknown>) : undefined;
 }
 
-export function parseStudioData(raw: unknown, platform?: Platform): StudioStore {
+export function parseStudioData(raw: unknown, platform?: Platform, envServer?: string): StudioStore {
   const notices: string[] = [];
-  const builtIn = defaultSettings(platform);
+  const builtIn = defaultSettings(platform, envServer);
   // The machine's Node.js and helper paths are plain strings: use them whatever else is stored.
   const rawTable = asTable(raw);
   const nodePath = rawTable?.get("nodePath");
@@ -222,11 +222,12 @@ export function readablePresets(entries: PresetEntry[]): NamedPreset[] {
 export function loadStudio(host: Host): StudioStore {
   const [ok, raw] = pcall(() => host.getStudioData(DATA_KEY));
   const platform = platformOf(host.os);
+  const envServer = host.getenv("HQUEUE_SERVER");
   if (!ok) {
     const reason = "The studio defaults could not be read: " + tostring(raw);
-    return { ...parseStudioData(undefined, platform), notices: [reason], state: { kind: "unreadable", reason } };
+    return { ...parseStudioData(undefined, platform, envServer), notices: [reason], state: { kind: "unreadable", reason } };
   }
-  return parseStudioData(raw, platform);
+  return parseStudioData(raw, platform, envServer);
 }
 
 export function loadComp(host: Host, base: Settings): CompStore {

@@ -231,6 +231,8 @@ export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) 
     TMPDIR: dir,
     TEMP: dir,
     TMP: dir,
+    // A developer's own HQUEUE_SERVER must not leak into the dialog's defaults.
+    HQUEUE_SERVER: false,
     ...options.env,
   };
   const comp: StandinCompConfig | null =

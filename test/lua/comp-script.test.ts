@@ -103,6 +103,13 @@ describe("comp script: minimal dialog and request", () => {
     expect(request.job).toEqual({ name: "Hero shot", priority: 8, frames: { kind: "render" }, framesPerTask: 0 });
   });
 
+  it("takes the server from $HQUEUE_SERVER when nothing is stored, as the helper's command line does", async () => {
+    const run = await runCompScript({ env: { HQUEUE_SERVER: "hq-farm:5000" }, actions: [click("Submit")] });
+    expect(run.transcript.error).toBeNull();
+    expect(run.item(MAIN, "Server").Text).toBe("hq-farm:5000");
+    expect(run.callsOf("submit")[0].request!.server).toBe("hq-farm:5000");
+  });
+
   it("refuses an unsaved comp with a clear message and runs nothing", async () => {
     const run = await runCompScript({
       comp: { file: path.join(COMPS, "lua-basic.comp"), fileName: "" },
