@@ -1,6 +1,10 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// Kept in test/ so the top level stays as the design card has it; paths are relative to the repo root.
 export default defineConfig({
+  root: resolve(dirname(fileURLToPath(import.meta.url)), ".."),
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
