@@ -8,6 +8,7 @@
  *
  * The comp script runs from the assembled Reactor atom tree, so it finds the helper the way an installed copy does.
  */
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -24,6 +25,11 @@ function say(text = ""): void {
 }
 
 async function main(): Promise<number> {
+  if (spawnSync("luajit", ["-v"]).status !== 0) {
+    say("The demo runs the comp script under LuaJIT, as Fusion does, and luajit is not installed.");
+    say("Install it (Debian/Ubuntu: sudo apt-get install -y luajit; macOS: brew install luajit) and run npm run demo again.");
+    return 1;
+  }
   const standin = await startHQueueStandin({ port: 0, clients: [{ hostname: "demo-linux-01", os: "linux", groups: ["Fusion"] }] });
   try {
     const project = mkdtempSync(join(tmpdir(), "kartalink-demo-"));
