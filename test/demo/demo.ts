@@ -57,7 +57,15 @@ async function main(): Promise<number> {
         { do: "close" },
       ],
     });
+    const text = (window: string, id: string): string => {
+      const item = transcript.windows.find((w) => w.id === window)?.items[id] as { Text?: string } | undefined;
+      return String(item?.Text ?? "").replace(/\s+/g, " ").trim();
+    };
     say("");
+    say("What the artist saw:");
+    say(`  dialog:  ${text("KartaLinkHQueueRender", "FramesSummary")}`);
+    say(`  monitor: ${text("KartaLinkHQueueMonitor", "JobTitle")}`);
+    say(`           ${text("KartaLinkHQueueMonitor", "Overall")}`);
     say("Fusion console:");
     for (const line of transcript.console) say(`  ${line}`);
     if (transcript.error) {
