@@ -6,9 +6,9 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobSpec, PlanResult, StatusResult, SubmitResult } from "../../types/request";
+import type { JobSpec, PlanResult, StatusResult, SubmitRequest, SubmitResult } from "../../types/request";
 import { type HQueueStandin, startHQueueStandin } from "../support/hqueue-standin";
-import { makeRequest } from "../support/requests";
+import { makeRequest, type RequestOverrides } from "../support/requests";
 import { helperPath, repoRoot, runHelper, writeRequest } from "../support/run-helper";
 
 const renderNode = join(repoRoot, "dist/dev/render-node/FusionRenderNode");
@@ -27,6 +27,19 @@ afterAll(async () => {
 
 function newjobSpecs(): JobSpec[] {
   return recorder.calls.filter((c) => c.method === "newjob").map((c) => c.params[0] as JobSpec);
+}
+
+/** A request that really renders e2e-basic.comp (copied into a fresh project) with the render-node stand-in. */
+function renderRequest(prefix: string, job: RequestOverrides["job"]): SubmitRequest {
+  const project = mkdtempSync(join(tmpdir(), prefix));
+  const compPath = join(project, "e2e-basic.comp");
+  copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
+  return makeRequest({
+    server: standin.url,
+    comp: { path: compPath, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.0000.png") }] },
+    job,
+    farm: { renderNode: { version: "19", paths: { linux: renderNode } } },
+  });
 }
 
 function childFrames(spec: JobSpec): string[] {
@@ -268,15 +281,7 @@ describe("submit → render → status, end to end", () => {
   });
 
   it("cancels a running job and its tasks", async () => {
-    const project = mkdtempSync(join(tmpdir(), "hq-e2e-cancel-"));
-    const compPath = join(project, "e2e-basic.comp");
-    copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
-    const request = makeRequest({
-      server: standin.url,
-      comp: { path: compPath, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.0000.png") }] },
-      job: { frames: { kind: "custom", set: "1-40" }, framesPerTask: 10, environment: { FUSION_STANDIN_FRAME_MS: "500" } },
-      farm: { renderNode: { version: "19", paths: { linux: renderNode } } },
-    });
+    const request = renderRequest("hq-e2e-cancel-", { frames: { kind: "custom", set: "1-40" }, framesPerTask: 10, environment: { FUSION_STANDIN_FRAME_MS: "500" } });
     const submit = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
     const id = (submit.json as SubmitResult).jobId;
     const cancel = await runHelper(["cancel", String(id), "--server", standin.url, "--json"]);
@@ -294,15 +299,7 @@ describe("submit → render → status, end to end", () => {
   });
 
   it("watch draws a progress bar in a terminal and prints plain lines otherwise", async () => {
-    const project = mkdtempSync(join(tmpdir(), "hq-e2e-watch-"));
-    const compPath = join(project, "e2e-basic.comp");
-    copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
-    const request = makeRequest({
-      server: standin.url,
-      comp: { path: compPath, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.0000.png") }] },
-      job: { frames: { kind: "custom", set: "1-6" }, framesPerTask: 2, environment: { FUSION_STANDIN_FRAME_MS: "100" } },
-      farm: { renderNode: { version: "19", paths: { linux: renderNode } } },
-    });
+    const request = renderRequest("hq-e2e-watch-", { frames: { kind: "custom", set: "1-6" }, framesPerTask: 2, environment: { FUSION_STANDIN_FRAME_MS: "100" } });
     const id = ((await runHelper(["submit", "--request", writeRequest(request), "--json"])).json as SubmitResult).jobId;
     const plain = await runHelper(["watch", String(id), "--server", standin.url, "--interval", "0.1"]);
     expect(plain.status).toBe(0);
@@ -324,15 +321,7 @@ describe("submit → render → status, end to end", () => {
   });
 
   it("reports a failed render as a failed job", async () => {
-    const project = mkdtempSync(join(tmpdir(), "hq-e2e-fail-"));
-    const compPath = join(project, "e2e-basic.comp");
-    copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
-    const request = makeRequest({
-      server: standin.url,
-      comp: { path: compPath, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.0000.png") }] },
-      job: { frames: { kind: "custom", set: "1-4" }, framesPerTask: 2, environment: { FUSION_STANDIN_FAIL_AT: "3" } },
-      farm: { renderNode: { version: "19", paths: { linux: renderNode } } },
-    });
+    const request = renderRequest("hq-e2e-fail-", { frames: { kind: "custom", set: "1-4" }, framesPerTask: 2, environment: { FUSION_STANDIN_FAIL_AT: "3" } });
     const submit = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
     expect(submit.status).toBe(0);
     const id = (submit.json as SubmitResult).jobId;
