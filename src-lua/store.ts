@@ -12,7 +12,9 @@
  * - A stored value this version cannot read as a whole (not a table, unknown or newer schema) is never written
  *   over by Submit; an explicit preset action asks first (the dialog does, see `replaceable`).
  * - Preset entries that could not be read are carried over unchanged when the presets list is rewritten, and a
- *   preset the artist did not change is written back exactly as it was stored.
+ *   preset the artist did not change is written back exactly as it was stored. A stored `presets` value that is
+ *   not a plain list (string keys, holes, not a table) is not reshaped silently: preset actions ask first.
+ * - A stored `last` that is not a table, or a `KartaLink` parent that is not a table, counts as unreadable too.
  */
 import type { Host } from "./host";
 import { platformOf } from "./fusion-host";
@@ -21,6 +23,8 @@ import { type Settings, copySettings, defaultSettings, readSettings, settingsToS
 import { formatInt } from "./text";
 
 export const DATA_KEY = "KartaLink.HQueueRender";
+/** The vendor table DATA_KEY lives in. */
+const DATA_PARENT_KEY = "KartaLink";
 export const SCHEMA = 1;
 
 export interface NamedPreset {
@@ -52,6 +56,13 @@ export interface CompStore {
   /** Sentences for the artist about data that could not be used. */
   notices: string[];
   state: StoredState;
+  /** The stored `last`: absent, a table, or something else (then Submit does not write over it). */
+  lastKind: "absent" | "table" | "unreadable";
+  /**
+   * Why the stored `presets` cannot be rewritten as it is (it is not a plain 1..n list): preset writes then replace
+   * it only when the artist agrees. Undefined when it is a list or absent.
+   */
+  presetsProblem: string | undefined;
 }
 
 export interface StudioStore {
@@ -66,6 +77,7 @@ export interface StudioStore {
 }
 
 const COMP_WHERE = "HQueue Render settings stored in this comp";
+const LAST_NOT_TABLE = "The settings last submitted with this comp are not in a form this version understands";
 const STUDIO_WHERE = "studio defaults (Fusion preferences)";
 const COMP_KEPT = "This version leaves them as they are: Submit does not remember settings in this comp, and saving a preset asks before replacing them.";
 const STUDIO_KEPT =
@@ -147,6 +159,22 @@ export function parseStudioData(raw: unknown, platform?: Platform, envServer?: s
   return store;
 }
 
+/** Why a stored presets value is not a plain list (keys exactly 1..n), or undefined when it is one. */
+function presetsListProblem(stored: unknown): string | undefined {
+  const table = asTable(stored);
+  if (table === undefined) return "The presets stored in this comp are not a list (a " + type(stored) + " instead of a table).";
+  // Keys exactly 1..n: every key a whole number from 1, and the largest equal to the count (no gaps).
+  let count = 0;
+  let largest = 0;
+  for (const [key] of pairs(table)) {
+    if (typeof key === "string") return "The presets stored in this comp are not a plain list (some are stored under names).";
+    if (typeof key !== "number" || key !== math.floor(key) || key < 1) return "The presets stored in this comp are not a plain list.";
+    count++;
+    largest = math.max(largest, key);
+  }
+  return largest === count ? undefined : "The presets stored in this comp are not a plain list (the list has gaps).";
+}
+
 /**
  * A stored presets value → its entries in order. A list gives one entry per item; any other table gives its values
  * (numeric keys in order, then the others by name), anything else one kept entry: nothing stored is dropped.
@@ -193,7 +221,7 @@ function presetEntries(stored: unknown, base: Settings, notices: string[]): Pres
 export function parseCompData(raw: unknown, base: Settings): CompStore {
   const notices: string[] = [];
   const state = classifyStored(raw, COMP_WHERE);
-  const store: CompStore = { last: undefined, entries: [], notices, state };
+  const store: CompStore = { last: undefined, entries: [], notices, state, lastKind: "absent", presetsProblem: undefined };
   if (state.kind === "unreadable") {
     notices.push(state.reason + " Defaults are used. " + COMP_KEPT);
     return store;
@@ -201,7 +229,11 @@ export function parseCompData(raw: unknown, base: Settings): CompStore {
   const table = asTable(raw);
   if (table === undefined) return store;
   const storedLast = table.get("last");
-  if (storedLast !== undefined) {
+  if (storedLast !== undefined && typeof storedLast !== "object") {
+    store.lastKind = "unreadable";
+    notices.push(LAST_NOT_TABLE + " (a " + type(storedLast) + " instead of a table). Defaults are used. This version leaves them as they are: Submit does not remember settings in this comp.");
+  } else if (storedLast !== undefined) {
+    store.lastKind = "table";
     const read = readSettings(storedLast, base);
     if (read.badFields.length > 0) {
       notices.push(describeBad("settings stored in this comp", read.badFields, "The stored data is left as it is until you submit."));
@@ -209,7 +241,13 @@ export function parseCompData(raw: unknown, base: Settings): CompStore {
     store.last = read.settings;
   }
   const storedPresets = table.get("presets");
-  if (storedPresets !== undefined) store.entries = presetEntries(storedPresets, base, notices);
+  if (storedPresets !== undefined) {
+    store.presetsProblem = presetsListProblem(storedPresets);
+    if (store.presetsProblem !== undefined) {
+      notices.push(store.presetsProblem + " The presets this version could read are shown; saving, renaming or deleting a preset asks before replacing them.");
+    }
+    store.entries = presetEntries(storedPresets, base, notices);
+  }
   return store;
 }
 
@@ -217,6 +255,17 @@ export function readablePresets(entries: PresetEntry[]): NamedPreset[] {
   const presets: NamedPreset[] = [];
   for (const entry of entries) if (entry.kind === "preset") presets.push(entry.preset);
   return presets;
+}
+
+/**
+ * Nothing under DATA_KEY, but its parent (`KartaLink`) is stored and is not a table: writing DATA_KEY would replace
+ * it (a dotted SetData makes the parent a table), so the data counts as unreadable. Returns the sentence, or undefined.
+ */
+function parentProblem(get: (key: string) => unknown, raw: unknown, where: string): string | undefined {
+  if (raw !== undefined) return undefined;
+  const [ok, parent] = pcall(() => get(DATA_PARENT_KEY));
+  if (!ok || parent === undefined || typeof parent === "object") return undefined;
+  return "The " + where + " are not in a form this version understands (its " + DATA_PARENT_KEY + " data is a " + type(parent) + " instead of a table).";
 }
 
 export function loadStudio(host: Host): StudioStore {
@@ -227,6 +276,10 @@ export function loadStudio(host: Host): StudioStore {
     const reason = "The studio defaults could not be read: " + tostring(raw);
     return { ...parseStudioData(undefined, platform, envServer), notices: [reason], state: { kind: "unreadable", reason } };
   }
+  const parent = parentProblem((key) => host.getStudioData(key), raw, STUDIO_WHERE);
+  if (parent !== undefined) {
+    return { ...parseStudioData(undefined, platform, envServer), notices: [parent + " Defaults are used. " + STUDIO_KEPT], state: { kind: "unreadable", reason: parent } };
+  }
   return parseStudioData(raw, platform, envServer);
 }
 
@@ -234,7 +287,11 @@ export function loadComp(host: Host, base: Settings): CompStore {
   const [ok, raw] = pcall(() => host.getCompData(DATA_KEY));
   if (!ok) {
     const reason = "The settings stored in this comp could not be read: " + tostring(raw);
-    return { last: undefined, entries: [], notices: [reason], state: { kind: "unreadable", reason } };
+    return { last: undefined, entries: [], notices: [reason], state: { kind: "unreadable", reason }, lastKind: "absent", presetsProblem: undefined };
+  }
+  const parent = parentProblem((key) => host.getCompData(key), raw, COMP_WHERE);
+  if (parent !== undefined) {
+    return { last: undefined, entries: [], notices: [parent + " Defaults are used. " + COMP_KEPT], state: { kind: "unreadable", reason: parent }, lastKind: "absent", presetsProblem: undefined };
   }
   return parseCompData(raw, base);
 }
@@ -276,7 +333,11 @@ export function rememberLast(host: Host, store: CompStore, last: Settings): stri
   if (store.state.kind === "unreadable") {
     return store.state.reason + " This version leaves them as they are, so the settings of this submission are not remembered in the comp.";
   }
+  if (store.lastKind === "unreadable") {
+    return LAST_NOT_TABLE + "; this version leaves them as they are, so the settings of this submission are not remembered in the comp.";
+  }
   store.state = writeKeys(compSetter(host), store.state, [["last", settingsToStored(last)]], false);
+  store.lastKind = "table";
   store.last = copySettings(last);
   return undefined;
 }
@@ -293,11 +354,17 @@ function entryValue(entry: PresetEntry): unknown {
 }
 
 /**
- * Save as Preset, Rename, Delete: writes the comp's `presets` list (and only that). With an unreadable stored table
- * it writes only when `replace` (the artist agreed to replace it); returns whether it wrote.
+ * Save as Preset, Rename, Delete: writes the comp's `presets` list (and only that). With an unreadable stored table,
+ * or stored presets that are not a plain list, it writes only when `replace` (the artist agreed to replace them:
+ * the list then holds the presets this version shows); returns whether it wrote.
  */
 export function writePresets(host: Host, store: CompStore, replace: boolean): boolean {
   if (store.state.kind === "unreadable" && !replace) return false;
+  if (store.presetsProblem !== undefined) {
+    if (!replace) return false;
+    store.entries = store.entries.filter((entry) => entry.kind === "preset");
+    store.presetsProblem = undefined;
+  }
   const list = store.entries.map((entry) => entryValue(entry));
   store.state = writeKeys(compSetter(host), store.state, [["presets", list]], replace);
   return true;

@@ -208,8 +208,12 @@ export class MainDialog {
   private studio: StudioStore;
   /** The comp's stored data as read (presets list with the entries this version could not read, and how to write). */
   private compStore: CompStore;
-  /** The preset row the artist last clicked. */
-  private pickedPreset: string | undefined;
+  /**
+   * The preset the artist last clicked (the object itself: names that differ only in spaces must not be confused),
+   * and what the name field held right after the click (while it still does, the field means this preset).
+   */
+  private pickedPreset: NamedPreset | undefined;
+  private pickedFieldText: string | undefined;
   private notices: string[];
   /** Render Node versions the combo holds, in order (the built-in list plus stored ones it did not know). */
   private versionLabels: string[] = [...RENDER_NODE_VERSIONS];
@@ -935,17 +939,46 @@ export class MainDialog {
     return undefined;
   }
 
-  private pickPreset(ev: UIEvent | undefined): void {
-    const preset = this.presetNamed(this.clickedRowText(ev));
-    if (preset === undefined) return;
-    this.pickedPreset = preset.name;
-    this.setText(this.items.PresetName, preset.name);
+  /**
+   * The preset a row text or a typed name means: the exact name first, then the trimmed text, then the one preset
+   * whose trimmed name is the trimmed text (a UI Manager may trim; never a guess between two).
+   */
+  private presetForText(text: string): NamedPreset | undefined {
+    const trimmed = trimText(text);
+    if (trimmed === "") return undefined;
+    const exact = this.presetNamed(text) ?? this.presetNamed(trimmed);
+    if (exact !== undefined) return exact;
+    const alike = this.presets.filter((preset) => trimText(preset.name) === trimmed);
+    return alike.length === 1 ? alike[0] : undefined;
   }
 
-  /** The preset named in the name field, else the one last clicked. */
+  /** The clicked preset while it is still stored and the name field still shows what the click put there. */
+  private pickedIfShown(fieldText: string): NamedPreset | undefined {
+    const picked = this.pickedPreset;
+    if (picked === undefined || !this.presets.includes(picked)) return undefined;
+    return fieldText === this.pickedFieldText ? picked : undefined;
+  }
+
+  private presetFieldText(): string {
+    return textOf(this.items.PresetName, () => this.items.PresetName.Text);
+  }
+
+  private pickPreset(ev: UIEvent | undefined): void {
+    const value = readProp(ev, () => ev?.item?.Text[0]);
+    const preset = typeof value === "string" ? this.presetForText(value) : undefined;
+    if (preset === undefined) return;
+    this.pickedPreset = preset;
+    this.setText(this.items.PresetName, preset.name);
+    this.pickedFieldText = this.presetFieldText();
+  }
+
+  /** The clicked preset while the name field still shows it, else the one the field names, else the one clicked. */
   private selectedPreset(): NamedPreset | undefined {
-    const typed = this.presetNamed(trimText(textOf(this.items.PresetName, () => this.items.PresetName.Text)));
-    return typed ?? this.presetNamed(this.pickedPreset);
+    const fieldText = this.presetFieldText();
+    const shown = this.pickedIfShown(fieldText);
+    if (shown !== undefined) return shown;
+    const picked = this.pickedPreset !== undefined && this.presets.includes(this.pickedPreset) ? this.pickedPreset : undefined;
+    return this.presetForText(fieldText) ?? picked;
   }
 
   private presetStatus(text: string, style: string): void {
@@ -961,15 +994,16 @@ export class MainDialog {
 
   /**
    * Stored data this version cannot read is replaced only when the artist says so (asked before anything changes).
-   * Returns true when the write may go ahead; `replace` is then whether the stored table is to be replaced.
+   * Returns true when the write may go ahead; `replace` is then whether the stored data is to be replaced.
+   * `question` says what Replace does ("Saving the preset replaces … Replace it?").
    */
-  private mayReplace(state: CompStore["state"], what: string, action: string): { go: boolean; replace: boolean } {
+  private mayReplace(state: CompStore["state"], question: string): { go: boolean; replace: boolean } {
     if (state.kind !== "unreadable") return { go: true, replace: false };
     const answer = showMessage(
       this.ui,
       this.disp,
       "Replace Stored Settings",
-      state.reason + "\n\n" + action + " replaces " + what + " with this version's. Replace it?",
+      state.reason + "\n\n" + question,
       [
         { id: "ReplaceStored", text: "Replace" },
         { id: "KeepStored", text: "Cancel" },
@@ -978,6 +1012,22 @@ export class MainDialog {
     if (answer === "ReplaceStored") return { go: true, replace: true };
     this.presetStatus("Nothing was changed: the stored data is left as it is.", NOTE_STYLE);
     return { go: false, replace: false };
+  }
+
+  /**
+   * Whether a preset write may go ahead: stored comp data this version cannot read, or stored presets that are not
+   * a plain list, are replaced only when the artist agrees (never reshaped silently).
+   */
+  private mayWritePresets(action: string): { go: boolean; replace: boolean } {
+    const store = this.compStore;
+    if (store.state.kind === "unreadable") return this.mayReplace(store.state, action + " replaces the HQueue Render data stored in this comp with this version's. Replace it?");
+    if (store.presetsProblem !== undefined) {
+      return this.mayReplace(
+        { kind: "unreadable", reason: store.presetsProblem },
+        action + " replaces the presets stored in this comp with a list of the ones shown here (the other stored settings stay). Replace them?",
+      );
+    }
+    return { go: true, replace: false };
   }
 
   private presetSettings(): Settings | undefined {
@@ -994,26 +1044,32 @@ export class MainDialog {
   }
 
   private savePreset(): void {
-    const name = trimText(textOf(this.items.PresetName, () => this.items.PresetName.Text));
-    if (name === "") {
+    const fieldText = this.presetFieldText();
+    const typed = trimText(fieldText);
+    if (typed === "") {
       this.presetStatus("Type a name for the preset first.", ERROR_STYLE);
       return;
     }
     const settings = this.presetSettings();
     if (settings === undefined) return;
-    const permission = this.mayReplace(this.compStore.state, "the HQueue Render data stored in this comp", "Saving the preset");
+    const permission = this.mayWritePresets("Saving the preset");
     if (!permission.go) return;
-    const existing = this.presetNamed(name);
+    // The clicked preset while the field still shows it (its name may differ from the trimmed text only in spaces).
+    const existing = this.pickedIfShown(fieldText) ?? this.presetNamed(typed);
+    let saved: NamedPreset;
     if (existing !== undefined) {
       existing.settings = settings;
       existing.changed = true;
+      saved = existing;
     } else {
-      this.compStore.entries.push({ kind: "preset", preset: { name, settings } });
+      saved = { name: typed, settings };
+      this.compStore.entries.push({ kind: "preset", preset: saved });
     }
-    this.pickedPreset = name;
     writePresets(this.host, this.compStore, permission.replace);
     this.refreshPresetList();
-    this.presetStatus("Preset \"" + name + "\" " + (existing !== undefined ? "updated" : "saved") + " in this comp (saved with the comp file when you save the comp).", OK_STYLE);
+    this.pickedPreset = saved;
+    this.pickedFieldText = fieldText;
+    this.presetStatus("Preset \"" + saved.name + "\" " + (existing !== undefined ? "updated" : "saved") + " in this comp (saved with the comp file when you save the comp).", OK_STYLE);
   }
 
   private applyPreset(): void {
@@ -1026,13 +1082,14 @@ export class MainDialog {
   }
 
   private renamePreset(): void {
-    const preset = this.presetNamed(this.pickedPreset);
-    const name = trimText(textOf(this.items.PresetName, () => this.items.PresetName.Text));
+    const preset = this.pickedPreset !== undefined && this.presets.includes(this.pickedPreset) ? this.pickedPreset : undefined;
+    const fieldText = this.presetFieldText();
+    const name = trimText(fieldText);
     if (preset === undefined) {
       this.presetStatus("Click the preset to rename in the list, type its new name in the name field, then click Rename.", ERROR_STYLE);
       return;
     }
-    if (name === "" || name === preset.name) {
+    if (name === "" || name === preset.name || fieldText === this.pickedFieldText) {
       this.presetStatus("Type the new name in the preset name field, then click Rename.", ERROR_STYLE);
       return;
     }
@@ -1040,11 +1097,13 @@ export class MainDialog {
       this.presetStatus("A preset named \"" + name + "\" already exists.", ERROR_STYLE);
       return;
     }
+    const permission = this.mayWritePresets("Renaming the preset");
+    if (!permission.go) return;
     const old = preset.name;
     preset.name = name;
-    this.pickedPreset = name;
-    writePresets(this.host, this.compStore, false);
+    writePresets(this.host, this.compStore, permission.replace);
     this.refreshPresetList();
+    this.pickedFieldText = fieldText;
     this.presetStatus("Preset \"" + old + "\" renamed to \"" + name + "\".", OK_STYLE);
   }
 
@@ -1056,9 +1115,11 @@ export class MainDialog {
       { id: "KeepPreset", text: "Cancel" },
     ]);
     if (answer !== "ConfirmDelete") return;
+    const permission = this.mayWritePresets("Deleting the preset");
+    if (!permission.go) return;
     this.compStore.entries = this.compStore.entries.filter((entry) => entry.kind !== "preset" || entry.preset !== preset);
-    if (this.pickedPreset === preset.name) this.pickedPreset = undefined;
-    writePresets(this.host, this.compStore, false);
+    if (this.pickedPreset === preset) this.pickedPreset = undefined;
+    writePresets(this.host, this.compStore, permission.replace);
     this.refreshPresetList();
     this.setText(this.items.PresetName, "");
     this.presetStatus("Preset \"" + preset.name + "\" deleted.", OK_STYLE);
@@ -1067,7 +1128,10 @@ export class MainDialog {
   private promotePreset(): void {
     const preset = this.selectedPreset();
     if (preset === undefined) return this.noPresetChosen();
-    const permission = this.mayReplace(this.studio.state, "the HQueue Render studio defaults stored in Fusion's preferences", "Making a preset the studio default");
+    const permission = this.mayReplace(
+      this.studio.state,
+      "Making a preset the studio default replaces the HQueue Render studio defaults stored in Fusion's preferences with this version's. Replace it?",
+    );
     if (!permission.go) return;
     writeStudioDefaults(this.host, this.studio, preset.settings, permission.replace);
     this.presetStatus(
@@ -1128,7 +1192,8 @@ export class MainDialog {
 
     const settings = read.settings;
     let submitted = comp;
-    let storeNotes: string[];
+    // What remembering `last` in the comp said, once it is written (Save and Submit writes it before saving).
+    let compNotes: string[] | undefined;
     if (comp.modified) {
       const answer = showMessage(
         this.ui,
@@ -1143,8 +1208,8 @@ export class MainDialog {
         ],
       );
       if (answer === "SaveAndSubmit") {
-        // Store the settings first so that they are part of the saved file.
-        storeNotes = this.storeSubmittedSettings(settings);
+        // `last` goes in first so that it is part of the saved file; the studio facts wait for the helper's answer.
+        compNotes = this.rememberCompSettings(settings);
         if (!this.host.saveComp(comp.fileName)) {
           showMessage(this.ui, this.disp, "Save Failed", "Fusion could not save the comp to " + comp.fileName + ". Nothing was submitted.", [
             { id: "MessageOk", text: "OK" },
@@ -1152,41 +1217,43 @@ export class MainDialog {
           return;
         }
         submitted = this.host.readComp();
-      } else if (answer === "SubmitSaved") {
-        storeNotes = this.storeSubmittedSettings(settings);
-      } else {
+      } else if (answer !== "SubmitSaved") {
         this.setLabel(this.items.Status, "Not submitted.", PLAIN_STYLE);
         return;
       }
-    } else {
-      storeNotes = this.storeSubmittedSettings(settings);
     }
 
-    this.setLabel(this.items.Status, ["Submitting to " + settings.server + "…", ...storeNotes].join("\n"), storeNotes.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
+    const early = compNotes ?? [];
+    this.setLabel(this.items.Status, ["Submitting to " + settings.server + "…", ...early].join("\n"), early.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
     const request: SubmitRequest = buildRequest(settings, submitted, this.host.platform, read.paused);
     const response = this.helper({ command: "submit", request });
     if (response.ok && response.command === "submit" && this.tools !== undefined) {
+      // Only a submission the helper confirmed is remembered: a typo in the server must not become every comp's default.
+      const storeNotes = [...(compNotes ?? this.rememberCompSettings(settings)), ...this.rememberStudioSettings(settings)];
+      this.setLabel(this.items.Status, ["Submitted to " + settings.server + ".", ...storeNotes].join("\n"), storeNotes.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
       this.submitted = { result: response, server: settings.server, tools: this.tools, storeNotes };
       this.disp.ExitLoop();
       return;
     }
     const text = response.ok ? "The helper answered " + response.command + " to submit." : describeFailure(response);
     const title = !response.ok && response.error.code === "submit_unconfirmed" ? "Submission Not Confirmed" : "Submission Failed";
-    this.setLabel(this.items.Status, [text, ...storeNotes].join("\n"), ERROR_STYLE);
+    this.setLabel(this.items.Status, [text, ...early].join("\n"), ERROR_STYLE);
     showMessage(this.ui, this.disp, title, text, [{ id: "MessageOk", text: "OK" }]);
   }
 
+  /** Submit remembers the settings in the comp (its `last` only). Returns what it could not remember, and why. */
+  private rememberCompSettings(settings: Settings): string[] {
+    const problem = rememberLast(this.host, this.compStore, settings);
+    return problem !== undefined ? [problem] : [];
+  }
+
   /**
-   * Submit remembers the settings in the comp (its `last` only) and the studio facts (server, paths, roots) on
-   * this computer. Stored data this version cannot read is left alone: returns the sentences saying so.
+   * After a confirmed submission: the studio facts (server, paths, roots) and the Node.js path on this computer.
+   * Stored data this version cannot read is left alone: returns the sentences saying so.
    */
-  private storeSubmittedSettings(settings: Settings): string[] {
-    const notes: string[] = [];
-    const compProblem = rememberLast(this.host, this.compStore, settings);
-    if (compProblem !== undefined) notes.push(compProblem);
+  private rememberStudioSettings(settings: Settings): string[] {
     const nodePath = trimText(textOf(this.items.NodePath, () => this.items.NodePath.Text));
-    const studioProblem = rememberStudioFacts(this.host, this.studio, settings, nodePath);
-    if (studioProblem !== undefined) notes.push(studioProblem);
-    return notes;
+    const problem = rememberStudioFacts(this.host, this.studio, settings, nodePath);
+    return problem !== undefined ? [problem] : [];
   }
 }
