@@ -122,6 +122,7 @@ export const cancelCommand: Command = {
     } catch (e) {
       throw serverError(e, client, `reading job ${id}`);
     }
+    if (Object.keys(job).length === 0) throw new HelperError("not_found", `The HQueue server has no job ${id}.`, { hint: "check the job id on the HQueue web page" });
     const status = String(job.status ?? "");
     if (names.succeeded.includes(status) || names.failed.includes(status)) {
       const result: CancelResult = { ok: true, command: "cancel", jobId: id, alreadyFinished: status };

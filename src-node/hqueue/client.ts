@@ -369,6 +369,8 @@ export class HQueueClient {
   /** The job's attributes; only `attribs` when given (the server may leave out keys it does not have). */
   async getJob(id: number, attribs?: readonly string[]): Promise<Record<string, unknown>> {
     const value = await this.call("getJob", [id, attribs ?? null]);
+    // A server may answer None for a job it does not have (undocumented either way): an empty struct says so.
+    if (value === null) return {};
     if (!isStruct(value)) throw this.malformed("getJob", "a struct", value);
     return value;
   }

@@ -32,7 +32,8 @@ function startMinimal(options: { oddStatusNames?: boolean } = {}): Promise<{ url
     newjob: (params) => [addJob(params[0] as JobSpec)],
     getJob: (params) => {
       const job = jobs.get(params[0] as number);
-      if (!job) throw pythonException("DoesNotExist", "Job matching query does not exist.");
+      // This server answers None for an unknown job (the real one's answer is undocumented).
+      if (!job) return null;
       const attribs = (params[1] as string[] | null) ?? Object.keys(job);
       return Object.fromEntries(attribs.filter((a) => a in job).map((a) => [a, job[a as keyof MiniJob] as XmlRpcValue]));
     },
@@ -93,6 +94,12 @@ for (const variant of [{ name: "minimal server", odd: false }, { name: "server w
 
       const watch = await runHelper(["watch", String(id), "--server", mini.url, "--interval", "0.1", "--json"]);
       expect(watch.status).toBe(0);
+
+      for (const command of ["status", "cancel"]) {
+        const unknown = await runHelper([command, "999999", "--server", mini.url, "--json"]);
+        expect(unknown.status).toBe(1);
+        expect(unknown.json).toMatchObject({ ok: false, error: { code: "not_found" } });
+      }
     });
   });
 }
