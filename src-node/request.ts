@@ -201,6 +201,8 @@ function validateComp(v: unknown): CompInfo {
   };
   const modified = bool(v.modified, "comp.modified");
   if (modified !== undefined) comp.modified = modified;
+  const savedFileOnly = bool(v.savedFileOnly, "comp.savedFileOnly");
+  if (savedFileOnly) comp.savedFileOnly = true;
   return comp;
 }
 

@@ -49,6 +49,12 @@ export interface CompInfo {
   platform: Platform;
   /** `COMPB_Modified` at the time of the request. */
   modified?: boolean;
+  /**
+   * The artist chose to submit the last SAVED version of a modified comp: the farm renders the file on disk, so the
+   * helper reads the Savers (names, enabled, output paths) from that file instead of trusting `savers`, which
+   * describe the comp in memory. The frames stay as chosen in the dialog.
+   */
+  savedFileOnly?: boolean;
   /** `COMPN_RenderStart` / `COMPN_RenderEnd`. */
   renderStart: number;
   renderEnd: number;

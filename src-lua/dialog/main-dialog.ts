@@ -1194,6 +1194,7 @@ export class MainDialog {
     let submitted = comp;
     // What remembering `last` in the comp said, once it is written (Save and Submit writes it before saving).
     let compNotes: string[] | undefined;
+    let savedFileOnly = false;
     if (comp.modified) {
       const answer = showMessage(
         this.ui,
@@ -1217,7 +1218,10 @@ export class MainDialog {
           return;
         }
         submitted = this.host.readComp();
-      } else if (answer !== "SubmitSaved") {
+      } else if (answer === "SubmitSaved") {
+        // The farm renders the file on disk: the helper reads its Savers from there.
+        savedFileOnly = true;
+      } else {
         this.setLabel(this.items.Status, "Not submitted.", PLAIN_STYLE);
         return;
       }
@@ -1226,6 +1230,7 @@ export class MainDialog {
     const early = compNotes ?? [];
     this.setLabel(this.items.Status, ["Submitting to " + settings.server + "…", ...early].join("\n"), early.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
     const request: SubmitRequest = buildRequest(settings, submitted, this.host.platform, read.paused);
+    if (savedFileOnly) request.comp.savedFileOnly = true;
     const response = this.helper({ command: "submit", request });
     if (response.ok && response.command === "submit" && this.tools !== undefined) {
       // Only a submission the helper confirmed is remembered: a typo in the server must not become every comp's default.

@@ -148,6 +148,33 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
   return validateRequest(doc);
 }
 
+/**
+ * For "Submit Last Saved Version": the farm renders the comp file on disk, so its Savers (not the ones of the
+ * modified comp in memory) decide movie handling and the Saver checks. A Saver whose raw path is unchanged keeps
+ * the path Fusion resolved (its path maps expanded); others are resolved here (`Comp:` only).
+ */
+export function withSavedFileSavers(request: SubmitRequest): SubmitRequest {
+  const { comp } = request;
+  if (!comp.savedFileOnly) return request;
+  let saved;
+  try {
+    saved = readCompFile(comp.path);
+  } catch (e) {
+    throw new HelperError("bad_comp", `The last saved version of the comp cannot be read: ${(e as Error).message}`, {
+      field: "comp.path",
+      hint: "save the comp (Save and Submit), or check that the file is still there",
+    });
+  }
+  const inMemory = new Map(comp.savers.map((s) => [s.name, s]));
+  const savers = saved.savers.map((s) => {
+    const raw = s.rawPath ?? s.path;
+    const known = inMemory.get(s.name);
+    const path = known && (known.rawPath ?? known.path) === raw ? known.path : raw ? resolveCompRelative(raw, comp.path, comp.platform) : "";
+    return { name: s.name, enabled: s.enabled, path, rawPath: raw };
+  });
+  return { ...request, comp: { ...comp, savers } };
+}
+
 /** The request a plan/submit command works on, from --request or from a .comp file and options. */
 export function loadRequest(ctx: CommandContext): SubmitRequest {
   const { args } = ctx;
@@ -162,7 +189,7 @@ export function loadRequest(ctx: CommandContext): SubmitRequest {
     } catch (e) {
       throw new HelperError("bad_request", `Cannot read the request file ${requestFile}: ${(e as Error).message}`);
     }
-    return parseRequestText(text, requestFile === "-" ? "standard input" : requestFile);
+    return withSavedFileSavers(parseRequestText(text, requestFile === "-" ? "standard input" : requestFile));
   }
   if (args.positionals.length === 0) {
     throw new HelperError("usage", "give a .comp file or --request FILE", { hint: "e.g. hqueue-helper plan shot.comp --frames 1-100 --per-task 10" });

@@ -131,6 +131,8 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     });
   }
 
+  if (comp.savedFileOnly) notes.push("Submitting the last saved version of the comp: its Savers were read from the file on disk.");
+
   const frames = resolveFrames(request);
   const outside = frames.filter((f) => f < comp.globalStart || f > comp.globalEnd);
   if (outside.length > 0) {

@@ -176,6 +176,32 @@ describe("commands per client OS", () => {
   });
 });
 
+describe("Submit Last Saved Version", () => {
+  it("plans with the Savers of the comp file on disk, not those of the modified comp in memory", async () => {
+    const project = mkdtempSync(join(tmpdir(), "hq-saved-"));
+    const compPath = join(project, "e2e-basic.comp");
+    copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
+    // In memory the artist switched Saver1 to a movie (unsaved); on disk it still writes a PNG sequence.
+    const memory = makeRequest({
+      comp: { path: compPath, modified: true, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.mov"), rawPath: "Comp:render/shot.mov" }] },
+      job: { frames: { kind: "custom", set: "1-10" }, framesPerTask: 5 },
+    });
+    const asShown = (await runHelper(["plan", "--request", writeRequest(memory), "--json"])).json as PlanResult;
+    expect(asShown.taskCount).toBe(1);
+    const saved = await runHelper(["plan", "--request", writeRequest({ ...memory, comp: { ...memory.comp, savedFileOnly: true } }), "--json"]);
+    expect(saved.status, saved.stdout).toBe(0);
+    const plan = saved.json as PlanResult;
+    expect(plan.taskCount).toBe(2);
+    expect(plan.notes.join(" ")).toContain("its Savers were read from the file on disk");
+  });
+
+  it("says so when the saved file cannot be read", async () => {
+    const request = makeRequest({ comp: { path: "/nonexistent/shot.comp", modified: true, savedFileOnly: true } });
+    const run = await runHelper(["plan", "--request", writeRequest(request), "--json"]);
+    expect(run.json).toMatchObject({ ok: false, error: { code: "bad_comp", field: "comp.path" } });
+  });
+});
+
 describe("shared roots the server knows", () => {
   for (const serverVersion of ["19.5", "legacy"] as const) {
     it(`are used when the request has none (${serverVersion === "19.5" ? "getNetworkFolders" : "getHQRoot"})`, async () => {

@@ -485,6 +485,7 @@ describe("pre-flight", () => {
     expect(run.window(MESSAGE).title).toBe("Unsaved Changes");
     expect(run.transcript.compSaves).toEqual([path.join(run.dir, "shots", "basic.comp")]);
     expect(submitted(run).comp.modified).toBe(false);
+    expect(submitted(run).comp.savedFileOnly).toBeUndefined();
     expect(stored(run.transcript.compData)?.schema).toBe(1);
   });
 
@@ -495,6 +496,8 @@ describe("pre-flight", () => {
     }));
     expect(run.transcript.compSaves).toEqual([]);
     expect(submitted(run).comp.modified).toBe(true);
+    // The helper reads the Savers from the file on disk, which is what the farm renders.
+    expect(submitted(run).comp.savedFileOnly).toBe(true);
   });
 
   it("modified comp: Cancel sends nothing and saves nothing", async () => {
