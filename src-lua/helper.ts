@@ -81,20 +81,25 @@ function nodeFromPath(host: Host): string | undefined {
   return undefined;
 }
 
+/** A program named by an environment variable: found, an error naming the variable, or undefined when unset. */
+function lookupEnv(host: Host, name: string, what: string): Lookup | undefined {
+  const value = host.getenv(name);
+  if (value === undefined) return undefined;
+  if (host.fileExists(value)) return { ok: true, path: value, source: name };
+  return {
+    ok: false,
+    error: {
+      code: "internal",
+      message: "The environment variable " + name + " names " + value + ", but there is no file there.",
+      hint: "Point " + name + " at " + what + ", or remove the variable.",
+    },
+  };
+}
+
 /** env KARTALINK_NODE, the saved path, PATH, then the usual locations. */
 export function findNode(host: Host, savedPath: string): Lookup {
-  const fromEnv = host.getenv(NODE_ENV);
-  if (fromEnv !== undefined) {
-    if (host.fileExists(fromEnv)) return { ok: true, path: fromEnv, source: NODE_ENV };
-    return {
-      ok: false,
-      error: {
-        code: "internal",
-        message: "The environment variable " + NODE_ENV + " names " + fromEnv + ", but there is no file there.",
-        hint: "Point " + NODE_ENV + " at the node program (Node.js 18 or newer), or remove the variable.",
-      },
-    };
-  }
+  const fromEnv = lookupEnv(host, NODE_ENV, "the node program (Node.js 18 or newer)");
+  if (fromEnv !== undefined) return fromEnv;
   const saved = trimText(savedPath);
   if (saved !== "") {
     if (host.fileExists(saved)) return { ok: true, path: saved, source: "the Node.js field" };
@@ -140,18 +145,8 @@ export function helperCandidates(scriptPath: string | undefined, os: OsName, map
 }
 
 export function findHelper(host: Host, savedPath: string): Lookup {
-  const fromEnv = host.getenv(HELPER_ENV);
-  if (fromEnv !== undefined) {
-    if (host.fileExists(fromEnv)) return { ok: true, path: fromEnv, source: HELPER_ENV };
-    return {
-      ok: false,
-      error: {
-        code: "internal",
-        message: "The environment variable " + HELPER_ENV + " names " + fromEnv + ", but there is no file there.",
-        hint: "Point " + HELPER_ENV + " at hqueue-helper.js, or remove the variable.",
-      },
-    };
-  }
+  const fromEnv = lookupEnv(host, HELPER_ENV, "hqueue-helper.js");
+  if (fromEnv !== undefined) return fromEnv;
   const saved = trimText(savedPath);
   if (saved !== "") {
     if (host.fileExists(saved)) return { ok: true, path: saved, source: "saved setting" };
