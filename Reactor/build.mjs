@@ -3,7 +3,7 @@
 //
 //   src-lua  --tstl-->    dist/build/HQueue Render.lua        (one self-contained LuaJIT comp script)
 //   src-node --esbuild--> dist/build/hqueue-helper.js         (one .js, runs on plain node, no node_modules)
-//   test/support stand-ins and the demo --esbuild--> dist/dev/ (developer tools, never packaged)
+//   test/support stand-ins, the demo, docs:images --esbuild--> dist/dev/ (developer tools, never packaged)
 //   dist/Reactor/Atoms/<id>/...                               (the atom: .atom + every file its Deploy lists)
 //
 // The atom's Version and Date come from package.json and the build (SOURCE_DATE_EPOCH when set, for reproducible
@@ -143,6 +143,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     bundleNode("test/support/render-node-standin.ts", "dist/dev/render-node/FusionRenderNode", { executable: true });
     bundleNode("test/demo/demo.ts", "dist/dev/demo.js");
     bundleNode("test/bench/bench.ts", "dist/dev/bench.js");
+    bundleNode("test/tools/docs-images/main.ts", "dist/dev/docs-images.js");
   });
   step(`atom         → dist/Reactor/Atoms/${ATOM_ID}/`, assembleAtom);
 }

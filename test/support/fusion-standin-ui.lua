@@ -395,9 +395,12 @@ function M.new(S)
 
   -- Every element becomes a layout node with a parent link (items use their info table as node), so that
   -- Enabled/Visible can be inherited as in Qt: a disabled or hidden group disables or hides its children.
+  -- Also returns the element's layout node for the window's recorded tree (U.layoutOf): its type, its children in
+  -- order, and where its properties live now (the item's table for items, the construction table otherwise).
   local function buildItems(element, winRecord, parentNode)
     local info = elementInfo[element]
     local node = { props = info.props, parent = parentNode }
+    local layout = { type = info.type, props = info.props, children = {} }
     local isGroup = info.type == "VGroup" or info.type == "HGroup" or info.type == "Stack"
     if info.props.ID ~= nil and not (isGroup and not S.groupItems) then
       local id = info.props.ID
@@ -407,8 +410,10 @@ function M.new(S)
       node = itemNode
       winRecord.items[id] = item
       winRecord.itemOrder[#winRecord.itemOrder + 1] = id
+      layout.item = item
     end
-    for i = 1, #info.children do buildItems(info.children[i], winRecord, node) end
+    for i = 1, #info.children do layout.children[i] = buildItems(info.children[i], winRecord, node) end
+    return layout
   end
 
   --- false when the item or one of its layout ancestors has `prop` (Enabled/Visible) set to false.
@@ -428,7 +433,7 @@ function M.new(S)
     function methods.AddWindow(self, props)
       checkSelf(self, disp, "AddWindow", "disp")
       if type(props) ~= "table" then error("disp:AddWindow expects one table of properties and children", 2) end
-      local record = { props = {}, items = {}, itemOrder = {}, shown = 0, visible = false, recalcs = 0 }
+      local record = { props = {}, items = {}, itemOrder = {}, shown = 0, visible = false, recalcs = 0, layout = {} }
       record.id = props.ID
       if type(record.id) ~= "string" then error("disp:AddWindow: the window needs a string ID (its Close handler key)", 2) end
       for _, w in ipairs(U.windows) do
@@ -486,7 +491,7 @@ function M.new(S)
       for k in pairs(children) do if k > maxChild then maxChild = k end end
       for i = 1, maxChild do
         if children[i] == nil then error("disp:AddWindow: children must be 1.." .. maxChild, 2) end
-        buildItems(children[i], record, nil)
+        record.layout[i] = buildItems(children[i], record, nil)
       end
       U.windows[#U.windows + 1] = record
       return win
@@ -568,35 +573,62 @@ function M.new(S)
     return out
   end
 
+  --- An item's properties as they are now, plus its combo entries or tree rows (the transcript's item form).
+  local function itemState(info)
+    local json = S.json
+    local out = { type = info.type }
+    for k, v in pairs(info.props) do out[k] = plain(v) end
+    if info.type == "ComboBox" then
+      out.items = json.array(copyList(info.comboItems))
+      out.CurrentText = comboText(info)
+    elseif info.type == "Tree" then
+      local rows = json.array({})
+      for _, row in ipairs(info.rows) do
+        local cells = json.array({})
+        local columns = info.props.ColumnCount
+        for col, _ in pairs(row.Text) do if type(col) == "number" and col + 1 > columns then columns = col + 1 end end
+        for col = 0, columns - 1 do cells[#cells + 1] = row.Text[col] or "" end
+        rows[#rows + 1] = cells
+      end
+      out.rows = rows
+      out.header = json.array(copyList(info.header or {}))
+      out.clears = info.clears
+      local widths = {}
+      for col, width in pairs(info.props.ColumnWidth) do widths[tostring(col)] = width end
+      out.ColumnWidth = widths
+    end
+    return out
+  end
+
+  --- The window's element tree as the script built it, each node with its properties as they are now (items) or as
+  --- constructed (elements without an ID, which the script cannot change): what a renderer needs to lay it out.
+  local function layoutNodes(nodes)
+    local list = S.json.array({})
+    for i, node in ipairs(nodes) do
+      local out
+      if node.item then
+        out = itemState(itemInfo[node.item])
+      else
+        out = { type = node.type }
+        for k, v in pairs(node.props) do out[k] = plain(v) end
+      end
+      out.children = layoutNodes(node.children)
+      list[i] = out
+    end
+    return list
+  end
+
+  function U.layoutOf(record)
+    return layoutNodes(record.layout)
+  end
+
   function U.transcriptWindows()
     local json = S.json
     local list = json.array({})
     for _, w in ipairs(U.windows) do
       local items = {}
       for _, id in ipairs(w.itemOrder) do
-        local info = itemInfo[w.items[id]]
-        local out = { type = info.type }
-        for k, v in pairs(info.props) do out[k] = plain(v) end
-        if info.type == "ComboBox" then
-          out.items = json.array(copyList(info.comboItems))
-          out.CurrentText = comboText(info)
-        elseif info.type == "Tree" then
-          local rows = json.array({})
-          for _, row in ipairs(info.rows) do
-            local cells = json.array({})
-            local columns = info.props.ColumnCount
-            for col, _ in pairs(row.Text) do if type(col) == "number" and col + 1 > columns then columns = col + 1 end end
-            for col = 0, columns - 1 do cells[#cells + 1] = row.Text[col] or "" end
-            rows[#rows + 1] = cells
-          end
-          out.rows = rows
-          out.header = json.array(copyList(info.header or {}))
-          out.clears = info.clears
-          local widths = {}
-          for col, width in pairs(info.props.ColumnWidth) do widths[tostring(col)] = width end
-          out.ColumnWidth = widths
-        end
-        items[id] = out
+        items[id] = itemState(itemInfo[w.items[id]])
       end
       local props = {}
       for k, v in pairs(w.props) do props[k] = plain(v) end

@@ -52,7 +52,8 @@ do
   if not f then fatal("comp script not found: " .. config.script) end
   f:close()
 end
-local KNOWN_ACTIONS = { set = true, click = true, close = true, timers = true, select = true, sleep = true, hotkey = true, event = true }
+local KNOWN_ACTIONS = { set = true, click = true, close = true, timers = true, select = true, sleep = true, hotkey = true, event = true,
+  snapshot = true }
 local actions = config.actions or json.array({})
 for i, action in ipairs(actions) do
   if type(action) ~= "table" or not KNOWN_ACTIONS[action["do"]] then
@@ -77,7 +78,7 @@ end
 
 -- State shared with the UI module -------------------------------------------------------------------------------
 local T = { -- transcript parts
-  console = json.array({}), openedUrls = json.array({}), executed = json.array({}), ignored = json.array({}),
+  console = json.array({}), openedUrls = json.array({}), executed = json.array({}), ignored = json.array({}), snapshots = json.array({}),
   warnings = json.array({}), timersStarted = json.array({}), compSaves = json.array({}), configs = json.array({}),
   prefsSaved = 0, error = nil,
 }
@@ -720,6 +721,19 @@ local function performAction(index, action, level)
     U.runTimers(action.maxTicks or 50, action.sleepMs or 0, level)
     return
   end
+  if kind == "snapshot" then
+    -- The visible windows as they are now (stacking order, front last), with their element trees: the docs' pictures.
+    local windows = json.array({})
+    for _, record in ipairs(U.showOrder) do
+      if record.visible then
+        local props = {}
+        for k, v in pairs(record.props) do props[k] = v end
+        windows[#windows + 1] = { id = record.id, props = props, layout = U.layoutOf(record) }
+      end
+    end
+    T.snapshots[#T.snapshots + 1] = { name = action.name or json.null, windows = windows }
+    return
+  end
   local record = targetWindow(action)
   if not record then
     S.abort(label .. ": no " .. (action.window and ("window " .. action.window) or "visible window"))
@@ -850,6 +864,7 @@ function writeTranscript()
     timersStarted = T.timersStarted,
     configs = T.configs,
     clipboard = clipboard,
+    snapshots = T.snapshots,
   }
   local text = json.encode(transcript)
   if config.transcript then

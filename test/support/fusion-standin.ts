@@ -39,7 +39,9 @@ export type StandinAction =
   /** Runs the `Execute{cmd=[[...]]}` bound to `key` by app:AddConfig Hotkeys for the window's TargetID (obj = the window). */
   | { do: "hotkey"; key: string; window?: string }
   /** Fires an arbitrary event (e.g. ReturnPressed) on an item; on the window ID it fires Close without hiding. */
-  | { do: "event"; id: string; event: string; window?: string };
+  | { do: "event"; id: string; event: string; window?: string }
+  /** Records every visible window with its element tree as it is now (Transcript.snapshots): the docs' pictures. */
+  | { do: "snapshot"; name: string };
 
 export interface StandinCompConfig {
   /** .comp file (Lua table text) providing ranges, step, tools, savers, CustomData. Omit for an empty comp. */
@@ -150,6 +152,23 @@ export interface TranscriptWindow {
   items: Record<string, TranscriptItem>;
 }
 
+/**
+ * One element of a window as the script built it (`ui:VGroup{...}`, `ui:Label{...}`, `ui:HGap(size, weight)`):
+ * its UI Manager type, its properties (as they are now for items with an ID, as constructed otherwise; gaps carry
+ * `size` and `weight`), combo entries / tree rows for those items, and its children in order.
+ */
+export interface LayoutNode {
+  type: string;
+  children: LayoutNode[];
+  [prop: string]: JsonValue | LayoutNode[] | undefined;
+}
+
+/** The visible windows at one `snapshot` action, stacking order (front last). */
+export interface Snapshot {
+  name: string;
+  windows: { id: string; props: Record<string, JsonValue>; layout: LayoutNode[] }[];
+}
+
 export interface Transcript {
   /** Script error (message + traceback), handler error or stand-in abort; null when the run ended normally. */
   error: string | null;
@@ -172,6 +191,7 @@ export interface Transcript {
   timersStarted: string[];
   configs: { name: string; entries: Record<string, JsonValue>[] }[];
   clipboard?: string;
+  snapshots: Snapshot[];
 }
 
 export interface StandinRun {
