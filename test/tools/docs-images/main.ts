@@ -35,6 +35,10 @@ async function main(): Promise<number> {
     say(`  ${w.picture.padEnd(18)} requested ${fmt(w.requested)} natural ${fmt(w.natural)} minimum ${fmt(w.minimum)} opens at ${fmt(w.opened)}` +
       (fitsLaptop(w) ? "" : `  exceeds ${SCREEN_BUDGET.width}×${SCREEN_BUDGET.height}`));
   }
+  for (const w of report.windows.filter((one) => !fitsLaptop(one))) {
+    const tallest = [...w.rows].sort((a, b) => b.height - a.height).slice(0, 8);
+    say(`  ${w.picture}: tallest rows: ${tallest.map((row) => `${row.element} ${row.height}`).join(", ")}`);
+  }
   return 0;
 }
 

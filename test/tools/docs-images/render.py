@@ -48,7 +48,7 @@ def make_group(node, hidden):
     """VGroup/HGroup are box layouts (not widgets): a group whose elements are all hidden takes no room."""
     layout = QVBoxLayout() if node["type"] == "VGroup" else QHBoxLayout()
     layout.setContentsMargins(0, 0, 0, 0)
-    hidden = hidden or node.get("Visible", True) is False
+    hidden = hidden or hidden_by(node)
     for child in node["children"]:
         add_child(layout, child, hidden)
     return layout
@@ -67,6 +67,7 @@ def make_widget(node):
         widget.setCurrentIndex(node.get("CurrentIndex", 0))
     elif kind == "Label":
         widget = QLabel(node.get("Text", ""))
+        widget.setWordWrap(node.get("WordWrap", False) is True)
     elif kind == "LineEdit":
         widget = QLineEdit(node.get("Text", ""))
         widget.setPlaceholderText(node.get("PlaceholderText", ""))
@@ -106,6 +107,8 @@ def make_widget(node):
         raise SystemExit(f"render.py: no Qt widget for UI Manager element {kind}")
     if isinstance(node.get("MinimumSize"), list):
         widget.setMinimumSize(*node["MinimumSize"])
+    if isinstance(node.get("Font"), dict):
+        widget.setFont(make_font(node["Font"]))
     if node.get("StyleSheet"):
         widget.setStyleSheet(node["StyleSheet"])
     if isinstance(node.get("Alignment"), dict) and hasattr(widget, "setAlignment"):
@@ -116,6 +119,19 @@ def make_widget(node):
         widget.setAlignment(flags)
     widget.setEnabled(node.get("Enabled", True) is not False)
     return widget
+
+
+def make_font(spec):
+    """ui:Font{Family, PixelSize, MonoSpaced} (fusion.md section 3); families other than DejaVu are not installed."""
+    font = QFont("DejaVu Sans Mono" if spec.get("MonoSpaced") else "DejaVu Sans")
+    if isinstance(spec.get("PixelSize"), (int, float)):
+        font.setPixelSize(int(spec["PixelSize"]))
+    return font
+
+
+def hidden_by(node):
+    """Visible=false, or Hidden=true should the stand-in come to record it."""
+    return node.get("Visible", True) is False or node.get("Hidden", False) is True
 
 
 def make_tree(node):
@@ -155,7 +171,7 @@ def add_child(layout, node, hidden):
             policy.setHorizontalPolicy(QSizePolicy.Maximum)
         widget.setSizePolicy(policy)
     layout.addWidget(widget, factor)
-    if hidden or node.get("Visible", True) is False:
+    if hidden or hidden_by(node):
         widget.setVisible(False)
 
 
@@ -174,6 +190,31 @@ def make_window(captured):
         window.resize(geometry[2], geometry[3])
     window.setWindowTitle(props.get("WindowTitle", ""))
     return window
+
+
+def name_of(node):
+    """What a person calls an element: its ID, else its text, else the first of its children's names."""
+    if node.get("ID"):
+        return f'{node["type"]} {node["ID"]}'
+    if node.get("Text"):
+        return f'{node["type"]} "{node["Text"][:40]}"'
+    for child in node["children"]:
+        name = name_of(child)
+        if name:
+            return f'{node["type"]} with {name}'
+    return ""
+
+
+def row_heights(window, captured):
+    """Heights of the rows of the window's outer group (or of the window itself): where the height goes."""
+    layout, nodes = window.layout(), captured["layout"]
+    if len(nodes) == 1 and nodes[0]["type"] == "VGroup":
+        layout, nodes = layout.itemAt(0).layout(), nodes[0]["children"]
+    rows = []
+    for index, node in enumerate(nodes):
+        item = layout.itemAt(index)
+        rows.append({"element": name_of(node) or node["type"], "height": 0 if item.isEmpty() else item.geometry().height()})
+    return rows
 
 
 def size(qsize):
@@ -247,7 +288,7 @@ def main(argv):
         geometry = captured["props"].get("Geometry") or [0, 0, 0, 0]
         report["windows"].append({"picture": name, "id": captured["id"], "requested": geometry[2:4],
                                   "natural": size(window.sizeHint()), "minimum": size(window.minimumSizeHint()),
-                                  "opened": size(window.size())})
+                                  "opened": size(window.size()), "rows": row_heights(window, captured)})
         if compare_dir is not None:
             committed = QImage(os.path.join(compare_dir, name)).convertToFormat(QImage.Format_RGB32)
             if committed.isNull() or committed != image:

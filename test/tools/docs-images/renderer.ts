@@ -55,6 +55,8 @@ export interface WindowSizes {
   minimum: [number, number];
   /** The window's size once shown: the Geometry, grown to the minimum where it is smaller. */
   opened: [number, number];
+  /** The rows of the window's outer group as laid out (0 for hidden ones), to see where the height goes. */
+  rows: { element: string; height: number }[];
 }
 
 export interface RenderReport {
