@@ -299,7 +299,11 @@ export interface ClientInfo {
   disabled?: boolean;
   /** Available to process jobs at the current time. */
   available?: boolean;
+  /** One word for people: "disabled" (wins over available), "available" or "unavailable"; absent when neither was reported. */
+  state?: ClientState;
 }
+
+export type ClientState = "disabled" | "available" | "unavailable";
 
 export interface ClientsResult {
   ok: true;

@@ -1,7 +1,7 @@
 import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, LogResult, PingResult } from "../../types/request";
 import { HelperError } from "../errors";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
-import { CLIENT_ATTRIBS, clientState, GROUP_ATTRIBS, readClients, readGroups, withHostnames } from "../hqueue/farm";
+import { CLIENT_ATTRIBS, GROUP_ATTRIBS, readClients, readGroups, withHostnames } from "../hqueue/farm";
 import { platformLabel } from "../hqueue/platform";
 import { type FinishedNames, finishedNames } from "./status";
 import { type Command, jobIdArgument, makeClient, noPositionals, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
@@ -90,7 +90,7 @@ export const clientsCommand = listCommand<ClientInfo, ClientsResult>({
   line: (c) => {
     // Without a group list (the server faulted on getClientGroups) the group ids are shown, marked with #.
     const groups = c.groups ?? (c.groupIds ?? []).map((id) => `#${id}`);
-    return `${c.hostname.padEnd(32)} ${platformLabel(c.platform).padEnd(14)} ${clientState(c).padEnd(11)} ${groups.join(" ")}`.trimEnd();
+    return `${c.hostname.padEnd(32)} ${platformLabel(c.platform).padEnd(14)} ${(c.state ?? "").padEnd(11)} ${groups.join(" ")}`.trimEnd();
   },
   empty: "The server lists no clients.",
 });
@@ -102,7 +102,7 @@ export const groupsCommand = listCommand<GroupInfo, GroupsResult>({
   load: async (client) => {
     const groups = readGroups(await client.getClientGroups(GROUP_ATTRIBS));
     if (groups.every((g) => g.clients.length === 0)) return groups;
-    return withHostnames(groups, readClients(await client.getClients(["id", "hostname"])));
+    return withHostnames(groups, readClients(await client.getClients(CLIENT_ATTRIBS)));
   },
   key: (g) => g.name,
   result: (groups) => ({ ok: true, command: "groups", groups }),

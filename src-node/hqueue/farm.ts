@@ -7,7 +7,7 @@
  * mistyped attribute is left out rather than guessed, and a `groups` entry that is not an id is kept as the name the
  * server wrote.
  */
-import type { ClientInfo, GroupInfo, Platform } from "../../types/request";
+import type { ClientInfo, ClientState, GroupInfo, Platform } from "../../types/request";
 import { platformFamily } from "./platform";
 
 /** The getClients attributes the helper asks for (and the only ones it reads). */
@@ -73,6 +73,8 @@ export function readClients(raw: readonly Record<string, unknown>[], groups?: re
     if (disabled !== undefined) info.disabled = disabled;
     const available = flag(c.available);
     if (available !== undefined) info.available = available;
+    const state = clientState(info);
+    if (state !== undefined) info.state = state;
     return info;
   });
 }
@@ -101,10 +103,10 @@ export function clientOs(client: ClientInfo): Platform | undefined {
   return client.os ?? platformFamily(client.platform);
 }
 
-/** "disabled", "available", "unavailable", or "" when the server reported neither attribute. */
-export function clientState(client: ClientInfo): string {
+/** "disabled" (whatever `available` says), "available", "unavailable", or undefined when neither was reported. */
+export function clientState(client: Pick<ClientInfo, "disabled" | "available">): ClientState | undefined {
   if (client.disabled === true) return "disabled";
   if (client.available === true) return "available";
   if (client.available === false) return "unavailable";
-  return "";
+  return undefined;
 }
