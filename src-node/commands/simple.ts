@@ -102,7 +102,15 @@ export const groupsCommand = listCommand<GroupInfo, GroupsResult>({
   load: async (client) => {
     const groups = readGroups(await client.getClientGroups(GROUP_ATTRIBS));
     if (groups.every((g) => g.clients.length === 0)) return groups;
-    return withHostnames(groups, readClients(await client.getClients(CLIENT_ATTRIBS)));
+    let clients: Record<string, unknown>[];
+    try {
+      clients = await client.getClients(CLIENT_ATTRIBS);
+    } catch (e) {
+      // The groups are still worth listing, with their client ids (members shown as unknown).
+      if (e instanceof HQueueError && e.kind === "fault") return groups;
+      throw e;
+    }
+    return withHostnames(groups, readClients(clients));
   },
   key: (g) => g.name,
   result: (groups) => ({ ok: true, command: "groups", groups }),

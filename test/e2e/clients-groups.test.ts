@@ -2,6 +2,7 @@
 // joined from group ids, disabled/available state, group members; and the submit-time client/group name check.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientsResult, GroupsResult } from "../../types/request";
+import { startFaultyServer } from "../support/faulty-server";
 import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standin";
 import { makeRequest } from "../support/requests";
 import { runHelper, writeRequest } from "../support/run-helper";
@@ -86,5 +87,30 @@ describe("submit checks assigned client and group names against the server", () 
     const client = await submit({ mode: "clients", names: ["nobody"] });
     expect(client.json).toMatchObject({ ok: false, error: { code: "bad_request", hint: expect.stringContaining("lin01, mac01, odd01, win01") } });
     expect(farm.jobs.size).toBe(jobsBefore);
+  });
+});
+
+describe("clients and groups on a server that lacks one of the two lists", () => {
+  it("clients without getClientGroups: group ids shown as #id; groups without getClients: ids, no hostnames", async () => {
+    const server = await startFaultyServer({ missing: ["getClientGroups"] });
+    try {
+      const clients = await runHelper(["clients", "--server", server.url, "--json"]);
+      expect((clients.json as ClientsResult).clients).toEqual([
+        { id: 1, hostname: "render01", platform: "linux-x86_64", os: "linux", groupIds: [1], disabled: false, available: true, state: "available" },
+      ]);
+      const human = await runHelper(["clients", "--server", server.url]);
+      expect(human.stdout.trim().split(/\s+/)).toEqual(["render01", "Linux", "available", "#1"]);
+    } finally {
+      await server.close();
+    }
+    const noClients = await startFaultyServer({ missing: ["getClients"] });
+    try {
+      const groups = await runHelper(["groups", "--server", noClients.url, "--json"]);
+      expect((groups.json as GroupsResult).groups).toEqual([{ id: 1, name: "Fusion", clients: [1] }]);
+      const human = await runHelper(["groups", "--server", noClients.url]);
+      expect(human.stdout.trim().split(/\s+/)).toEqual(["Fusion", "1", "client(s)", "(+1", "unknown)"]);
+    } finally {
+      await noClients.close();
+    }
   });
 });
