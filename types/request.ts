@@ -277,13 +277,33 @@ export interface PingResult {
   milliseconds: number;
 }
 
+/**
+ * One client, read from the documented getClients attributes (`id`, `hostname`, `platform`, `groups`, `disabled`,
+ * `available`; SideFX 12 Python API). A field is absent when the server did not report it.
+ */
 export interface ClientInfo {
   id: number;
   hostname: string;
-  /** As the server reports it (e.g. "linux", "windows", "macos"); absent when unknown. */
-  os?: string;
+  /** `platform` exactly as the server reports it ("client's operating system and architecture", e.g. "linux-x86_64"). */
+  platform?: string;
+  /**
+   * The OS family read from `platform` (`linux…` → linux, `macos…`/`darwin…`/`osx…` → macosx, `win…` → windows);
+   * absent when `platform` is missing or names none of these (never guessed).
+   */
+  os?: Platform;
+  /** Names of the client's groups: its `groups` ids joined with getClientGroups (ids with no known group are left out). */
   groups?: string[];
+  /** The client's `groups` as the server reports them: group ids. */
+  groupIds?: number[];
+  /** Disabled on the farm: takes no jobs. */
+  disabled?: boolean;
+  /** Available to process jobs at the current time. */
+  available?: boolean;
+  /** One word for people: "disabled" (wins over available), "available" or "unavailable"; absent when neither was reported. */
+  state?: ClientState;
 }
+
+export type ClientState = "disabled" | "available" | "unavailable";
 
 export interface ClientsResult {
   ok: true;
@@ -296,6 +316,8 @@ export interface GroupInfo {
   name: string;
   /** Client ids in the group. */
   clients: number[];
+  /** Hostnames of those clients, where getClients knows them (same order as `clients`, unknown ids left out). */
+  hostnames?: string[];
 }
 
 export interface GroupsResult {

@@ -870,14 +870,25 @@ export class MainDialog {
       return;
     }
     const names: string[] = [];
+    // Second column: a client's OS and state, a group's member hostnames (as the helper's `clients`/`groups` show them).
+    const details: { [name: string]: string } = {};
     if (response.command === "clients") {
-      for (const client of response.clients) if (!names.includes(client.hostname)) names.push(client.hostname);
+      for (const client of response.clients) {
+        if (names.includes(client.hostname)) continue;
+        names.push(client.hostname);
+        const os = client.os === undefined ? undefined : PLATFORM_LABELS[client.os];
+        details[client.hostname] = [os ?? client.platform ?? "", client.state ?? ""].filter((part) => part !== "").join(", ");
+      }
     } else if (response.command === "groups") {
-      for (const group of response.groups) if (!names.includes(group.name)) names.push(group.name);
+      for (const group of response.groups) {
+        if (names.includes(group.name)) continue;
+        names.push(group.name);
+        details[group.name] = (group.hostnames ?? []).join(" ");
+      }
     }
     names.sort();
     this.serverNamesMode = mode;
-    this.fillTree(items.ServerNames, names, mode === "clients" ? "Clients: click one to add it" : "Client groups: click one to add it");
+    this.fillTree(items.ServerNames, names, mode === "clients" ? "Clients: click one to add it" : "Client groups: click one to add it", (name) => details[name], mode === "clients" ? "OS, state" : "Clients");
     const what = mode === "clients" ? plural(names.length, "client", "clients") : plural(names.length, "client group", "client groups");
     this.setLabel(
       items.AssignStatus,
@@ -886,15 +897,19 @@ export class MainDialog {
     );
   }
 
-  /** Replaces a one-column tree's rows (Tree:Clear/NewItem/AddTopLevelItem, fusion.md §3 Tree row). */
-  private fillTree(tree: UITree | undefined, rows: string[], header: string): void {
+  /**
+   * Replaces a tree's rows (Tree:Clear/NewItem/AddTopLevelItem, fusion.md §3 Tree row): one column, or two when
+   * `detail` gives a second column's text for each row (column 0 stays the name a click picks).
+   */
+  private fillTree(tree: UITree | undefined, rows: string[], header: string, detail?: (text: string) => string | undefined, detailHeader = ""): void {
     if (tree === undefined) return;
     pcall(() => {
       tree.Clear();
-      tree.SetHeaderLabels([header]);
+      tree.SetHeaderLabels(detail === undefined ? [header] : [header, detailHeader]);
       for (const text of rows) {
         const row = tree.NewItem();
         row.Text[0] = text;
+        if (detail !== undefined) row.Text[1] = detail(text) ?? "";
         tree.AddTopLevelItem(row);
       }
     });

@@ -1,18 +1,14 @@
 import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, LogResult, PingResult } from "../../types/request";
 import { HelperError } from "../errors";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
+import { CLIENT_ATTRIBS, GROUP_ATTRIBS, readClients, readGroups, withHostnames } from "../hqueue/farm";
+import { platformLabel } from "../hqueue/platform";
 import { type FinishedNames, finishedNames } from "./status";
 import { type Command, jobIdArgument, makeClient, noPositionals, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 
 function num(v: unknown): number {
   const n = typeof v === "number" ? v : Number(v);
   return Number.isFinite(n) ? n : -1;
-}
-
-function strings(v: unknown): string[] | undefined {
-  if (Array.isArray(v)) return v.map(String);
-  if (typeof v === "string" && v.trim() !== "") return v.split(/[,\s]+/).filter(Boolean);
-  return undefined;
 }
 
 export const pingCommand: Command = {
@@ -36,13 +32,12 @@ export const pingCommand: Command = {
   },
 };
 
-/** A command that reads one list from the server, maps it, and prints it sorted by name. */
+/** A command that reads one list from the server and prints it sorted by name. */
 function listCommand<Item, Result extends ClientsResult | GroupsResult>(spec: {
   name: string;
   summary: string;
   doing: string;
-  fetch: (client: HQueueClient) => Promise<Record<string, unknown>[]>;
-  map: (raw: Record<string, unknown>) => Item;
+  load: (client: HQueueClient) => Promise<Item[]>;
   key: (item: Item) => string;
   result: (items: Item[]) => Result;
   line: (item: Item) => string;
@@ -56,46 +51,75 @@ function listCommand<Item, Result extends ClientsResult | GroupsResult>(spec: {
     async run(ctx) {
       noPositionals(ctx);
       const client = makeClient(ctx);
-      let raw: Record<string, unknown>[];
+      let items: Item[];
       try {
-        raw = await spec.fetch(client);
+        items = await spec.load(client);
       } catch (e) {
         throw serverError(e, client, spec.doing);
       }
-      const items = raw.map(spec.map).sort((a, b) => spec.key(a).localeCompare(spec.key(b)));
+      items.sort((a, b) => spec.key(a).localeCompare(spec.key(b)));
       ctx.out.result(spec.result(items), items.length === 0 ? spec.empty : items.map(spec.line).join("\n"));
       return 0;
     },
   };
 }
 
+/**
+ * The groups, or undefined when the server faults on getClientGroups (the clients are still worth listing; their
+ * group ids stay in `groupIds`). A server that cannot be reached fails the command.
+ */
+async function groupsIfAny(client: HQueueClient): Promise<GroupInfo[] | undefined> {
+  try {
+    return readGroups(await client.getClientGroups(GROUP_ATTRIBS));
+  } catch (e) {
+    if (e instanceof HQueueError && e.kind === "fault") return undefined;
+    throw e;
+  }
+}
+
 export const clientsCommand = listCommand<ClientInfo, ClientsResult>({
   name: "clients",
-  summary: "list the farm's clients (hostname, OS, groups)",
+  summary: "list the farm's clients (hostname, OS, state, groups)",
   doing: "listing the clients",
-  fetch: (client) => client.getClients(),
-  map: (c) => {
-    const info: ClientInfo = { id: num(c.id), hostname: String(c.hostname ?? c.name ?? "") };
-    if (typeof c.os === "string") info.os = c.os;
-    const groups = strings(c.groups);
-    if (groups) info.groups = groups;
-    return info;
+  load: async (client) => {
+    const raw = await client.getClients(CLIENT_ATTRIBS);
+    return readClients(raw, await groupsIfAny(client));
   },
   key: (c) => c.hostname,
   result: (clients) => ({ ok: true, command: "clients", clients }),
-  line: (c) => `${c.hostname.padEnd(32)} ${(c.os ?? "").padEnd(8)} ${(c.groups ?? []).join(" ")}`,
+  line: (c) => {
+    // Without a group list (the server faulted on getClientGroups) the group ids are shown, marked with #.
+    const groups = c.groups ?? (c.groupIds ?? []).map((id) => `#${id}`);
+    return `${c.hostname.padEnd(32)} ${platformLabel(c.platform).padEnd(14)} ${(c.state ?? "").padEnd(11)} ${groups.join(" ")}`.trimEnd();
+  },
   empty: "The server lists no clients.",
 });
 
 export const groupsCommand = listCommand<GroupInfo, GroupsResult>({
   name: "groups",
-  summary: "list the client groups",
+  summary: "list the client groups and the hostnames of their clients",
   doing: "listing the client groups",
-  fetch: (client) => client.getClientGroups(),
-  map: (g) => ({ id: num(g.id), name: String(g.name ?? ""), clients: Array.isArray(g.clients) ? g.clients.map(num) : [] }),
+  load: async (client) => {
+    const groups = readGroups(await client.getClientGroups(GROUP_ATTRIBS));
+    if (groups.every((g) => g.clients.length === 0)) return groups;
+    let clients: Record<string, unknown>[];
+    try {
+      clients = await client.getClients(CLIENT_ATTRIBS);
+    } catch (e) {
+      // The groups are still worth listing, with their client ids (members shown as unknown).
+      if (e instanceof HQueueError && e.kind === "fault") return groups;
+      throw e;
+    }
+    return withHostnames(groups, readClients(clients));
+  },
   key: (g) => g.name,
   result: (groups) => ({ ok: true, command: "groups", groups }),
-  line: (g) => `${g.name.padEnd(32)} ${g.clients.length} client(s)`,
+  line: (g) => {
+    const members = g.hostnames ?? [];
+    const unknown = g.clients.length - members.length;
+    const names = [...members].sort((a, b) => a.localeCompare(b)).join(" ") + (unknown > 0 ? `${members.length > 0 ? " " : ""}(+${unknown} unknown)` : "");
+    return `${g.name.padEnd(32)} ${`${g.clients.length} client(s)`.padEnd(12)} ${names}`.trimEnd();
+  },
   empty: "The server has no client groups.",
 });
 

@@ -400,14 +400,17 @@ export class HQueueClient {
     await this.call("resumeJobs", [ids]);
   }
 
-  /** All clients (sends `(None, attribs)` as Houdini's hqrop does). */
+  /** All clients (sends `(None, attribs)` as Houdini's hqrop does); only `attribs` when given. */
   getClients(attribs?: readonly string[]): Promise<Record<string, unknown>[]> {
     return this.structList("getClients", [null, attribs ?? null]);
   }
 
-  /** All client groups, `{id, name, clients: [ids]}` (called without arguments, as public scripts do). */
-  getClientGroups(): Promise<Record<string, unknown>[]> {
-    return this.structList("getClientGroups", []);
+  /**
+   * All client groups, `{id, name, clients: [client ids]}`. Without `attribs` it is called with no arguments, as
+   * public scripts do; with them as `(None, attribs)` (`getClientGroups([group_ids [, attribs]])`, 12 Python API).
+   */
+  getClientGroups(attribs?: readonly string[]): Promise<Record<string, unknown>[]> {
+    return this.structList("getClientGroups", attribs === undefined ? [] : [null, attribs]);
   }
 
   /** The shared-folder root for a platform on servers before 19.5; undefined when the server lacks the method. */

@@ -102,7 +102,7 @@ describe("hqueue-helper clients / groups", () => {
       const list = (groups.json as { groups: { name: string; clients: number[] }[] }).groups;
       expect(list.map((g) => [g.name, g.clients.length])).toEqual([["Fusion", 2], ["GPU", 1]]);
       const human = await runHelper(["groups", "--server", farm.url]);
-      expect(human.stdout).toMatch(/^Fusion\s+2 client\(s\)$/m);
+      expect(human.stdout).toMatch(/^Fusion\s+2 client\(s\)\s+rn-lin-01 rn-win-01$/m);
     } finally {
       await farm.close();
     }

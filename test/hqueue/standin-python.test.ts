@@ -22,7 +22,7 @@ job = s.getJob(ids[0])
 out["job"] = job
 out["types"] = {k: type(v).__name__ for k, v in job.items()}
 out["subset"] = s.getJob(ids[0], ["status", "children"])
-out["jobs"] = s.getJobs(job["children"], ["name", "command"])
+out["jobs"] = s.getJobs(job["children"], ["name", "status"])
 try:
     s.getJob(123456)
 except xmlrpc.client.Fault as f:
@@ -61,13 +61,18 @@ describe.skipIf(!hasPython)("the stand-in with Python's xmlrpc.client.ServerProx
     expect(out.ping).toBe(true);
     expect(out.ids).toEqual([1]);
     expect(out.types).toMatchObject({
-      id: "int", name: "str", status: "str", progress: "float", priority: "int", children: "list", parent: "NoneType",
-      tags: "list", conditions: "list", queueTime: "DateTime", startTime: "NoneType", endTime: "NoneType",
+      id: "int", name: "str", status: "str", uiStatus: "str", progress: "float", overallProgress: "float", priority: "int",
+      children: "list", parents: "list", threadId: "NoneType", tags: "list", conditions: "list", queueTime: "DateTime",
+      startTime: "NoneType", endTime: "NoneType",
     });
-    expect(out.job).toMatchObject({ id: 1, name: "py job", priority: 3, tags: ["single"], minHosts: 1, maxHosts: 4, children: [2, 3] });
+    expect(out.job).toMatchObject({ id: 1, name: "py job", priority: 3, tags: ["single"], children: [2, 3], parents: [] });
+    // minHosts/maxHosts are spec keys, not documented job attributes: the stand-in keeps them without serving them.
+    expect(standin.jobs.get(1)).toMatchObject({ minHosts: 1, maxHosts: 4 });
+    expect(standin.jobs.get(2)?.command).toBe("echo 'a && b <c>'");
     expect((out.job as Record<string, string>).queueTime).toMatch(/^\d{8}T\d\d:\d\d:\d\d$/);
-    expect(out.subset).toEqual({ status: "waiting for machine", children: [2, 3] });
-    expect(out.jobs).toEqual([{ name: "c1", command: "echo 'a && b <c>'" }, { name: "c2", command: "true" }]);
+    // Waiting for its children is "queued", waiting for a machine "runnable" (the documented statuses).
+    expect(out.subset).toEqual({ status: "queued", children: [2, 3] });
+    expect(out.jobs).toEqual([{ name: "c1", status: "runnable" }, { name: "c2", status: "runnable" }]);
     expect(standin.calls.find((c) => c.method === "newjob")?.params[1]).toBeNull();
   });
 
@@ -76,8 +81,9 @@ describe.skipIf(!hasPython)("the stand-in with Python's xmlrpc.client.ServerProx
     expect(out.unknownMethod).toBe(`<class 'Exception'>:method "echoTypes" is not supported`);
     expect(out.cancel).toBeNull();
     expect(out.slash).toBe(true);
-    expect(out.names).toContain("waiting for machine");
-    expect(out.clients).toEqual([{ id: 1, hostname: "standin-linux-01", groups: ["Fusion"] }]);
+    expect(out.names).toEqual(expect.arrayContaining(["runnable", "queued", "running", "succeeded"]));
+    // Group ids, as documented.
+    expect(out.clients).toEqual([{ id: 1, hostname: "standin-linux-01", groups: [1] }]);
   });
 
   it("reads every type Python's client writes", () => {

@@ -138,11 +138,14 @@ describe("the stand-in over HTTP", () => {
 
 describe("command-line options", () => {
   it("parses --clients and the flags", () => {
-    expect(parseClientList("lin01:linux:Fusion,win01:windows:Fusion+Render,plain")).toEqual([
+    expect(parseClientList("lin01:linux:Fusion,win01:windows:Fusion+Render,plain,mac01:macos-arm64::disabled,l2:linux::unavailable")).toEqual([
       { hostname: "lin01", os: "linux", groups: ["Fusion"] },
       { hostname: "win01", os: "windows", groups: ["Fusion", "Render"] },
       { hostname: "plain", os: "linux", groups: [] },
+      { hostname: "mac01", os: "macos", arch: "arm64", groups: [], disabled: true },
+      { hostname: "l2", os: "linux", groups: [], available: false },
     ]);
+    expect(() => parseClientList("x:linux:G:asleep")).toThrow(/unknown state/);
     expect(parseStandinArgs(["--port", "0", "--legacy", "--no-run", "--slots", "2"])).toMatchObject({
       port: 0, serverVersion: "legacy", runJobs: false, slotsPerClient: 2,
     });
@@ -172,7 +175,7 @@ describe("the bundled program (dist/dev/hqueue-standin.js)", () => {
       });
       const client = new HQueueClient(url);
       expect(await client.ping()).toBe(true);
-      expect((await client.getClients(["hostname", "os"])).map((c) => `${c.hostname}:${c.os}`)).toEqual(["a:linux", "b:windows"]);
+      expect((await client.getClients(["hostname", "platform"])).map((c) => `${c.hostname}:${c.platform}`)).toEqual(["a:linux-x86_64", "b:windows-x86_64"]);
       const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
       child.kill("SIGTERM");
       expect(await exited).toBe(0);

@@ -116,8 +116,10 @@ describe("dialog options → request", () => {
       ok: true,
       command: "clients",
       clients: [
-        { id: 1, hostname: "render-02", os: "linux" },
-        { id: 2, hostname: "render-01", os: "linux" },
+        { id: 1, hostname: "render-02", platform: "linux-x86_64", os: "linux", state: "available" },
+        { id: 2, hostname: "render-01", platform: "windows-x86_64", os: "windows", disabled: true, available: false, state: "disabled" },
+        // An OS family the helper could not tell: the platform is shown as the server wrote it.
+        { id: 3, hostname: "render-03", platform: "freebsd-amd64" },
       ],
     };
     const run = await runCompScript({
@@ -133,7 +135,7 @@ describe("dialog options → request", () => {
       ],
     });
     expect(run.transcript.error).toBeNull();
-    expect(run.item(MAIN, "ServerNames").rows).toEqual([["render-01"], ["render-02"]]);
+    expect(run.item(MAIN, "ServerNames").rows).toEqual([["render-01", "Windows, disabled"], ["render-02", "Linux, available"], ["render-03", "freebsd-amd64"]]);
     expect(run.item(MAIN, "AssignNames").Text).toBe("render-02, render-01");
     expect(run.callsOf("clients")[0].options.server).toBe("localhost:5000");
     const request = submitted(run);
@@ -142,9 +144,10 @@ describe("dialog options → request", () => {
     expect(request.farm.sameOsOnly).toBeUndefined();
 
     const groups = await runCompScript({
-      responses: { groups: { ok: true, command: "groups", groups: [{ id: 3, name: "Fusion", clients: [1, 2] }] } },
+      responses: { groups: { ok: true, command: "groups", groups: [{ id: 3, name: "Fusion", clients: [1, 2], hostnames: ["render-01", "render-02"] }] } },
       actions: [set("AssignMode", "CurrentIndex", 2), click("FetchNames"), { do: "select", id: "ServerNames", row: 0 }, click("SameOsOnly"), click("Submit")],
     });
+    expect(groups.item(MAIN, "ServerNames").rows).toEqual([["Fusion", "render-01 render-02"]]);
     const groupRequest = submitted(groups);
     expect(groupRequest.farm.assign).toEqual({ mode: "groups", names: ["Fusion"] });
     expect(groupRequest.farm.sameOsOnly).toBe(true);

@@ -115,7 +115,7 @@ function normalResult(method: string, jobId: number, params: string): unknown {
     case "getJobOutput":
       return "faulty server log\n";
     case "getClients":
-      return [{ id: 1, hostname: "render01", os: "linux-x86_64", groups: ["Fusion"] }];
+      return [{ id: 1, hostname: "render01", platform: "linux-x86_64", groups: [1], disabled: false, available: true }];
     case "getClientGroups":
       return [{ id: 1, name: "Fusion", clients: [1] }];
     case "cancelJobs":

@@ -4,31 +4,40 @@
  * behaviour in ../shared/reference/hqueue.md; where the real server is undocumented the choice is stated here.
  *
  * Used by the tests and by the demo. As a program (bundled to dist/dev/hqueue-standin.js):
- *   node dist/dev/hqueue-standin.js [--port 5000] [--host 127.0.0.1] [--clients host:os[:group+group],…]
+ *   node dist/dev/hqueue-standin.js [--port 5000] [--host 127.0.0.1]
+ *                                   [--clients host:os[-arch][:group+group][:disabled|unavailable],…]
  *                                   [--legacy] [--no-run] [--slots N] [--first-job-id N] [--stay]
- * e.g. `--clients lin01:linux:Fusion,mac01:macos:Fusion,win01:windows:Fusion+Render`. It prints
+ * e.g. `--clients lin01:linux:Fusion,mac01:macos-arm64:Fusion,win01:windows:Fusion+Render:disabled`. It prints
  * `HQueue stand-in listening on http://127.0.0.1:PORT`, runs until SIGINT/SIGTERM, and also exits when its parent
  * process dies (so a crashed test leaves no server behind) unless given --stay.
  *
  * Behaviour (and the undocumented choices):
- * - Methods: ping, getVersion (19.5 only), newjob, getJob, getJobs, getJobIdsByStatus, getJobOutput,
- *   cancelJobs/pauseJobs/resumeJobs/deleteJobs (subtrees), reprioritizeJobs, the get*StatusNames, getClients,
+ * - Methods: ping, getVersion (19.5 only), newjob, getJob, getJobs, getJobIdsBySatus (sic, as documented) and
+ *   getJobIdsByStatus (as public code calls it), getJobOutput, cancelJobs/pauseJobs/resumeJobs/deleteJobs (subtrees),
+ *   reprioritizeJobs, the get*StatusNames, getClients, getClient, getClientsByHostname, getClientByHostname,
  *   getClientGroups, getHQRoot (legacy only), getNetworkFolders (19.5 only). Anything else is a fault exactly like
  *   Python's for an unregistered method: `<class 'Exception'>:method "x" is not supported`.
  * - getNetworkFolders returns a list of `{name, linux, macosx, windows}` structs (the real shape is undocumented).
- * - getClients entries: `{id, hostname, ip, os, arch, cpus, isAvailable, status, lastHeartbeat, groups}`, where
- *   `groups` holds group *names* (undocumented on the real server).
- * - getJob keys: id, name, status, progress (double 0..1), priority, children (ids), parent (id or nil), command,
- *   shell, tags, conditions, description, submittedBy, triesLeft, environment, cpus, minHosts, maxHosts, queueTime,
- *   startTime, endTime (dateTime or nil). With an attribute list only those keys come back; unknown names are left out.
- * - Unknown job ids fault with Django's wording: `<class 'Job.DoesNotExist'>:Job matching query does not exist.`
+ * - Query attributes are exactly the documented ones (./hqueue-documented.ts, from SideFX's 12 Python API), with an
+ *   `attribs` list only those keys; names that are not attributes are left out (the real server's answer to them is
+ *   undocumented). Clients: `platform` in $HQCLIENTARCH style (`linux-x86_64`, `macos-arm64`, `windows-x86_64`),
+ *   `groups` as group ids, `disabled`, `available` (false when disabled too), `runningJobs` (ids), `lastHeartbeat`
+ *   (dateTime); values the documents leave open are plain placeholders (cpuSpeed 3000, memory 16 GB in KB, idleTime
+ *   -1, availabilityRules [], threadId nil). Groups: `{id, name, clients: [client ids]}`, numbered in order of first
+ *   appearance. Jobs: `status` is the documented internal status ("runnable" = waiting for a machine, "queued" =
+ *   waiting for its children), `uiStatus` the stand-in's own status text, `progress` the job's own command progress
+ *   (always 0.0 for a job without a command, as documented), `overallProgress` the job with its descendants,
+ *   `parents` a list of ids, `clients` the hostname it ran on (the type is undocumented), ETA -1.
+ * - Unknown job ids fault with Django's wording: `<class 'Job.DoesNotExist'>:Job matching query does not exist.`;
+ *   unknown client ids or hostnames in getClient/getClientByHostname likewise with `Client.DoesNotExist` (undocumented).
  * - Scheduling: conditions are not inherited (as documented). A job with children waits for all of them, then fails if
  *   any did not succeed, runs its own command if it has one, or succeeds. A job without a command succeeds at once.
  *   Higher priority first, then lower id. `single`-tagged jobs take a whole client. `triesLeft` > 0 re-queues a failed
  *   job (decrementing it). Pausing a running job stops its process (SIGSTOP) until it is resumed (SIGCONT).
  * - Conditions: `{type:"client", name: group|hostname|os, op: "=="|"!="|"any", value}`; `any` takes a
- *   space-separated list. `os` compares with the prefix of HQCLIENTARCH: "linux", "macos" or "windows" (as hqlib
- *   sends it). The spec keys `host`/`hostgroup` (hqrop's shorthand) act as hostname-any / group-any conditions.
+ *   space-separated list; `group` compares group names. `os` compares with the prefix of the client's platform
+ *   (HQCLIENTARCH) before "-": "linux", "macos" or "windows" (as hqlib sends it). The spec keys `host`/`hostgroup`
+ *   (hqrop's shorthand) act as hostname-any / group-any conditions. Disabled or unavailable clients take no work.
  * - Running: linux and macos clients both run locally with `<shell or /bin/sh> -c <command>` (the `linux` or `macosx`
  *   entry of a per-platform command), env HQROOT, HQCLIENTARCH, JOBID, ROOTJOBID, HQSERVER, HQHOSTS plus the job's
  *   `environment`; stdout and stderr are merged into the job output; `ALF_PROGRESS n%` and `PROGRESS: i/n` lines set
@@ -49,14 +58,23 @@ import {
   serializeResponse,
   type XmlRpcValue,
 } from "./hqueue-standin-xmlrpc";
+import { DOCUMENTED_CLIENT_ATTRIBS, DOCUMENTED_JOB_ATTRIBS, DOCUMENTED_JOB_STATUSES } from "./hqueue-documented";
 
 export interface FakeClient {
   id?: number;
   hostname: string;
+  /** The client's OS; with `arch` it makes the served `platform` ($HQCLIENTARCH style, e.g. "macos-arm64"). */
   os: "linux" | "macos" | "windows";
+  /** Default "x86_64". */
+  arch?: string;
+  /** Served verbatim as `platform` instead of `<os>-<arch>` (to test odd values); `os` still decides how jobs run. */
+  platform?: string;
+  /** Group names (the stand-in numbers the groups; clients are served with group ids, as documented). */
   groups?: string[];
-  /** False: the client is connected but not available for jobs. Default true. */
-  execute?: boolean;
+  /** Disabled on the farm (`disabled`): takes no work. Default false. */
+  disabled?: boolean;
+  /** False: connected but not available to process jobs (`available`): takes no work. Default true. */
+  available?: boolean;
 }
 
 export type StandinPlatform = "linux" | "macosx" | "windows";
@@ -152,9 +170,6 @@ export interface HQueueStandin {
   waitForJob(id: number, timeoutMs: number): Promise<StandinJob>;
 }
 
-const ALL_STATUSES: StandinStatus[] = [
-  "waiting for machine", "running", "paused", "pausing", "resuming", "succeeded", "failed", "cancelled", "abandoned",
-];
 const FINISHED: ReadonlySet<StandinStatus> = new Set(["succeeded", "failed", "cancelled", "abandoned"]);
 const RUNNING_NAMES: StandinStatus[] = ["running", "pausing", "resuming"];
 const FAILED_NAMES: StandinStatus[] = ["failed"];
@@ -174,8 +189,11 @@ interface ClientState {
   id: number;
   hostname: string;
   os: FakeClient["os"];
+  /** The served `platform`. */
+  platform: string;
   groups: string[];
-  execute: boolean;
+  disabled: boolean;
+  available: boolean;
   running: Set<number>;
 }
 
@@ -232,6 +250,13 @@ function optionalString(spec: Record<string, unknown>, key: string): string | nu
 function idList(value: unknown, what: string): number[] {
   if (!Array.isArray(value)) return [toInt(value, what)];
   return value.map((item) => toInt(item, what));
+}
+
+function hostnameList(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    throw pythonException("TypeError", "hostnames must be a list of strings or None");
+  }
+  return value;
 }
 
 function attribList(value: unknown): string[] | null {
@@ -291,8 +316,10 @@ class Standin implements HQueueStandin {
         id,
         hostname: client.hostname,
         os: client.os,
+        platform: client.platform ?? `${client.os}-${client.arch ?? "x86_64"}`,
         groups: [...(client.groups ?? [])],
-        execute: client.execute !== false,
+        disabled: client.disabled === true,
+        available: client.available !== false,
         running: new Set<number>(),
       };
     });
@@ -490,10 +517,11 @@ class Standin implements HQueueStandin {
         const attribs = attribList(params[1]);
         return idList(params[0], "job_ids").map((id) => pick(this.jobDict(job(id)), attribs));
       }
-      case "getJobIdsByStatus": {
+      case "getJobIdsBySatus": // the documented spelling (12 Python API)
+      case "getJobIdsByStatus": { // the spelling public code calls (hqueue.md §2)
         arity(1, 1);
         const wanted = new Set(Array.isArray(params[0]) ? params[0].map(String) : [String(params[0])]);
-        return [...this.jobs.values()].filter((j) => wanted.has(j.status)).map((j) => j.id);
+        return [...this.jobs.values()].filter((j) => wanted.has(this.wireStatus(j))).map((j) => j.id);
       }
       case "getJobOutput":
         arity(1, 1);
@@ -524,7 +552,7 @@ class Standin implements HQueueStandin {
       }
       case "getAllJobStatusNames":
         arity(0, 0);
-        return [...ALL_STATUSES];
+        return [...DOCUMENTED_JOB_STATUSES];
       case "getRunningJobStatusNames":
         arity(0, 0);
         return [...RUNNING_NAMES];
@@ -542,6 +570,22 @@ class Standin implements HQueueStandin {
         const ids = params[0] === null || params[0] === undefined ? null : new Set(idList(params[0], "client_ids"));
         const attribs = attribList(params[1]);
         return this.clients.filter((c) => ids === null || ids.has(c.id)).map((c) => pick(this.clientDict(c), attribs));
+      }
+      case "getClient": {
+        arity(1, 2);
+        const id = toInt(params[0], "client_id");
+        return pick(this.clientDict(this.clientWhere((c) => c.id === id)), attribList(params[1]));
+      }
+      case "getClientsByHostname": {
+        arity(0, 2);
+        const names = params[0] === null || params[0] === undefined ? null : hostnameList(params[0]);
+        const attribs = attribList(params[1]);
+        return this.clients.filter((c) => names === null || names.includes(c.hostname)).map((c) => pick(this.clientDict(c), attribs));
+      }
+      case "getClientByHostname": {
+        arity(1, 2);
+        const hostname = String(params[0]);
+        return pick(this.clientDict(this.clientWhere((c) => c.hostname === hostname)), attribList(params[1]));
       }
       case "getClientGroups": {
         arity(0, 2);
@@ -570,45 +614,79 @@ class Standin implements HQueueStandin {
     }
   }
 
-  private jobDict(job: StandinJob): Record<string, XmlRpcValue> {
-    return {
-      id: job.id,
-      name: job.name,
-      status: job.status,
-      progress: new PyFloat(this.progressOf(job)),
-      priority: job.priority,
-      children: [...job.childIds],
-      parent: job.parentId,
-      command: job.command ?? "",
-      shell: job.shell,
-      tags: [...job.tags],
-      conditions: job.conditions.map((c) => ({ ...c })),
-      description: job.description,
-      submittedBy: job.submittedBy,
-      triesLeft: job.triesLeft,
-      environment: { ...job.environment },
-      cpus: job.cpus,
-      minHosts: job.minHosts,
-      maxHosts: job.maxHosts,
-      queueTime: job.queueTime,
-      startTime: job.startTime,
-      endTime: job.endTime,
-    };
+  private clientWhere(test: (client: ClientState) => boolean): ClientState {
+    const found = this.clients.find(test);
+    if (!found) throw pythonException("Client.DoesNotExist", "Client matching query does not exist.");
+    return found;
   }
 
-  private clientDict(client: ClientState): Record<string, XmlRpcValue> {
-    return {
-      id: client.id,
-      hostname: client.hostname,
-      ip: "127.0.0.1",
-      os: client.os,
-      arch: "x86_64",
-      cpus: this.slots,
-      isAvailable: client.execute,
-      status: client.running.size > 0 ? "busy" : "idle",
-      lastHeartbeat: new Date(),
-      groups: [...client.groups],
+  /**
+   * The job's `status` as documented: the internal status, where "waiting for machine" (a UI status) is "runnable"
+   * when the job could run now and "queued" while it waits for its children.
+   */
+  private wireStatus(job: StandinJob): string {
+    if (job.status !== "waiting for machine") return job.status;
+    const waitingForChildren = job.childIds.some((id) => {
+      const child = this.jobs.get(id);
+      return child !== undefined && !isFinished(child.status);
+    });
+    return waitingForChildren ? "queued" : "runnable";
+  }
+
+  /** Exactly the documented getJobs attributes (hqueue-documented.ts). */
+  private jobDict(job: StandinJob): Record<string, XmlRpcValue> {
+    const dict: Record<(typeof DOCUMENTED_JOB_ATTRIBS)[number], XmlRpcValue> = {
+      availabilityRules: [],
+      children: [...job.childIds],
+      // "list of clients that ran or are currently running the job": the type is undocumented; hostnames here.
+      clients: job.clientHostname === null ? [] : [job.clientHostname],
+      clientsOnHold: [],
+      conditions: job.conditions.map((c) => ({ ...c })),
+      endTime: job.endTime,
+      ETA: -1,
+      id: job.id,
+      logs: [],
+      name: job.name,
+      latestNote: "",
+      overallProgress: new PyFloat(this.progressOf(job)),
+      parents: job.parentId === null ? [] : [job.parentId],
+      priority: job.priority,
+      // "progress … of the job command. If the job has no command to execute, then the progress will always be 0.0".
+      progress: new PyFloat(this.hasCommand(job) ? job.progress : 0),
+      queueTime: job.queueTime,
+      startTime: job.startTime,
+      status: this.wireStatus(job),
+      threadId: null,
+      tags: [...job.tags],
+      uiStatus: job.status,
     };
+    return dict;
+  }
+
+  /** Exactly the documented getClients attributes (hqueue-documented.ts); `groups` are group ids. */
+  private clientDict(client: ClientState): Record<string, XmlRpcValue> {
+    const dict: Record<(typeof DOCUMENTED_CLIENT_ATTRIBS)[number], XmlRpcValue> = {
+      available: client.available && !client.disabled,
+      availabilityRules: [],
+      cpus: this.slots,
+      cpuSpeed: 3000,
+      disabled: client.disabled,
+      groups: client.groups.map((name) => this.groupIds.get(name) as number),
+      hostname: client.hostname,
+      id: client.id,
+      idleTime: -1,
+      ip: "127.0.0.1",
+      lastHeartbeat: new Date(),
+      latestNote: "",
+      load: new PyFloat(client.running.size / this.slots),
+      memory: 16 * 1024 * 1024,
+      needsUpgrade: false,
+      platform: client.platform,
+      runningJobs: [...client.running],
+      threadId: null,
+      version: "hqueue-standin",
+    };
+    return dict;
   }
 
   /* ---------------------------------------------------------------------------------------------
@@ -902,7 +980,8 @@ class Standin implements HQueueStandin {
         case "hostname":
           return [client.hostname];
         case "os":
-          return [client.os];
+          // hqlib sends $HQCLIENTARCH.split("-")[0] (hqueue.md §4): the prefix of the client's platform.
+          return [client.platform.split("-")[0]];
         default:
           return undefined;
       }
@@ -922,7 +1001,7 @@ class Standin implements HQueueStandin {
   }
 
   private canRun(client: ClientState, job: StandinJob): boolean {
-    if (!client.execute) return false;
+    if (client.disabled || !client.available) return false;
     if (!job.conditions.every((condition) => this.matches(condition, client))) return false;
     if (client.running.size >= this.slots) return false;
     const single = (id: number): boolean => this.jobs.get(id)?.tags.includes("single") ?? false;
@@ -982,7 +1061,7 @@ class Standin implements HQueueStandin {
 
     const hqEnv: Record<string, string> = {
       HQROOT: this.hqRoot[platform],
-      HQCLIENTARCH: client.os === "macos" ? "macos-x86_64" : "linux-x86_64",
+      HQCLIENTARCH: client.platform,
       JOBID: String(job.id),
       ROOTJOBID: String(job.rootId),
       HQSERVER: this.url,
@@ -1042,14 +1121,23 @@ export async function startHQueueStandin(options: StandinOptions = {}): Promise<
  * Command line
  * --------------------------------------------------------------------------------------------- */
 
-/** `host:os[:group+group]` items separated by commas. */
+/** `host:os[-arch][:group+group][:disabled|unavailable]` items separated by commas. */
 export function parseClientList(text: string): FakeClient[] {
   return text.split(",").filter((item) => item.trim() !== "").map((item) => {
-    const [hostname, osName = "linux", groups = ""] = item.trim().split(":");
+    const [hostname, platform = "linux", groups = "", state = ""] = item.trim().split(":");
+    const dash = platform.indexOf("-");
+    const osName = dash < 0 ? platform : platform.slice(0, dash);
     if (osName !== "linux" && osName !== "macos" && osName !== "windows") {
       throw new Error(`--clients: unknown os "${osName}" in "${item}" (linux, macos or windows)`);
     }
-    return { hostname, os: osName, groups: groups.split("+").filter((g) => g !== "") };
+    if (state !== "" && state !== "disabled" && state !== "unavailable") {
+      throw new Error(`--clients: unknown state "${state}" in "${item}" (disabled or unavailable)`);
+    }
+    const client: FakeClient = { hostname, os: osName, groups: groups.split("+").filter((g) => g !== "") };
+    if (dash >= 0) client.arch = platform.slice(dash + 1);
+    if (state === "disabled") client.disabled = true;
+    if (state === "unavailable") client.available = false;
+    return client;
   });
 }
 
@@ -1084,7 +1172,7 @@ async function main(): Promise<void> {
     options = parseStandinArgs(args.filter((arg) => arg !== "--stay"));
   } catch (error) {
     console.error(`hqueue-standin: ${error instanceof Error ? error.message : String(error)}`);
-    console.error("usage: hqueue-standin [--port 5000] [--host 127.0.0.1] [--clients host:os[:group+group],…] [--legacy] [--no-run] [--slots N] [--first-job-id N] [--stay]");
+    console.error("usage: hqueue-standin [--port 5000] [--host 127.0.0.1] [--clients host:os[-arch][:group+group][:disabled|unavailable],…] [--legacy] [--no-run] [--slots N] [--first-job-id N] [--stay]");
     process.exit(2);
   }
   const standin = await startHQueueStandin(options);
