@@ -11,16 +11,19 @@
  * process dies (so a crashed test leaves no server behind) unless given --stay.
  *
  * Behaviour (and the undocumented choices):
- * - Methods: ping, getVersion (19.5 only), newjob, getJob, getJobs, getJobIdsByStatus, getJobOutput,
- *   cancelJobs/pauseJobs/resumeJobs/deleteJobs (subtrees), reprioritizeJobs, the get*StatusNames, getClients,
+ * - Methods: ping, getVersion (19.5 only), newjob, getJob, getJobs, getJobIdsBySatus (the documented spelling) and
+ *   getJobIdsByStatus, getUnfinishedRootJobIds/getFinishedRootJobIds, getJobOutput (with max_last_chars),
+ *   cancelJobs/pauseJobs/resumeJobs/deleteJobs (subtrees), rescheduleJobs (see reschedule()), reprioritizeJobs
+ *   (subtree), the get*StatusNames, getClients,
  *   getClientGroups, getHQRoot (legacy only), getNetworkFolders (19.5 only). Anything else is a fault exactly like
- *   Python's for an unregistered method: `<class 'Exception'>:method "x" is not supported`.
+ *   Python's for an unregistered method: `<class 'Exception'>:method "x" is not supported`; so is every method named
+ *   in the `without` option (a server lacking the optional calls).
  * - getNetworkFolders returns a list of `{name, linux, macosx, windows}` structs (the real shape is undocumented).
  * - getClients entries: `{id, hostname, ip, os, arch, cpus, isAvailable, status, lastHeartbeat, groups}`, where
  *   `groups` holds group *names* (undocumented on the real server).
  * - getJob keys: id, name, status, progress (double 0..1), priority, children (ids), parent (id or nil), command,
  *   shell, tags, conditions, description, submittedBy, triesLeft, environment, cpus, minHosts, maxHosts, queueTime,
- *   startTime, endTime (dateTime or nil). With an attribute list only those keys come back; unknown names are left out.
+ *   startTime, endTime (dateTime or nil), overallProgress. With an attribute list only those keys come back; unknown names are left out.
  * - Unknown job ids fault with Django's wording: `<class 'Job.DoesNotExist'>:Job matching query does not exist.`
  * - Scheduling: conditions are not inherited (as documented). A job with children waits for all of them, then fails if
  *   any did not succeed, runs its own command if it has one, or succeeds. A job without a command succeeds at once.
@@ -84,6 +87,8 @@ export interface StandinOptions {
   maxCalls?: number;
   /** Id of the first job (default 1). */
   firstJobId?: number;
+  /** Methods this server lacks: each answers the "not supported" fault (e.g. a server without rescheduleJobs). */
+  without?: string[];
 }
 
 export type StandinStatus =
@@ -471,6 +476,7 @@ class Standin implements HQueueStandin {
       if (!found) throw noSuchJob();
       return found;
     };
+    if (this.options.without?.includes(method)) throw notSupported(method);
     switch (method) {
       case "ping":
         arity(0, 0);
@@ -490,14 +496,32 @@ class Standin implements HQueueStandin {
         const attribs = attribList(params[1]);
         return idList(params[0], "job_ids").map((id) => pick(this.jobDict(job(id)), attribs));
       }
+      // The reference spells it getJobIdsBySatus (sic); public code calls getJobIdsByStatus: both answer.
+      case "getJobIdsBySatus":
       case "getJobIdsByStatus": {
         arity(1, 1);
         const wanted = new Set(Array.isArray(params[0]) ? params[0].map(String) : [String(params[0])]);
         return [...this.jobs.values()].filter((j) => wanted.has(j.status)).map((j) => j.id);
       }
-      case "getJobOutput":
+      case "getJobOutput": {
+        arity(1, 2);
+        // max_last_chars: at most that many last characters; less than one (or absent) = the whole log.
+        const output = job(params[0]).output;
+        const max = params[1] === undefined || params[1] === null ? 0 : toInt(params[1], "max_last_chars");
+        return max >= 1 && output.length > max ? output.slice(output.length - max) : output;
+      }
+      case "getUnfinishedRootJobIds":
+      case "getFinishedRootJobIds": {
+        arity(0, 0);
+        const finished = method === "getFinishedRootJobIds";
+        return [...this.jobs.values()].filter((j) => j.parentId === null && isFinished(j.status) === finished).map((j) => j.id);
+      }
+      case "rescheduleJobs": {
         arity(1, 1);
-        return job(params[0]).output;
+        for (const id of idList(params[0], "job_ids")) this.reschedule(job(id));
+        this.kick();
+        return null;
+      }
       case "cancelJobs":
       case "pauseJobs":
       case "resumeJobs":
@@ -576,6 +600,7 @@ class Standin implements HQueueStandin {
       name: job.name,
       status: job.status,
       progress: new PyFloat(this.progressOf(job)),
+      overallProgress: new PyFloat(this.progressOf(job)),
       priority: job.priority,
       children: [...job.childIds],
       parent: job.parentId,
@@ -801,6 +826,25 @@ class Standin implements HQueueStandin {
     job.status = run ? "running" : "waiting for machine";
     this.notify();
     this.kick();
+  }
+
+  /**
+   * rescheduleJobs is only named in the docs' overview ([R] in hqueue.md), so its behaviour here is a choice: the job and
+   * every finished, not succeeded job under it go back to the queue (succeeded ones are kept), and finished ancestors
+   * go back to waiting for their children.
+   */
+  private reschedule(root: StandinJob): void {
+    const requeue = (job: StandinJob): void => {
+      this.kill(job.id);
+      job.status = "waiting for machine";
+      job.paused = false;
+      job.progress = 0;
+      job.endTime = null;
+      job.output += "HQueue stand-in: rescheduled\n";
+    };
+    for (const member of this.subtree(root)) if (isFinished(member.status) && member.status !== "succeeded") requeue(member);
+    for (let parent = this.parentOf(root); parent; parent = this.parentOf(parent)) if (isFinished(parent.status)) requeue(parent);
+    this.notify();
   }
 
   private remove(job: StandinJob): void {
