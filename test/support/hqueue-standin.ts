@@ -89,6 +89,8 @@ export interface StandinOptions {
   firstJobId?: number;
   /** Methods this server lacks: each answers the "not supported" fault (e.g. a server without rescheduleJobs). */
   without?: string[];
+  /** Job attributes this server does not report (left out of getJob/getJobs answers), e.g. ["submittedBy"]. */
+  withoutAttribs?: string[];
 }
 
 export type StandinStatus =
@@ -595,6 +597,12 @@ class Standin implements HQueueStandin {
   }
 
   private jobDict(job: StandinJob): Record<string, XmlRpcValue> {
+    const dict = this.fullJobDict(job);
+    for (const key of this.options.withoutAttribs ?? []) delete dict[key];
+    return dict;
+  }
+
+  private fullJobDict(job: StandinJob): Record<string, XmlRpcValue> {
     return {
       id: job.id,
       name: job.name,
