@@ -3,6 +3,7 @@
 // rescheduleJobs / reprioritizeJobs (a fault = not supported).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { userInfo, tmpdir } from "node:os";
+import { createServer, request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobControlResult, JobsResult, LogResult, PriorityResult, RetryResult, StatusResult, SubmitResult } from "../../types/request";
@@ -173,6 +174,41 @@ describe("retry", () => {
       expect(blind.jobs.size).toBe(jobsBefore);
     } finally {
       await blind.close();
+    }
+  });
+
+  it("a reschedule whose answer is lost is never followed by a new job", async () => {
+    const { id, fix } = await failingJob(standin, "hq-retry-lost-");
+    writeFileSync(fix, "");
+    // In front of the stand-in: forwards everything, but swallows the answer to rescheduleJobs.
+    const proxy = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8").on("data", (d) => (body += d));
+      req.on("end", () => {
+        const forward = request(`${standin.url}/RPC2`, { method: "POST", headers: { "Content-Type": "text/xml" } }, (answer) => {
+          let text = "";
+          answer.setEncoding("utf8").on("data", (d) => (text += d));
+          answer.on("end", () => {
+            if (body.includes("<methodName>rescheduleJobs</methodName>")) return; // never answered
+            res.writeHead(200, { "Content-Type": "text/xml" });
+            res.end(text);
+          });
+        });
+        forward.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const newjobsBefore = standin.calls.filter((c) => c.method === "newjob").length;
+      const port = (proxy.address() as { port: number }).port;
+      const run = await runHelper(["retry", String(id), "--server", `127.0.0.1:${port}`, "--timeout", "1", "--json"]);
+      expect(run.status).toBe(1);
+      expect(run.json).toMatchObject({ ok: false, error: { code: "timeout" } });
+      if (run.json && !run.json.ok) expect(run.json.error.message).toContain("may or may not have been rescheduled");
+      expect(standin.calls.filter((c) => c.method === "newjob").length).toBe(newjobsBefore);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
     }
   });
 
