@@ -46,7 +46,7 @@ function mainHelp(): string {
     "",
     "usage: hqueue-helper COMMAND [options]       (hqueue-helper COMMAND --help for its options)",
     "",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`),
     "",
     "Every command takes --json (one JSON document on stdout) and --server HOST[:PORT] (default $HQUEUE_SERVER, then localhost:5000).",
     "Exit status: 0 ok, 1 failed, 2 wrong usage.",
