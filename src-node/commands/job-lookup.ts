@@ -66,6 +66,29 @@ export function notSupported(client: HQueueClient, method: string, e: HQueueErro
   );
 }
 
+/** Characters asked per line wanted when only a tail is shown (Fusion's verbose lines are short). */
+const CHARS_PER_TAIL_LINE = 400;
+
+/**
+ * A job's output, or only its last `lines` lines. For a tail only the end of the log is fetched (getJobOutput's
+ * documented max_last_chars), so a long render log is not downloaded whole; when that end holds fewer lines than
+ * wanted, or the server refuses the argument, the whole log is read instead, so the tail is always exact.
+ */
+export async function jobOutput(client: HQueueClient, id: number, lines: number | undefined): Promise<{ text: string; truncated: boolean }> {
+  if (lines === undefined) return { text: await client.getJobOutput(id), truncated: false };
+  const chars = Math.min(lines * CHARS_PER_TAIL_LINE, 50_000_000);
+  let text: string | undefined;
+  try {
+    text = await client.getJobOutput(id, chars);
+  } catch (e) {
+    if (!isFault(e)) throw e;
+  }
+  const body = text === undefined ? "" : text.endsWith("\n") ? text.slice(0, -1) : text;
+  // More than `lines` newlines means the last `lines` lines are complete, even if the first one was cut.
+  const enough = text !== undefined && (text.length < chars || body.split("\n").length > lines);
+  return tailLines(enough ? (text as string) : await client.getJobOutput(id), lines);
+}
+
 /** The last `lines` lines of a text (all of it when it has fewer). */
 export function tailLines(text: string, lines: number | undefined): { text: string; truncated: boolean } {
   if (lines === undefined) return { text, truncated: false };

@@ -3,7 +3,7 @@ import { intOption } from "../args";
 import { HelperError } from "../errors";
 import type { HQueueClient } from "../hqueue/client";
 import { type Command, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
-import { childIdsOf, isFailedStatus, readJob, tailLines } from "./job-lookup";
+import { childIdsOf, isFailedStatus, jobOutput, readJob } from "./job-lookup";
 import { type FinishedNames, finishedNames } from "./status";
 
 /** Lines of each failed task's output shown for a parent job when --tail is not given: the reason is at the end. */
@@ -17,7 +17,7 @@ function header(t: TaskLog): string {
 
 async function taskLog(client: HQueueClient, info: Record<string, unknown>, id: number, names: FinishedNames, tail: number | undefined): Promise<TaskLog> {
   const status = String(info.status ?? "");
-  const cut = tailLines(await client.getJobOutput(id), tail);
+  const cut = await jobOutput(client, id, tail);
   return { id, name: String(info.name ?? ""), status, failed: isFailedStatus(status, names), output: cut.text, truncated: cut.truncated };
 }
 
@@ -56,7 +56,7 @@ export const logCommand: Command = {
         const one = await taskLog(client, info ?? {}, task, names, tail);
         result = { ok: true, command: "log", jobId: id, output: `${header(one)}\n${one.output}`, tasks: [one], failedTaskIds: one.failed ? [task] : [] };
       } else if (children.length === 0) {
-        const cut = tailLines(await client.getJobOutput(id), tail);
+        const cut = await jobOutput(client, id, tail);
         result = { ok: true, command: "log", jobId: id, output: cut.text };
       } else {
         result = await parentLog(client, id, job, children, names, tail, ctx.args.flags.has("all"));
