@@ -116,14 +116,19 @@ describe("pause and resume", () => {
   });
 
   it("pause stops a running job, resume lets it finish", async () => {
-    const { id } = await submit(standin, "hq-pause-", { frames: { kind: "custom", set: "1-20" }, framesPerTask: 10, environment: { FUSION_STANDIN_FRAME_MS: "150" } });
+    const { id, project } = await submit(standin, "hq-pause-", { frames: { kind: "custom", set: "1-4" }, framesPerTask: 2, environment: { FUSION_STANDIN_FRAME_MS: "1000" } });
     const pause = await runHelper(["pause", String(id), "--server", standin.url]);
     expect(pause.status).toBe(0);
     expect(pause.stdout).toContain(`Paused job ${id} and its tasks (status now: paused).`);
     const job = standin.jobs.get(id)!;
     expect(job.childIds.map((c) => standin.jobs.get(c)!.status)).toEqual(["paused", "paused"]);
+    const written = (): number => (existsSync(join(project, "render")) ? readdirSync(join(project, "render")).length : 0);
+    const whilePaused = written();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(written()).toBe(whilePaused);
     expect((await runHelper(["resume", String(id), "--server", standin.url])).status).toBe(0);
     expect((await watch(standin, id)).status).toBe(0);
+    expect(written()).toBe(4);
   });
 });
 
