@@ -8,7 +8,13 @@ import type { Failure } from "../types/request";
 import { formatOptionsHelp, parseArgs, optionValue } from "./args";
 import { type Command } from "./commands/common";
 import { planCommand } from "./commands/plan";
-import { cancelCommand, clientsCommand, groupsCommand, logCommand, pingCommand } from "./commands/simple";
+import { jobsCommand } from "./commands/jobs";
+import { logCommand } from "./commands/log";
+import { pauseCommand } from "./commands/pause";
+import { priorityCommand } from "./commands/priority";
+import { resumeCommand } from "./commands/resume";
+import { retryCommand } from "./commands/retry";
+import { cancelCommand, clientsCommand, groupsCommand, pingCommand } from "./commands/simple";
 import { statusCommand } from "./commands/status";
 import { submitCommand } from "./commands/submit";
 import { watchCommand } from "./commands/watch";
@@ -24,6 +30,11 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   watchCommand,
   logCommand,
+  jobsCommand,
+  pauseCommand,
+  resumeCommand,
+  retryCommand,
+  priorityCommand,
   cancelCommand,
 ];
 
@@ -35,7 +46,7 @@ function mainHelp(): string {
     "",
     "usage: hqueue-helper COMMAND [options]       (hqueue-helper COMMAND --help for its options)",
     "",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`),
     "",
     "Every command takes --json (one JSON document on stdout) and --server HOST[:PORT] (default $HQUEUE_SERVER, then localhost:5000).",
     "Exit status: 0 ok, 1 failed, 2 wrong usage.",
@@ -43,7 +54,8 @@ function mainHelp(): string {
 }
 
 function commandHelp(c: Command): string {
-  return [`usage: ${c.usage}`, "", c.summary, "", "options:", formatOptionsHelp(c.options)].join("\n");
+  const examples = c.examples && c.examples.length > 0 ? ["", "examples:", ...c.examples.map((e) => `  ${e}`)] : [];
+  return [`usage: ${c.usage}`, "", c.summary, ...examples, "", "options:", formatOptionsHelp(c.options)].join("\n");
 }
 
 /** Runs one command line; returns the exit status. Never throws. */

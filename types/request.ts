@@ -191,6 +191,8 @@ export type ErrorCode =
   | "submit_unconfirmed"
   /** A job id that the server does not know. */
   | "not_found"
+  /** The server lacks an optional call the command needs (it answered with a fault), and there is no fallback. */
+  | "not_supported"
   | "internal";
 
 export interface ErrorBody {
@@ -338,7 +340,88 @@ export interface LogResult {
   ok: true;
   command: "log";
   jobId: number;
+  /** What a person sees: for a parent, the failed tasks' output (tails) first, then the others. */
   output: string;
+  /** For a parent job (or with --task): each task shown, failed ones first. */
+  tasks?: TaskLog[];
+  /** Ids of the tasks that failed or were cancelled. */
+  failedTaskIds?: number[];
+}
+
+export interface TaskLog {
+  id: number;
+  name: string;
+  status: string;
+  failed: boolean;
+  output: string;
+  /** The output was cut to its last --tail lines. */
+  truncated: boolean;
+}
+
+/** One root job in `jobs`. Fields the server did not report are absent. */
+export interface JobSummary {
+  id: number;
+  name: string;
+  status: string;
+  /** 0..1: overallProgress when the server reports it, else progress. */
+  progress: number;
+  priority?: number;
+  submittedBy?: string;
+  /** Naive ISO time as the server sent it (UTC per the docs). */
+  queueTime?: string;
+  url: string;
+}
+
+export interface JobsResult {
+  ok: true;
+  command: "jobs";
+  jobs: JobSummary[];
+  /** The user filter applied, or null when every user's jobs are listed. */
+  user: string | null;
+  /** Root jobs looked at (newest first); `more` is true when older ones were not. */
+  scanned: number;
+  more: boolean;
+  /** How the list was made where a server lacks something (e.g. it does not report submittedBy). */
+  notes: string[];
+}
+
+/** `pause` and `resume`. */
+export interface JobControlResult {
+  ok: true;
+  command: "pause" | "resume";
+  jobId: number;
+  /** The job's status after the call (or before, when nothing was done). */
+  status: string;
+  /** Nothing was sent: the job had already finished (pause, resume) or was not paused (resume). */
+  unchanged?: string;
+  warnings: string[];
+}
+
+export interface RetryResult {
+  ok: true;
+  command: "retry";
+  jobId: number;
+  /**
+   * "rescheduled": the server's rescheduleJobs re-queued the tasks in the same job; "resubmitted": a new job with
+   * exactly those tasks (newJobId); "nothing": no task had failed or been cancelled.
+   */
+  method: "rescheduled" | "resubmitted" | "nothing";
+  tasks: { id: number; name: string; status: string }[];
+  /** The frames of those tasks, as a frame set ("1-10,21-30"); "" when no task name tells them. */
+  frames: string;
+  newJobId?: number;
+  /** Page of the job that renders them (the new one when resubmitted). */
+  url: string;
+  warnings: string[];
+}
+
+export interface PriorityResult {
+  ok: true;
+  command: "priority";
+  jobId: number;
+  priority: number;
+  previous?: number;
+  warnings: string[];
 }
 
 /** `--help --json`: the help text as one document, so --json output is always exactly one JSON document. */
@@ -358,15 +441,22 @@ export type HelperResponse =
   | ClientsResult
   | GroupsResult
   | CancelResult
-  | LogResult;
+  | LogResult
+  | JobsResult
+  | JobControlResult
+  | RetryResult
+  | PriorityResult;
 
 /**
  * How the comp script runs the helper (all commands accept these):
  *   node hqueue-helper.js plan   --request <file.json> --json --response-file <out.json>
  *   node hqueue-helper.js submit --request <file.json> --json --response-file <out.json>
  *   node hqueue-helper.js ping|clients|groups --server <addr> --json --response-file <out.json>
- *   node hqueue-helper.js status|cancel|log <jobId> --server <addr> --json --response-file <out.json>
+ *   node hqueue-helper.js status|cancel|log|pause|resume|retry <jobId> --server <addr> --json --response-file <out.json>
+ *   node hqueue-helper.js priority <jobId> <N> / jobs [--user U] [--status S] --server <addr> --json --response-file <out.json>
  * With --response-file the single JSON document is written to that file (and also to stdout), so callers that
  * cannot read a child's stdout reliably (io.popen on Windows) still get it. Exit status 0 = ok, 1 = failure, 2 = usage.
  */
-export type HelperCommand = "plan" | "submit" | "ping" | "clients" | "groups" | "status" | "cancel" | "log" | "watch";
+export type HelperCommand =
+  | "plan" | "submit" | "ping" | "clients" | "groups" | "status" | "cancel" | "log" | "watch"
+  | "jobs" | "pause" | "resume" | "retry" | "priority";

@@ -17,6 +17,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** Command lines shown under "examples:" in --help. */
+  examples?: string[];
   options: OptionSpecs;
   run(ctx: CommandContext): Promise<number>;
 }

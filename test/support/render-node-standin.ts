@@ -23,6 +23,7 @@
  *
  * Environment (test hooks):
  *   FUSION_STANDIN_FAIL_AT=<frame>   print a render error and exit 10 when reaching that frame
+ *   FUSION_STANDIN_FAIL_UNLESS=<file>  with FAIL_AT: fail only while that file does not exist (for retry tests)
  *   FUSION_STANDIN_LICENSE_FAIL=1    print "FLEXnet Licensing error" and exit 20 at startup
  *   FUSION_STANDIN_RECORD=<file>     append one JSON line {argv, cwd} per run (before anything else)
  *   FUSION_STANDIN_FRAME_MS=<ms>     time each frame takes (default 0), for progress/watch tests
@@ -224,7 +225,9 @@ export function main(argv: readonly string[]): number {
   }
 
   const outputs = outputsOf(comp, compPath, out);
-  const failAt = process.env.FUSION_STANDIN_FAIL_AT;
+  // FUSION_STANDIN_FAIL_UNLESS names a file whose existence "fixes" the failure (a retried task then renders).
+  const fixedBy = process.env.FUSION_STANDIN_FAIL_UNLESS;
+  const failAt = fixedBy !== undefined && fixedBy !== "" && existsSync(fixedBy) ? undefined : process.env.FUSION_STANDIN_FAIL_AT;
   const frameMs = Number(process.env.FUSION_STANDIN_FRAME_MS ?? "0") || 0;
   const began = Date.now();
   out.line(`Render started at ${clock(new Date())} (Range: ${frames[0].toFixed(1)} to ${frames[frames.length - 1].toFixed(1)})`);
