@@ -163,10 +163,11 @@ export function runtimeAtomText({ version, date, common, sections }) {
   ].join("\n");
 }
 
-export function buildRuntimeAtom({ env = process.env, log = console.log } = {}) {
+/** Builds the atom into `<atomsDir>/<id>/` (default dist/Reactor/Atoms; the tests build into a folder of their own). */
+export function buildRuntimeAtom({ env = process.env, log = console.log, atomsDir = join(root, "dist/Reactor/Atoms") } = {}) {
   const pins = readPins();
   const cache = cacheDir(env);
-  const atomDir = join(root, "dist/Reactor/Atoms", RUNTIME_ATOM_ID);
+  const atomDir = join(atomsDir, RUNTIME_ATOM_ID);
   rmSync(atomDir, { recursive: true, force: true });
   const sections = { Windows: [], Mac: [], Linux: [] };
   let license;
