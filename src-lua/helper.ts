@@ -73,13 +73,20 @@ export function nodeMissingError(tried: string[]): ErrorBody {
   };
 }
 
-/** The first line of `command -v node` / `where node` output that is an existing file. */
-function nodeFromPath(host: Host): string | undefined {
-  const output = host.runCommand(host.os === "Windows" ? "where node 2>NUL" : "command -v node 2>/dev/null");
-  if (output === undefined) return undefined;
-  for (const line of output.split("\n")) {
-    const candidate = trimText(line);
-    if (candidate !== "" && host.fileExists(candidate)) return candidate;
+/**
+ * node in the folders of the PATH variable, checked file by file: what `command -v node` / `where node` find, without
+ * starting a process (the dialog must never wait on one, issue 8). Windows entries may be quoted and are separated
+ * by `;`, POSIX ones by `:`; empty entries are skipped.
+ */
+export function nodeOnPath(os: OsName, pathVariable: string | undefined, fileExists: (path: string) => boolean): string | undefined {
+  if (pathVariable === undefined || pathVariable === "") return undefined;
+  const windows = os === "Windows";
+  for (const raw of pathVariable.split(windows ? ";" : ":")) {
+    let dir = trimText(raw);
+    if (windows && dir.length >= 2 && dir.startsWith("\"") && dir.endsWith("\"")) dir = dir.substring(1, dir.length - 1);
+    if (dir === "") continue;
+    const candidate = joinPath(windows ? "windows" : "linux", dir, windows ? "node.exe" : "node");
+    if (fileExists(candidate)) return candidate;
   }
   return undefined;
 }
@@ -123,7 +130,7 @@ export function findNode(host: Host, savedPath: string): Lookup {
   for (const candidate of runtime) {
     if (host.fileExists(candidate)) return { ok: true, path: candidate, source: RUNTIME_ATOM_NAME };
   }
-  const onPath = nodeFromPath(host);
+  const onPath = nodeOnPath(host.os, host.getenv("PATH"), (path) => host.fileExists(path));
   if (onPath !== undefined) return { ok: true, path: onPath, source: "PATH" };
   const usual = usualNodeLocations(host.os, (name) => host.getenv(name));
   for (const candidate of usual) {

@@ -46,20 +46,37 @@ function nodeField(t: Transcript): string {
   return String(item?.PlaceholderText ?? "");
 }
 
-const pathSearches = (t: Transcript): string[] => t.executed.map((e) => e.cmd).filter((c) => /command -v node|where node/.test(c));
+/** A folder with a "system" node in it, to put on PATH: the runtime atom's node must still win. */
+function systemBin(name = "node"): string {
+  const dir = mkdtempSync(join(work, "system bin-"));
+  writeFileSync(join(dir, name), "#!/bin/sh\nexit 1\n");
+  chmodSync(join(dir, name), 0o755);
+  return dir;
+}
 
 describe("the comp script's node", () => {
-  it("Linux: the runtime atom's node through the Reactor: path map, before PATH (which is never searched)", async () => {
+  it("Linux: the runtime atom's node through the Reactor: path map, before a node on PATH", async () => {
     const root = reactorTree([`${RUNTIME}/node`]);
-    const t = await open({ prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
+    const t = await open({ env: { PATH: `${systemBin()}:/usr/bin:/bin` }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
     expect(nodeField(t)).toBe(`Found: ${root}/Deploy/${RUNTIME}/node (KartaLink | Node.js Runtime)`);
-    expect(pathSearches(t)).toEqual([]);
   });
 
-  it("Linux without the runtime atom: PATH and the usual places, as before", async () => {
-    const t = await open({});
-    expect(nodeField(t)).not.toContain("Node.js Runtime");
-    expect(pathSearches(t).length).toBeGreaterThan(0);
+  it("Linux without the runtime atom: the first node on PATH, found without starting a process", async () => {
+    const bin = systemBin();
+    const t = await open({ env: { PATH: `/nonexistent::${bin}:/usr/bin` } });
+    expect(nodeField(t)).toBe(`Found: ${bin}/node (PATH)`);
+    // The only process is the helper's run (recorded, not run): none to look for node.
+    expect(t.executed.map((e) => e.cmd).filter((c) => !c.includes("fake-helper.js"))).toEqual([]);
+  });
+
+  it("Windows without the runtime atom: node.exe in a quoted PATH entry", async () => {
+    // The stand-in runs on this OS's files: `<dir>\node.exe` is a file with a backslash in its name.
+    const dir = join(mkdtempSync(join(work, "win-")), "Program Files", "nodejs");
+    mkdirSync(dirname(dir), { recursive: true });
+    writeFileSync(`${dir}\\node.exe`, "");
+    const t = await open({ platform: "Windows", env: { PATH: `C:\\Nowhere; "${dir}" ;` } });
+    expect(nodeField(t)).toBe(`Found: ${dir}\\node.exe (PATH)`);
+    expect(t.executed.map((e) => e.cmd).filter((c) => !c.includes("fake-helper.js"))).toEqual([]);
   });
 
   it("a hand install: the runtime next to the script's install root, without Reactor", async () => {
@@ -80,16 +97,14 @@ describe("the comp script's node", () => {
     ["arm64", [`${RUNTIME}/x64/node`], "x64"],
   ])("macOS, Fusion on %s: picks the matching build first (%#)", async (cpuArch, files, expected) => {
     const root = reactorTree(files);
-    const t = await open({ platform: "Mac", cpuArch, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
+    const t = await open({ platform: "Mac", cpuArch, env: { PATH: systemBin() }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
     expect(nodeField(t)).toBe(`Found: ${root}/Deploy/${RUNTIME}/${expected}/node (KartaLink | Node.js Runtime)`);
-    expect(pathSearches(t)).toEqual([]);
   });
 
   it("Windows: node.exe from the runtime atom", async () => {
     const root = reactorTree([`${RUNTIME}/node.exe`]);
-    const t = await open({ platform: "Windows", prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
+    const t = await open({ platform: "Windows", env: { PATH: systemBin("node.exe") }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
     expect(nodeField(t)).toBe(`Found: ${root}/Deploy/${RUNTIME}/node.exe (KartaLink | Node.js Runtime)`);
-    expect(pathSearches(t)).toEqual([]);
   });
 
   it("an explicit KARTALINK_NODE still wins over the runtime atom", async () => {
