@@ -164,8 +164,7 @@ export function runtimeAtomText({ version, date, common, sections }) {
 }
 
 /** Builds the atom into `<atomsDir>/<id>/` (default dist/Reactor/Atoms; the tests build into a folder of their own). */
-export function buildRuntimeAtom({ env = process.env, log = console.log, atomsDir = join(root, "dist/Reactor/Atoms") } = {}) {
-  const pins = readPins();
+export function buildRuntimeAtom({ env = process.env, log = console.log, atomsDir = join(root, "dist/Reactor/Atoms"), pins = readPins() } = {}) {
   const cache = cacheDir(env);
   const atomDir = join(atomsDir, RUNTIME_ATOM_ID);
   rmSync(atomDir, { recursive: true, force: true });

@@ -26,7 +26,12 @@ interface RuntimeBuilder {
   cacheDir(env?: NodeJS.ProcessEnv): string;
   sha512Integrity(data: Buffer): string;
   atomVersion(version: string): string;
-  buildRuntimeAtom(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; atomsDir?: string }): { atomDir: string; version: string; cache: string };
+  buildRuntimeAtom(options: {
+    env?: NodeJS.ProcessEnv;
+    log?: (line: string) => void;
+    atomsDir?: string;
+    pins?: ReturnType<RuntimeBuilder["readPins"]>;
+  }): { atomDir: string; version: string; cache: string };
 }
 
 const offline = process.env.KARTALINK_OFFLINE === "1";
@@ -163,6 +168,31 @@ describe.skipIf(offline)("Node.js runtime atom", () => {
     expect(() =>
       builder.buildRuntimeAtom({ env: { ...process.env, KARTALINK_NODE_CACHE: badCache }, atomsDir: join(work, "bad-atoms"), log: () => {} }),
     ).toThrow(/has integrity sha512-.*not the pinned/);
+  });
+
+  it("refuses to download a package whose registry integrity differs from the pin (asks the registry, downloads nothing)", () => {
+    const pins = builder.readPins();
+    const first = Object.keys(builder.TARGETS)[0];
+    const wrong = { ...pins, targets: { ...pins.targets, [first]: { ...pins.targets[first], integrity: `sha512-${"A".repeat(86)}==` } } };
+    const emptyCache = mkdtempSync(join(work, "empty-cache-"));
+    expect(() =>
+      builder.buildRuntimeAtom({ env: { ...process.env, KARTALINK_NODE_CACHE: emptyCache }, atomsDir: join(work, "bad-atoms"), log: () => {}, pins: wrong }),
+    ).toThrow(new RegExp(`the registry's integrity for ${pins.targets[first].package}@${pins.version} is ${pins.targets[first].integrity.replace(/[+/]/g, "\\$&")}`));
+    expect(readdirSync(emptyCache)).toEqual([]);
+  });
+
+  it("installs on macOS with both builds made executable, and on Windows with node.exe and no InstallScript", () => {
+    const mac = join(work, "Reactor-mac");
+    expect(reactorInstall(atomDir, builder.RUNTIME_ATOM_ID, mac, "Mac")).toContain("ran\tInstallScript");
+    expect(files(join(mac, "Deploy")).sort()).toEqual(
+      ["Bin/KartaLink/NodeRuntime/LICENSE", "Bin/KartaLink/NodeRuntime/arm64/node", "Bin/KartaLink/NodeRuntime/x64/node"].sort(),
+    );
+    for (const cpu of ["arm64", "x64"]) expect(statSync(join(mac, `Deploy/Bin/KartaLink/NodeRuntime/${cpu}/node`)).mode & 0o111, cpu).toBe(0o111);
+    const win = join(work, "Reactor-win");
+    expect(reactorInstall(atomDir, builder.RUNTIME_ATOM_ID, win, "Windows")).not.toContain("ran\tInstallScript");
+    expect(files(join(win, "Deploy")).sort()).toEqual(["Bin/KartaLink/NodeRuntime/LICENSE", "Bin/KartaLink/NodeRuntime/node.exe"]);
+    rmSync(mac, { recursive: true, force: true });
+    rmSync(win, { recursive: true, force: true });
   });
 
   describe("installed into a Reactor-like tree (Linux)", () => {
