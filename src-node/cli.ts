@@ -3,6 +3,8 @@
  * The comp script runs it with a request file; pipeline tools run it directly.
  * One command per file under commands/; this file only parses the command line and reports errors.
  */
+// First: refuses a Node.js that is too old before any other module runs.
+import "./node-guard";
 import { writeFileSync } from "node:fs";
 import type { Failure } from "../types/request";
 import { formatOptionsHelp, parseArgs, optionValue } from "./args";

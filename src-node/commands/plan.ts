@@ -56,6 +56,7 @@ export const planCommand: Command = {
     if (ctx.args.flags.has("server-roots")) request = await withServerRoots(ctx, request, notes);
     const plan = planJob(request, { user: currentUser(ctx.env), stamp });
     plan.notes.unshift(...notes);
+    plan.nodeVersion = process.version;
     let human = describePlan(plan);
     if (ctx.args.flags.has("spec")) human += `\n${JSON.stringify(plan.spec, null, 2)}`;
     ctx.out.result(plan, human);
