@@ -219,6 +219,8 @@ describe.skipIf(offline)("Node.js runtime atom", () => {
           "Bin/KartaLink/HQueueRender/hqueue-helper.js",
           "Docs/Kartaverse/KartaLink/HQueue Render/README.md",
           "Scripts/Comp/KartaLink/HQueue Render.lua",
+          // The docs' pictures, as many as the atom ships.
+          ...files(join(repoRoot, "dist/Reactor/Atoms", MAIN_ATOM_ID, "Docs")).filter((f) => f.endsWith(".png")).map((f) => `Docs/${f}`),
         ].sort(),
       );
       expect(statSync(node).mode & 0o111).toBe(0o111);
