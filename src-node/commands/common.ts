@@ -18,6 +18,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: OptionSpecs;
+  /** Lines printed after the options in --help. */
+  notes?: string[];
   run(ctx: CommandContext): Promise<number>;
 }
 

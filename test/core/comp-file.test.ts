@@ -507,7 +507,7 @@ describe("parseCompText: errors", () => {
       writeFileSync(notComp, "just some notes");
       expect(() => readCompFile(notComp)).toThrow(`"${notComp}" is not a Fusion composition`);
       expect(() => readCompFile(path.join(dir, "missing.comp"))).toThrow(/Cannot read the comp ".*missing\.comp": it does not exist/);
-      expect(() => readCompFile(dir)).toThrow(/it is a folder/);
+      expect(() => readCompFile(dir)).toThrow(/"[^"]*" is a folder, not a file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
