@@ -94,6 +94,8 @@ describe.concurrent("the phase file", () => {
     const response = responsePath();
     const run = start(submitArgs(server.url, response));
     await until("the server holds newjob", () => server.count("newjob") === 1);
+    // Already on disk when the server has the call (it was written before the connection was opened).
+    expect(phaseLines(response)).toEqual([`started ${run.child.pid}`, "sending"]);
     run.child.kill("SIGKILL");
     await run.exited;
     const lines = phaseLines(response);
