@@ -19,15 +19,22 @@ import { HelperError } from "./errors";
 
 export const PLATFORMS: readonly Platform[] = ["linux", "macosx", "windows"];
 
-const LIMITS = {
+/** Sizes a request may have (characters, items). Exported for the tests that feed the limits to both sides. */
+export const REQUEST_LIMITS = {
+  server: 2_048,
   name: 256,
   description: 65_536,
+  frameSet: 10_000,
+  hostName: 255,
   path: 4_096,
+  emailTo: 4_096,
+  emailReason: 100,
   envValue: 32_768,
   envCount: 200,
   savers: 10_000,
   listItems: 1_000,
 };
+const LIMITS = REQUEST_LIMITS;
 
 function bad(field: string, message: string, hint?: string): never {
   throw new HelperError("bad_request", `${field}: ${message}`, { field, hint });
@@ -106,7 +113,7 @@ function platform(v: unknown, field: string): Platform {
 
 /** Client and group names travel space-separated inside one HQueue condition value. */
 function hostName(v: unknown, field: string): string {
-  const s = str(v, field, { max: 255 }).trim();
+  const s = str(v, field, { max: LIMITS.hostName }).trim();
   if (/\s/.test(s)) bad(field, `"${s}" contains a space; HQueue lists names separated by spaces`);
   return s;
 }
@@ -118,7 +125,7 @@ function validateFrames(v: unknown): FrameSource {
     case "global":
       return { kind: v.kind };
     case "custom":
-      return { kind: "custom", set: str(v.set, "job.frames.set", { max: 10_000 }) };
+      return { kind: "custom", set: str(v.set, "job.frames.set", { max: LIMITS.frameSet }) };
     default:
       return bad("job.frames.kind", `must be "render", "global" or "custom", got ${describe(v.kind)}`);
   }
@@ -155,10 +162,10 @@ function validateJob(v: unknown): JobOptions {
   if (tries !== undefined) job.tries = tries;
   const cpus = optInt(v.cpus, "job.cpus", 0, 4096);
   if (cpus !== undefined) job.cpus = cpus;
-  const emailTo = optStr(v.emailTo, "job.emailTo", { max: 4096 });
+  const emailTo = optStr(v.emailTo, "job.emailTo", { max: LIMITS.emailTo });
   if (emailTo?.trim()) job.emailTo = emailTo.trim();
   if (v.emailReasons !== undefined && v.emailReasons !== null) {
-    job.emailReasons = list(v.emailReasons, "job.emailReasons").map((r, i) => str(r, `job.emailReasons[${i}]`, { max: 100 }));
+    job.emailReasons = list(v.emailReasons, "job.emailReasons").map((r, i) => str(r, `job.emailReasons[${i}]`, { max: LIMITS.emailReason }));
   }
   const environment = validateEnvironment(v.environment);
   if (environment) job.environment = environment;
@@ -240,7 +247,11 @@ function validateRoot(v: unknown, i: number): SharedRoot {
 function validateFarm(v: unknown): FarmOptions {
   if (!isRecord(v)) bad("farm", `must be an object, got ${describe(v)}`);
   const platforms = [...new Set(list(v.platforms, "farm.platforms").map((p, i) => platform(p, `farm.platforms[${i}]`)))];
-  if (platforms.length === 0) bad("farm.platforms", "lists no client OS", 'add at least one of "linux", "macosx", "windows"');
+  const sameOs = bool(v.sameOsOnly, "farm.sameOsOnly");
+  // "Same OS only" renders on the submitting OS whatever the list says (job-spec.ts), so it needs no OS ticked.
+  if (platforms.length === 0 && sameOs !== true) {
+    bad("farm.platforms", "lists no client OS", 'add at least one of "linux", "macosx", "windows", or set "sameOsOnly"');
+  }
   const rn = v.renderNode;
   if (!isRecord(rn)) bad("farm.renderNode", `must be an object like {"version":"19"}, got ${describe(rn)}`);
   const version = str(rn.version, "farm.renderNode.version", { max: 16 }).trim();
@@ -262,7 +273,6 @@ function validateFarm(v: unknown): FarmOptions {
     renderNode,
     sharedRoots: list(v.sharedRoots ?? [], "farm.sharedRoots").map(validateRoot),
   };
-  const sameOs = bool(v.sameOsOnly, "farm.sameOsOnly");
   if (sameOs !== undefined) farm.sameOsOnly = sameOs;
   return farm;
 }
@@ -277,7 +287,7 @@ export function validateRequest(doc: unknown): SubmitRequest {
   const request: SubmitRequest = {
     kind: "kartalink.hqueue.request",
     version: 1,
-    server: str(doc.server, "server", { max: 2048 }).trim(),
+    server: str(doc.server, "server", { max: LIMITS.server }).trim(),
     comp: validateComp(doc.comp),
     job: validateJob(doc.job),
     farm: validateFarm(doc.farm),
