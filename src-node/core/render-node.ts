@@ -12,7 +12,7 @@
  *   succeeds after a failed render would be worse than a task without progress.
  */
 import type { FrameRun, Platform } from "../../types/request";
-import { cmdJoin } from "./quote-cmd";
+import { cmdTaskLine } from "./quote-cmd";
 import { quoteSh, shJoin } from "./quote-sh";
 
 /** Fusion Render Node major versions with known install paths (20 follows the pattern, unconfirmed). */
@@ -159,8 +159,9 @@ function posixProgressWrapper(renders: readonly string[], runLengths: readonly n
 }
 
 /**
- * The task's shell command for a client of `platform`: POSIX sh on macOS/Linux, cmd.exe on Windows.
- * Throws (with the reason) when a path cannot be written for that shell, e.g. `!` for cmd.exe.
+ * The task's shell command for a client of `platform`: POSIX sh on macOS/Linux, cmd.exe on Windows (a line
+ * that runs the same under every way the client may start cmd.exe: see `cmdTaskLine`).
+ * Throws (with the reason) when a path cannot be written for that shell, e.g. `!` or `%` for cmd.exe.
  */
 export function taskCommand(
   platform: Platform,
@@ -170,7 +171,7 @@ export function taskCommand(
   opts: TaskCommandOptions,
 ): string {
   if (runs.length === 0) throw new Error("A task needs at least one frame run.");
-  const join = platform === "windows" ? cmdJoin : shJoin;
+  const join = platform === "windows" ? cmdTaskLine : shJoin;
   const renders = runs.map((run, index) =>
     join([exe, ...renderNodeArgs(platform, compPath, run, { logFile: opts.logFile, cleanLog: index === 0, verbose: opts.verbose })]),
   );
