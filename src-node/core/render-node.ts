@@ -45,6 +45,8 @@ export interface RenderArgsOptions {
   cleanLog?: boolean;
   /** Pass `-verbose` (default true). */
   verbose?: boolean;
+  /** Pass `-quiet` (no dialog that waits for a click; fusion.md §11). Default false (the inline commands). */
+  quiet?: boolean;
 }
 
 /** Number of frames in a run; throws when the run is not a valid arithmetic run of integer frames. */
@@ -66,13 +68,29 @@ function frameText(n: number): string {
 /** The Render Node's arguments (after the executable) to render one run of `compPath`. */
 export function renderNodeArgs(platform: Platform, compPath: string, run: FrameRun, opts: RenderArgsOptions): string[] {
   frameRunLength(run);
+  return renderNodeArgsWithFrameTexts(platform, compPath, frameText(run.start), frameText(run.end), frameText(run.step), opts);
+}
+
+/**
+ * {@link renderNodeArgs} with the frame numbers as given texts: the task runners pass placeholders that they
+ * replace by the shell's own variables (the frames are known only when the task runs).
+ */
+export function renderNodeArgsWithFrameTexts(
+  platform: Platform,
+  compPath: string,
+  start: string,
+  end: string,
+  step: string,
+  opts: RenderArgsOptions,
+): string[] {
   const flag = (name: string): string => (platform === "windows" ? "/" : "-") + name;
-  const args = [compPath, flag("render"), flag("start"), frameText(run.start), flag("end"), frameText(run.end), flag("step"), frameText(run.step)];
+  const args = [compPath, flag("render"), flag("start"), start, flag("end"), end, flag("step"), step];
   if (opts.logFile !== undefined) {
     args.push(flag("log"), opts.logFile);
     if (opts.cleanLog === true) args.push(flag("cleanlog"));
   }
   if (opts.verbose !== false) args.push(flag("verbose"));
+  if (opts.quiet === true) args.push(flag("quiet"));
   args.push(flag("quit"));
   return args;
 }
@@ -96,9 +114,22 @@ function progressAwkProgram(runLengths: readonly number[]): string {
     ].join("; ");
   }
   const total = runLengths.reduce((sum, n) => sum + n, 0);
+  return multiRunProgressAwk(`nruns = split("${runLengths.join(" ")}", size, " "); total = ${total}`);
+}
+
+/**
+ * The same progress filter for run lengths known only when the task runs (the task runners): awk is started
+ * with `-v sizes="5 3 …"` (frames per run, space-separated, only digits and spaces).
+ */
+export function progressAwkProgramForSizesVariable(): string {
+  return multiRunProgressAwk('nruns = split(sizes, size, " "); total = 0; for (k = 1; k <= nruns; k++) total += size[k]');
+}
+
+/** The multi-run awk program; `begin` sets nruns, size[1..nruns] and total. */
+function multiRunProgressAwk(begin: string): string {
   // One line (rules and statements separated by `;`) so the command stays readable in the HQueue web UI.
   return [
-    `BEGIN { nruns = split("${runLengths.join(" ")}", size, " "); run = 1; before = 0; total = ${total} }`,
+    `BEGIN { ${begin}; run = 1; before = 0 }`,
     `$0 == "${RUN_DONE_MARKER}" { if (run <= nruns) before += size[run]; run++; next }`,
     "{ print; fflush() }",
     "/Rendered frame/ && match($0, /\\([0-9]+ of [0-9]+\\)/) {" +
