@@ -103,6 +103,11 @@ export function isMovieFormat(outputFormat: string | undefined): boolean {
   return MOVIE_FORMATS.some((f) => f.toLowerCase() === lower) || lower.includes("movie");
 }
 
+/** A Saver that writes one file for all frames: by its OutputFormat OR its file name's extension. */
+export function isMovieSaver(saver: { path: string; rawPath?: string; outputFormat?: string }): boolean {
+  return isMovieFormat(saver.outputFormat) || isMovieOutput(saver.path || saver.rawPath || "");
+}
+
 function isDigit(c: string): boolean {
   return c >= "0" && c <= "9";
 }
