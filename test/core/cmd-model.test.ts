@@ -189,7 +189,10 @@ describe("batch-file percent expansion (phase 1, batch mode)", () => {
   it("%0-%9 and %* are the batch file's arguments; %~ modifiers and edits are not modelled", () => {
     expect(percentExpandBatch("%0 %1 %2 %3 %*", {}, ["t.bat", "1", "10"])).toBe("t.bat 1 10  1 10");
     expect(() => percentExpandBatch("%~dp0", {})).toThrow(CmdModelUnsupported);
-    expect(() => percentExpandBatch("%X:~0,1%", env)).toThrow(CmdModelUnsupported);
+    expect(percentExpandBatch("[%~1] [%~2] [%~3]", {}, ["t.bat", "\"a b\"", "c", ""])).toBe("[a b] [c] []");
+    expect(percentExpandBatch("%X:~0,1%|%N:~-4%|%N:~1%|%N:~1,-1%|%N:~-10%", { X: "v", N: "000042" })).toBe("v|0042|00042|0004|000042");
+    expect(() => percentExpandBatch("%X:a=b%", env)).toThrow(CmdModelUnsupported);
+    expect(() => percentExpandBatch("%U:~1%", env)).toThrow(CmdModelUnsupported);
   });
 
   it("an undefined !NAME! is nothing in a batch file", () => {

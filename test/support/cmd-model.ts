@@ -168,18 +168,48 @@ export function percentExpandBatch(line: string, env: Record<string, string>, ar
       i += 2;
       continue;
     }
-    if (next === "~") throw new CmdModelUnsupported("%~ argument modifiers are not modelled");
+    if (next === "~") {
+      // `%~N`: argument N with its surrounding quotes removed (`call /?`); other modifiers are not modelled.
+      const digit = line[i + 2];
+      if (digit === undefined || digit < "0" || digit > "9") throw new CmdModelUnsupported("%~ modifiers other than %~N are not modelled");
+      const arg = args[Number(digit)] ?? "";
+      out += arg.length >= 2 && arg.startsWith('"') && arg.endsWith('"') ? arg.slice(1, -1) : arg.replace(/^"/, "");
+      i += 3;
+      continue;
+    }
     const close = line.indexOf("%", i + 1);
     if (close < 0) {
       i++; // a lone % is removed
       continue;
     }
     const name = line.slice(i + 1, close);
-    if (name.includes(":")) throw new CmdModelUnsupported(`%${name}%: variable edits are not modelled`);
+    if (name.includes(":")) {
+      out += substringEdit(env, name);
+      i = close + 1;
+      continue;
+    }
     out += lookup(env, name) ?? "";
     i = close + 1;
   }
   return out;
+}
+
+/**
+ * `%NAME:~start[,length]%` of a defined NAME (`set /?`): negative start counts from the end, negative length
+ * leaves that many off the end. Other edits (`:a=b`) and edits of undefined names are not modelled.
+ */
+function substringEdit(env: Record<string, string>, edit: string): string {
+  const colon = edit.indexOf(":");
+  const value = lookup(env, edit.slice(0, colon));
+  const m = /^~(-?\d+)(?:,(-?\d+))?$/.exec(edit.slice(colon + 1));
+  if (value === undefined || !m) throw new CmdModelUnsupported(`%${edit}%: this variable edit is not modelled`);
+  const n = value.length;
+  let start = Number(m[1]);
+  if (start < 0) start = Math.max(0, n + start);
+  start = Math.min(start, n);
+  if (m[2] === undefined) return value.slice(start);
+  const length = Number(m[2]);
+  return length >= 0 ? value.slice(start, start + length) : value.slice(start, Math.max(start, n + length));
 }
 
 /** Phase 2: split into command texts, handling quotes, carets and operators. */
@@ -378,6 +408,12 @@ export function msvcrtArgv(commandLine: string): string[] {
 export function cmdParse(commandLine: string, opts: CmdParseOptions): CmdParseResult {
   const batch = opts.mode === "batch";
   const expanded = batch ? percentExpandBatch(commandLine, opts.env, opts.batchArgs) : percentExpand(commandLine, opts.env);
+  return cmdParseExpanded(expanded, opts);
+}
+
+/** {@link cmdParse} from phase 2 on, for text that phase 1 has already expanded (a batch interpreter's lines). */
+export function cmdParseExpanded(expanded: string, opts: CmdParseOptions): CmdParseResult {
+  const batch = opts.mode === "batch";
   const { texts, separators } = specialCharacters(expanded);
   const commands = texts.map((raw): CmdCommand => {
     const text = opts.delayedExpansion ? delayedExpand(raw, opts.env, batch) : raw;
