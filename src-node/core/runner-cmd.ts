@@ -94,8 +94,11 @@ function sizeCheck(saver: string, fileWord: string): string[] {
 export function cmdRunnerScript(config: RunnerConfig): string {
   checkPath("the Render Node path", config.renderNode);
   checkPath("the comp path", config.compPath);
-  if (config.log) checkPath("the log folder", config.log.dir);
-  for (const o of config.outputs) checkPath(`the output of ${o.saver}`, o.path);
+  if (config.log) checkPath("the log file name", config.log.dir + config.log.prefix);
+  for (const o of config.outputs) {
+    checkPath("a Saver name", o.saver);
+    checkPath(`the output of ${o.saver}`, o.path);
+  }
   const label = (config.label ?? "comp").replace(/[^\x20-\x7e]/g, "?").replace(/[%!^&|<>()"]/g, "_");
   const lines: string[] = [
     "@echo off",

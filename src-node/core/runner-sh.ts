@@ -65,7 +65,8 @@ export function shRunnerScript(platform: Platform, config: RunnerConfig): string
   if (platform === "windows") throw new Error("shRunnerScript is for Linux and macOS.");
   checkPath("the Render Node path", config.renderNode);
   checkPath("the comp path", config.compPath);
-  if (config.log) checkPath("the log folder", config.log.dir);
+  if (config.log) checkPath("the log file name", config.log.dir + config.log.prefix);
+  for (const o of config.outputs) checkPath("a Saver name", o.saver);
   const label = (config.label ?? "comp").replace(/[^\x20-\x7e]/g, "?");
   const lines: string[] = [
     "#!/bin/sh",

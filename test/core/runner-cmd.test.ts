@@ -156,6 +156,8 @@ describe("the Windows runner, through the batch interpreter", () => {
     expect(() => runnerScript("windows", { ...config, compPath: 'C:\\a"b.comp' })).toThrow(/comp path.*double quote/);
     expect(() => runnerScript("windows", { ...config, outputs: [{ saver: "S", path: "C:\\a\nb", movie: false }] })).toThrow(/output of S.*line break/s);
     expect(() => runnerScript("windows", { ...config, renderNode: "" })).toThrow(/empty/);
+    expect(() => runnerScript("windows", { ...config, log: { dir: "C:\\logs", prefix: 'a"' } })).toThrow(/log file name.*double quote/);
+    expect(() => runnerScript("windows", { ...config, outputs: [{ saver: 'S"', path: "C:\\x.exr", movie: false }] })).toThrow(/Saver name/);
   });
 });
 
