@@ -252,7 +252,7 @@ describe("the Linux runner and the display", () => {
 
 describe.concurrent("the sh runner: a cancelled task stops its render", () => {
   for (const shell of SHELLS) {
-    it(`${shell.name}: SIGTERM to the runner stops the Render Node and skips verification`, async () => {
+    it(`${shell.name}: progress arrives while rendering; SIGTERM to the runner stops the Render Node and skips verification`, { timeout: 60000 }, async () => {
       const frames = mkdtempSync(path.join(root, "cancel-"));
       const saver = path.join(frames, "c.0000.exr");
       const cancelComp = path.join(frames, "c.comp");
@@ -262,7 +262,8 @@ describe.concurrent("the sh runner: a cancelled task stops its render", () => {
       const child = spawn(shell.name, [...shell.argsPrefix, runner, "1", "40", "1"], { env: { ...process.env, DISPLAY: ":0", FUSION_STANDIN_FRAME_MS: "150" } });
       let stdout = "";
       child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      await new Promise((r) => setTimeout(r, 1500));
+      // Cancel once the render is under way (the machine may be slow to start node).
+      for (let waited = 0; !stdout.includes("Rendered frame 2 ") && waited < 30000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       child.kill("SIGTERM");
       const status = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
       const count = (): number => readdirSync(frames).filter((f) => f.endsWith(".exr")).length;
