@@ -150,7 +150,7 @@ function awkFilter(runLengths: readonly number[]): string {
   const key = runLengths.join(" ");
   let awk = awkFilterCache.get(key);
   if (awk === undefined) {
-    awk = `awk ${quoteSh(progressAwkProgram(runLengths))}`;
+    awk = `awk $kl_o ${quoteSh(progressAwkProgram(runLengths))}`;
     if (awkFilterCache.size > 1000) awkFilterCache.clear();
     awkFilterCache.set(key, awk);
   }
@@ -167,7 +167,8 @@ function awkFilter(runLengths: readonly number[]): string {
  *
  *   kl_f=$TMPDIR/kartalink-hqueue-$$.fifo; rm -f "$kl_f";
  *   command -v awk && mkfifo "$kl_f" || { RENDERS (plain && chain); exit $?; };
- *   awk … < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"; trap 'kill -TERM $kl_p; exit 143' TERM INT HUP;
+ *   case $(awk -W version …) in *mawk*) kl_o='-W interactive';; esac;   (mawk: line-by-line input)
+ *   awk $kl_o … < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"; trap 'kill -TERM $kl_p; exit 143' TERM INT HUP;
  *   R1 >&3 & kl_p=$!; wait $kl_p || exit $?; echo MARKER >&3; …; exec Rn >&3 3>&-
  *
  * Without awk or a FIFO (an odd client), the renders run plainly: no progress, but the right status.
@@ -177,6 +178,8 @@ function posixProgressWrapper(renders: readonly string[], runLengths: readonly n
   const parts = [
     'kl_f="${TMPDIR:-/tmp}/kartalink-hqueue-$$.fifo"; rm -f "$kl_f"',
     `{ command -v awk >/dev/null 2>&1 && mkfifo "$kl_f" 2>/dev/null; } || { ${plain}; exit $?; }`,
+    // mawk (Debian/Ubuntu's awk) reads a pipe in blocks: without -W interactive progress would come in bursts.
+    `case $(awk -W version 2>&1 </dev/null) in *mawk*) kl_o='-W interactive';; *) kl_o=;; esac`,
     `${awkFilter(runLengths)} < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"`,
   ];
   if (renders.length > 1) {

@@ -342,5 +342,19 @@ exit 0
       expect(r.later).toBe(r.frames);
       expect(r.later).toBeLessThan(6);
     });
+
+    it(`${shell.name}: progress arrives while rendering, not in one burst at the end (mawk reads pipes in blocks)`, async () => {
+      const frames = path.join(dir, `live-${shell.name.replace(/\W/g, "")}`);
+      const command = taskCommand("linux", exe, "/mnt/hq/x.comp", [{ start: 1, end: 8, step: 1 }], { progress: true });
+      const child = spawn(shell.name, [...shell.argsPrefix, "-c", command], { env: { ...process.env, FAKE_FRAMES: frames } });
+      let firstProgress = 0;
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        if (firstProgress === 0 && d.includes("ALF_PROGRESS")) firstProgress = Date.now();
+      });
+      await new Promise((r) => child.on("exit", r));
+      // 8 frames at 0.3 s: the first progress line comes about 2 s before the end.
+      expect(firstProgress).toBeGreaterThan(0);
+      expect(Date.now() - firstProgress).toBeGreaterThan(1000);
+    });
   }
 });
