@@ -7,6 +7,8 @@ import { checkLoaders, firstMissingFile, loadersInCompText } from "../../../src-
 import { checkLocalPaths, localOnlyReason, othersMayRender } from "../../../src-node/core/preflight/local-paths";
 import { checkOutputFolders, folderOf, missingFolderMessage } from "../../../src-node/core/preflight/output-folders";
 import { checkSaverNames, looksLikeFramePlaceholder } from "../../../src-node/core/preflight/saver-names";
+import { readCompFile } from "../../../src-node/core/comp-file";
+import { readdirSync } from "node:fs";
 import { runPreflight } from "../../../src-node/core/preflight/index";
 import type { SaverInfo } from "../../../types/request";
 import { makeRequest } from "../../support/requests";
@@ -89,6 +91,20 @@ describe("Saver file names", () => {
     expect(checkSaverNames(fine.map((p) => saver(p)), 1, 10)).toEqual([]);
     expect(checkSaverNames([saver("/r/shot_v2.exr", false), saver("")], 1, 10)).toEqual([]);
     expect(["take12", "sh010", "v2", "render_01"].filter(looksLikeFramePlaceholder)).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveFixtures)("fixture comps: Saver names and local paths", () => {
+  it("no real comp's Saver name is taken for a name ending in digits; the CGRU comp's C: Saver is local-only", () => {
+    const found: string[][] = [];
+    for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith(".comp"))) {
+      const comp = readCompFile(join(FIXTURES, file));
+      for (const check of checkSaverNames(comp.savers, comp.renderStart, comp.renderEnd)) found.push([file, check.code]);
+      const platform = file.includes("winpaths") ? "windows" : "linux";
+      const request = makeRequest({ comp: { path: platform === "windows" ? "\\\\fs\\hq\\x.comp" : "/mnt/hq/x.comp", platform, savers: comp.savers } });
+      for (const check of checkLocalPaths(request, { hostname: "ws" })) found.push([file, check.code, check.tool ?? ""]);
+    }
+    expect(found).toEqual([["fu07.7_cgru_mandelbrot_jpg_saver_winpaths.comp", "local_path", "Saver1"]]);
   });
 });
 
