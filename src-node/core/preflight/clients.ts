@@ -104,7 +104,9 @@ export function checkClients(request: SubmitRequest, farm: FarmSnapshot): Prefli
     : `this job has commands only for ${orList(platforms.map((p) => PLATFORM_LABELS[p]))}`;
   const able = osFiltered ? candidates.clients.filter((c) => excludedByOs(c, platforms) !== true) : candidates.clients;
   if (able.length === 0) {
-    const theirOses = [...new Set(candidates.clients.map((c) => platformLabel(c.platform)))].join(", ");
+    const theirFamilies = [...new Set(candidates.clients.map((c) => c.os).filter((os): os is Platform => os !== undefined))];
+    const theirOses = theirFamilies.length > 0 ? theirFamilies.map((p) => PLATFORM_LABELS[p]).join(", ") : "their OS";
+    const rootsWords = theirFamilies.some((p) => p !== request.comp.platform) ? " (with shared roots so those clients find the comp)" : "";
     return [
       {
         code: "no_client",
@@ -113,7 +115,7 @@ export function checkClients(request: SubmitRequest, farm: FarmSnapshot): Prefli
         message: `No client can take this job: ${candidates.words}; ${osWords}, so it would wait for a machine for ever.`,
         hint: request.farm.sameOsOnly
           ? `turn off "same OS only", or assign the job to ${PLATFORM_LABELS[request.comp.platform]} clients`
-          : `add ${theirOses} to the client OSes (with shared roots so those clients find the comp), or assign the job to clients that run ${orList(platforms.map((p) => PLATFORM_LABELS[p]))}`,
+          : `add ${theirOses} to the client OSes${rootsWords}, or assign the job to clients that run ${orList(platforms.map((p) => PLATFORM_LABELS[p]))}`,
       },
     ];
   }

@@ -32,6 +32,10 @@ describe("checkClients", () => {
     expect(check.message).toBe(
       "No client can take this job: group GPU has 1 client, render01 (Linux); this job has commands only for Windows, so it would wait for a machine for ever.",
     );
+    // This computer runs Linux too: adding Linux needs no shared roots.
+    expect(check.hint).toBe("add Linux to the client OSes, or assign the job to clients that run Windows");
+    const fromMac = checkClients(request({ assign: { mode: "groups", names: ["GPU"] }, platforms: ["windows"] }, { platform: "macosx", path: "/Volumes/hq/x.comp" }), farm)[0];
+    expect(fromMac.hint).toContain("add Linux to the client OSes (with shared roots so those clients find the comp)");
   });
 
   it("the same group with Linux among the OSes: nothing to say", () => {
