@@ -84,7 +84,8 @@ export function getPath(v: LuaValue | undefined, ...keys: string[]): LuaValue | 
 
 type Token =
   | { t: "name"; value: string; pos: number }
-  | { t: "string"; value: string; pos: number }
+  /** `end` is the offset just past the literal's closing quote or bracket. */
+  | { t: "string"; value: string; pos: number; end: number }
   | { t: "number"; value: number; pos: number }
   | { t: "sym"; value: string; pos: number }
   | { t: "eof"; pos: number };
@@ -159,10 +160,16 @@ class Tokenizer {
       return { t: "name", value: name[0], pos: start };
     }
     if (isDigitAt(src, start) || (c === "." && isDigitAt(src, start + 1))) return this.number();
-    if (c === '"' || c === "'") return { t: "string", value: this.quotedString(c), pos: start };
+    if (c === '"' || c === "'") {
+      const value = this.quotedString(c);
+      return { t: "string", value, pos: start, end: this.pos };
+    }
     if (c === "[") {
       const open = matchAt(LONG_OPEN, src, start);
-      if (open) return { t: "string", value: this.longBracket(start, open[1].length, "string"), pos: start };
+      if (open) {
+        const value = this.longBracket(start, open[1].length, "string");
+        return { t: "string", value, pos: start, end: this.pos };
+      }
     }
     if ((c === "=" || c === ".") && src[start + 1] === c) {
       // "==" and ".."/"..." are not part of what Fusion writes; they are read as one token so that
@@ -296,14 +303,53 @@ class Tokenizer {
 /** Deeper nesting is refused (hostile input must not overflow the stack). Real comps stay under 30. */
 export const MAX_NESTING = 500;
 
+/**
+ * A string literal of the text, where it is and where it sits in the value tree: the reader keeps positions so
+ * that comp-rewrite.ts can edit literals in place without re-serialising the file.
+ */
+export interface StringLiteral {
+  /** Byte offsets of the literal in the ORIGINAL bytes (quotes/brackets included): bytes.subarray(start, end). */
+  start: number;
+  end: number;
+  /** The string's value as a binary string (one char per byte, escapes resolved, not decoded). */
+  value: string;
+  /**
+   * Keys from the root value down to this string: field names, or 1-based indices for positional entries and for
+   * the argument of `Name "x"` / `Name(…)` calls. `["Tools", "Saver1", "Inputs", "Clip", "Value", "Filename"]`.
+   */
+  keyPath: LuaKey[];
+  /** True when the string is a table key (`["Renders:"] = …`), not a value. */
+  isKey: boolean;
+}
+
 class Parser {
   private tok: Token;
   /** Second token of lookahead, read only to tell `Name = value` from a positional `Name {…}`. */
   private ahead: Token | undefined;
   private depth = 0;
+  private readonly keyPath: LuaKey[] = [];
+  private inKey = false;
 
-  constructor(private readonly lexer: Tokenizer) {
+  constructor(
+    private readonly lexer: Tokenizer,
+    /** When given, every string literal is recorded here (offsets relative to the lexer's text). */
+    private readonly strings?: StringLiteral[],
+  ) {
     this.tok = lexer.next();
+  }
+
+  private record(t: Token, extraKey?: LuaKey): void {
+    if (!this.strings || t.t !== "string") return;
+    const keyPath = extraKey === undefined ? this.keyPath.slice() : [...this.keyPath, extraKey];
+    this.strings.push({ start: t.pos, end: t.end, value: t.value, keyPath, isKey: this.inKey });
+  }
+
+  /** Parses a value with `key` pushed on the key path. */
+  private valueAt(key: LuaKey): LuaValue {
+    this.keyPath.push(key);
+    const v = this.value();
+    this.keyPath.pop();
+    return v;
   }
 
   get token(): Token {
@@ -349,6 +395,7 @@ class Parser {
         this.advance();
         return t.value;
       case "string":
+        this.record(t);
         this.advance();
         return t.value;
       case "name":
@@ -390,6 +437,7 @@ class Parser {
         result = table;
         callee += "{}";
       } else if (this.tok.t === "string") {
+        this.record(this.tok, 1);
         result = { kind: "table", type: callee, items: [this.text()], fields: new Map() };
         callee += '""';
       } else if (this.isSym("(")) {
@@ -397,10 +445,10 @@ class Parser {
         this.enter(open.pos);
         const items: LuaValue[] = [];
         if (!this.isSym(")")) {
-          items.push(this.value());
+          items.push(this.valueAt(1));
           while (this.isSym(",")) {
             this.advance();
-            items.push(this.value());
+            items.push(this.valueAt(items.length + 1));
           }
         }
         this.expectSym(")", "to close the call");
@@ -421,17 +469,20 @@ class Parser {
     while (!this.isSym("}")) {
       if (this.isSym("[")) {
         const keyPos = this.advance().pos;
+        const wasKey = this.inKey;
+        this.inKey = true;
         const key = this.value();
+        this.inKey = wasKey;
         if (key === null || typeof key === "object") throw new SyntaxFault("table keys must be strings, numbers or booleans", keyPos);
         this.expectSym("]", "after a table key");
         this.expectSym("=", "after a table key");
-        table.fields.set(key, this.value());
+        table.fields.set(key, this.valueAt(key));
       } else if (this.tok.t === "name" && isSymToken(this.peekAhead(), "=")) {
         const key = this.text();
         this.advance(); // '='
-        table.fields.set(key, this.value());
+        table.fields.set(key, this.valueAt(key));
       } else {
-        table.items.push(this.value());
+        table.items.push(this.valueAt(table.items.length + 1));
       }
       if (this.isSym(",") || this.isSym(";")) {
         this.advance();
@@ -499,9 +550,14 @@ export function parseLuaValue(text: string | Uint8Array, opts: ParseOptions = {}
   return parseBinary(toBinary(text), opts.sourceName ?? "The text", opts.binaryStrings ? (b) => b : decodeValue);
 }
 
-function parseBinary(src: string, sourceName: string, decode: (binary: string) => string = decodeValue): LuaValue {
+function parseBinary(
+  src: string,
+  sourceName: string,
+  decode: (binary: string) => string = decodeValue,
+  strings?: StringLiteral[],
+): LuaValue {
   try {
-    const parser = new Parser(new Tokenizer(src, decode));
+    const parser = new Parser(new Tokenizer(src, decode), strings);
     const value = parser.value();
     if (parser.token.t !== "eof") throw new SyntaxFault(`unexpected ${describe(parser.token)} after the end of the value`, parser.token.pos);
     return value;
@@ -509,6 +565,31 @@ function parseBinary(src: string, sourceName: string, decode: (binary: string) =
     if (e instanceof SyntaxFault) throw new CompFileError(`${sourceName} is damaged: ${e.message} at line ${lineOf(src, e.pos)}.`);
     throw e;
   }
+}
+
+/** A comp's value tree (strings as binary strings) and every string literal with its position in the bytes. */
+export interface CompStrings {
+  tree: LuaValue;
+  literals: StringLiteral[];
+}
+
+/**
+ * Parses a .comp's bytes keeping the position of every string literal (offsets into `bytes`, so a leading UTF-8
+ * BOM and trailing NULs are accounted for). String values stay binary (one char per byte). Throws CompFileError.
+ */
+export function scanCompStrings(bytes: Uint8Array, sourceName = "The file"): CompStrings {
+  const src = toBinary(bytes);
+  checkIsComp(src, sourceName);
+  const literals: StringLiteral[] = [];
+  const tree = parseBinary(src, sourceName, (b) => b, literals);
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (bom > 0) {
+    for (const lit of literals) {
+      lit.start += bom;
+      lit.end += bom;
+    }
+  }
+  return { tree, literals };
 }
 
 /* ----------------------------------------------------------------------------------------------
