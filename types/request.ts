@@ -101,6 +101,18 @@ export interface JobOptions {
   paused?: boolean;
   /** Folder (submitter-side path, mapped per client OS) for one Fusion log file per task. */
   logDir?: string;
+  /**
+   * Folder (submitter-side path) under which the helper creates the job folder
+   * `<comp name>_<YYYYMMDD-HHMMSS>_<random>/`; absent: `<comp folder>/hqueue`. When clients of another OS take
+   * part it must lie under a shared root.
+   */
+  jobRoot?: string;
+  /**
+   * Render the comp file where it is, as Fusion saved it, without a job folder (no snapshot, no per-OS copies):
+   * editing the comp after submit changes what later tasks render. For farms where nothing can be written next to
+   * the comp; not recommended.
+   */
+  inPlace?: boolean;
   /** Turn Fusion's `Rendered frame N (i of n)` lines into HQueue progress where the client shell allows. Default true. */
   progress?: boolean;
 }
@@ -125,6 +137,11 @@ export interface SubmitRequest {
   server: string;
   /** Timeout for each XML-RPC call, in seconds (default 10). */
   timeoutSeconds?: number;
+  /**
+   * Most bytes one `newjob` call may carry (default 2 MB): a bigger job is sent as a parent plus batches of
+   * children (`newjob(specs, parent_id)`). Servers built on Django refuse bodies over 2.5 MB by default.
+   */
+  maxBodyBytes?: number;
   comp: CompInfo;
   job: JobOptions;
   farm: FarmOptions;
@@ -243,6 +260,8 @@ export interface SubmitResult {
   frameCount: number;
   taskCount: number;
   paused: boolean;
+  /** The job folder (submitter-side path): comp snapshot, one comp copy per client OS, manifest.json. */
+  jobFolder?: string;
   warnings: string[];
   notes: string[];
 }

@@ -5,7 +5,7 @@
  *
  * Used by the tests and by the demo. As a program (bundled to dist/dev/hqueue-standin.js):
  *   node dist/dev/hqueue-standin.js [--port 5000] [--host 127.0.0.1] [--clients host:os[:group+group],…]
- *                                   [--legacy] [--no-run] [--slots N] [--first-job-id N] [--stay]
+ *                                   [--legacy] [--no-run] [--slots N] [--first-job-id N] [--max-body BYTES] [--stay]
  * e.g. `--clients lin01:linux:Fusion,mac01:macos:Fusion,win01:windows:Fusion+Render`. It prints
  * `HQueue stand-in listening on http://127.0.0.1:PORT`, runs until SIGINT/SIGTERM, and also exits when its parent
  * process dies (so a crashed test leaves no server behind) unless given --stay.
@@ -84,6 +84,8 @@ export interface StandinOptions {
   maxCalls?: number;
   /** Id of the first job (default 1). */
   firstJobId?: number;
+  /** Largest request body accepted (default 32 MB); bigger ones get Django's HTTP 400. Django's default is 2.5 MB. */
+  maxBodyBytes?: number;
 }
 
 export type StandinStatus =
@@ -146,6 +148,8 @@ export interface HQueueStandin {
   port: number;
   /** Every parsed call, in order. */
   calls: { method: string; params: unknown[] }[];
+  /** Sizes of the request bodies refused as too large (HTTP 400), in order. */
+  refusedBodies: number[];
   jobs: Map<number, StandinJob>;
   close(): Promise<void>;
   /** Resolves when the job has finished (succeeded, failed, cancelled, abandoned); rejects after timeoutMs. */
@@ -266,6 +270,7 @@ class Standin implements HQueueStandin {
   url = "";
   port = 0;
   readonly calls: { method: string; params: unknown[] }[] = [];
+  readonly refusedBodies: number[] = [];
   readonly jobs = new Map<number, StandinJob>();
 
   private readonly server: http.Server;
@@ -374,17 +379,20 @@ class Standin implements HQueueStandin {
     if (request.method === "POST") {
       const chunks: Buffer[] = [];
       let size = 0;
+      // Django (HQueue's server since 19.5) refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default) with
+      // RequestDataTooBig, a SuspiciousOperation: HTTP 400 and its plain "Bad Request (400)" page. The body is read
+      // to the end first, so the client always gets the answer rather than a reset.
+      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
       request.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          response.writeHead(413, { "Content-Type": "text/plain" }).end("Request too large\n");
-          request.destroy();
-          return;
-        }
-        chunks.push(chunk);
+        if (size <= limit) chunks.push(chunk);
       });
       request.on("end", () => {
-        if (size > MAX_BODY_BYTES) return;
+        if (size > limit) {
+          this.refusedBodies.push(size);
+          response.writeHead(400, { "Content-Type": "text/html" }).end("<h1>Bad Request (400)</h1>");
+          return;
+        }
         const xml = this.dispatchXml(Buffer.concat(chunks).toString("utf8"));
         response.writeHead(200, { "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(xml) });
         response.end(xml);
@@ -1070,6 +1078,7 @@ export function parseStandinArgs(argv: readonly string[]): StandinOptions {
       case "--no-run": options.runJobs = false; break;
       case "--slots": options.slotsPerClient = Number(value()); break;
       case "--first-job-id": options.firstJobId = Number(value()); break;
+      case "--max-body": options.maxBodyBytes = Number(value()); break;
       default: throw new Error(`unknown argument ${arg}`);
     }
   }
