@@ -34,7 +34,9 @@ function megabytes(bytes: number): string {
 /** HTTP 400/413 to a newjob: Django answers 400 to a body over DATA_UPLOAD_MAX_MEMORY_SIZE, proxies 413. */
 function tooLarge(e: unknown, bodyBytes: number, maxBody: number, client: HQueueClient, what: string): HelperError | undefined {
   if (!(e instanceof HQueueError) || e.kind !== "http" || (e.httpStatus !== 400 && e.httpStatus !== 413)) return undefined;
-  const smaller = Math.max(16_384, Math.floor(Math.min(bodyBytes, maxBody) / 2 / 1000) * 1000);
+  // The server's limit is unknown: Django's default when more was sent, else half of what was refused.
+  const sentBytes = Math.min(bodyBytes, maxBody);
+  const smaller = sentBytes > 2_500_000 ? 2_000_000 : Math.max(16_384, Math.floor(sentBytes / 2 / 1000) * 1000);
   return new HelperError(
     "http",
     `The HQueue server at ${client.address.baseUrl} refused ${what} (HTTP ${e.httpStatus}, ${megabytes(bodyBytes)}): most likely the request is larger than the server accepts ` +

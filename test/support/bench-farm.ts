@@ -33,6 +33,8 @@ export interface BenchFarm {
   bodyBytes: number[];
   /** Jobs paused with pauseJobs (and not resumed). */
   paused: Set<number>;
+  /** Sizes of bodies refused as too large. */
+  refusedBodies: number[];
   /** Runs after each call has been answered (e.g. to finish tasks between two polls of `watch`). */
   onCall?: (method: string) => void;
   /** Marks the first `count` unfinished tasks of job `id` as succeeded (or `status`). */
@@ -129,7 +131,11 @@ function stringsIn(param: string | undefined): string[] | null {
   return [...param.matchAll(/<value>\s*(?:<string>([^<]*)<\/string>|([^<]*))\s*<\/value>/g)].map((m) => decodeXml(m[1] ?? m[2] ?? ""));
 }
 
-export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
+/**
+ * `maxBodyBytes`: bodies over it get Django's answer to RequestDataTooBig (HTTP 400, "Bad Request (400)"), as HQueue's
+ * Django server gives with its default 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE.
+ */
+export async function startBenchFarm(firstJobId = 1, maxBodyBytes = Infinity): Promise<BenchFarm> {
   const jobs = new Map<number, BenchJob>();
   const methods: string[] = [];
   let nextId = firstJobId;
@@ -248,6 +254,7 @@ export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
     methods,
     bodyBytes: [],
     paused: new Set(),
+    refusedBodies: [],
     finishTasks(id, count, status = "succeeded") {
       const parent = jobs.get(id);
       if (!parent) throw new Error(`bench farm: no job ${id}`);
@@ -273,6 +280,12 @@ export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
     const chunks: Buffer[] = [];
     request.on("data", (d: Buffer) => chunks.push(d));
     request.on("end", () => {
+      const size = chunks.reduce((n, c) => n + c.length, 0);
+      if (size > maxBodyBytes) {
+        farm.refusedBodies.push(size);
+        response.writeHead(400, { "Content-Type": "text/html" }).end("<h1>Bad Request (400)</h1>");
+        return;
+      }
       const body = Buffer.concat(chunks).toString("utf8");
       const method = /<methodName>\s*([^<\s]+)\s*<\/methodName>/.exec(body)?.[1] ?? "";
       methods.push(method);

@@ -800,6 +800,8 @@ class Standin implements HQueueStandin {
   private resume(job: StandinJob): void {
     if (!job.paused) return;
     job.paused = false;
+    // A job that finished while paused (its process ran to the end) stays finished: it never runs again.
+    if (isFinished(job.status)) return;
     const run = this.runs.get(job.id);
     if (run && run.stopped) {
       this.signal(job.id, "SIGCONT");
