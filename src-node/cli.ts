@@ -12,6 +12,8 @@ import { cancelCommand, clientsCommand, groupsCommand, logCommand, pingCommand }
 import { statusCommand } from "./commands/status";
 import { submitCommand } from "./commands/submit";
 import { watchCommand } from "./commands/watch";
+import { verifyCommand } from "./commands/verify";
+import { resubmitCommand } from "./commands/resubmit";
 import { exitCodeFor, HelperError } from "./errors";
 import { Output } from "./output";
 
@@ -25,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   watchCommand,
   logCommand,
   cancelCommand,
+  verifyCommand,
+  resubmitCommand,
 ];
 
 export const VERSION = "6.0.0";

@@ -345,8 +345,39 @@ export interface HelpResult {
   text: string;
 }
 
+/** `verify`: what a job folder's job did not write. */
+export interface VerifyResult {
+  ok: true;
+  command: "verify";
+  jobFolder: string;
+  jobId?: number;
+  /** True when every expected file exists and is not empty. */
+  complete: boolean;
+  frameCount: number;
+  /** Frames some Saver did not write (missing or empty file), ascending. */
+  missingFrames: number[];
+  savers: { saver: string; path: string; movie: boolean; expected: number; problems: { frame: number | null; file: string; state: "missing" | "empty" }[] }[];
+}
+
+/** `resubmit --missing`: a new job for exactly the missing frames, rendering the same job folder's copies. */
+export interface ResubmitResult {
+  ok: true;
+  command: "resubmit";
+  jobFolder: string;
+  /** The new job; absent when nothing was missing (nothing submitted). */
+  jobId?: number;
+  url?: string;
+  frames: number[];
+  taskCount: number;
+  paused: boolean;
+  warnings: string[];
+  notes: string[];
+}
+
 export type HelperResponse =
   | Failure
+  | VerifyResult
+  | ResubmitResult
   | HelpResult
   | PingResult
   | PlanResult
@@ -366,4 +397,4 @@ export type HelperResponse =
  * With --response-file the single JSON document is written to that file (and also to stdout), so callers that
  * cannot read a child's stdout reliably (io.popen on Windows) still get it. Exit status 0 = ok, 1 = failure, 2 = usage.
  */
-export type HelperCommand = "plan" | "submit" | "ping" | "clients" | "groups" | "status" | "cancel" | "log" | "watch";
+export type HelperCommand = "plan" | "submit" | "ping" | "clients" | "groups" | "status" | "cancel" | "log" | "watch" | "verify" | "resubmit";

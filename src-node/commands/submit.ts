@@ -8,6 +8,7 @@ import { JobFolder, preparePackage, shortRandom, type PreparedPackage } from "..
 import { MAX_MAX_BODY, MIN_MAX_BODY } from "../request";
 import { optionValue } from "../args";
 import { sendJob } from "./send-job";
+import { recordJobFolder } from "../package/job-index";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { describePlan, needsServerRoots, withServerRoots } from "./plan";
 import { loadRequest, REQUEST_OPTIONS } from "./request-input";
@@ -140,6 +141,7 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   const manifestProblem = folder?.setState("submitted", jobId);
   if (manifestProblem) warnings.push(manifestProblem);
   const paused = sent.paused;
+  if (folder) recordJobFolder(ctx.env, { jobId, server: client.address.baseUrl, folder: folder.path });
   if (folder) notes.push(`Job folder: ${folder.path} (the comp snapshot, one copy per client OS, manifest.json).`);
   else notes.push("Rendering the comp where it is (in place): no job folder; editing the comp now changes what later tasks render.");
   if (sent.calls > 1) notes.push(`Sent in ${sent.calls} parts of at most ${maxBody} bytes (--max-body).`);
