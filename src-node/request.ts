@@ -185,6 +185,8 @@ function validateSaver(v: unknown, i: number): SaverInfo {
   };
   const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
   if (raw !== undefined) saver.rawPath = raw;
+  const format = optStr(v.outputFormat, `${field}.outputFormat`, { max: LIMITS.name });
+  if (format !== undefined) saver.outputFormat = format;
   return saver;
 }
 

@@ -39,6 +39,11 @@ export interface SaverInfo {
   path: string;
   /** The path as written in the Saver, before path maps (may start with `Comp:`). */
   rawPath?: string;
+  /**
+   * The Saver's `OutputFormat` input id (e.g. "OpenEXRFormat", "QuickTimeMovies"; fusion.md §11), when known:
+   * a movie format means one file for all frames, whatever the extension (savers.ts isMovieFormat).
+   */
+  outputFormat?: string;
 }
 
 /** What the comp script read from the active composition. */

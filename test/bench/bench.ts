@@ -8,10 +8,11 @@
  *   3. `status --json` of a 10,000-task job on the stand-in: time vs Python making the same calls, and the number
  *      of XML-RPC calls (constant whatever the task count);
  *   4. the comp script under LuaJIT in the Fusion stand-in: dialog open and request build on a 5,000-tool /
- *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts).
+ *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts);
+ *   5. body: the newjob body per task of a typical job, inline commands vs task-runner lines (body-bench.ts).
  *
  * Prints a table and writes the same figures to bench-results.json at the repo root (git-ignored).
- * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp]
+ * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp,body]
  *   --quick: 3 runs per figure and sizes up to 10,000 tasks (a smoke run while developing; not the reported figures).
  *   BENCH_HELPER=/path/to/hqueue-helper.js: measure that helper build instead of dist/build (A/B of a change).
  */
@@ -23,6 +24,7 @@ import { checkReceivedJob, startBenchReceiver, type BenchReceiver } from "../sup
 import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standin";
 import { makeRequest } from "../support/requests";
 import { helperPath, repoRoot, writeRequest } from "../support/run-helper";
+import { benchNewjobBody } from "./body-bench";
 import { benchCompScript } from "./comp-bench";
 import { growthExponent, jsonOf, median, runProcess, scratchDir } from "./measure";
 
@@ -36,7 +38,7 @@ export interface Row {
   section: string;
   id: string;
   label: string;
-  unit: "ms" | "MB" | "calls" | "x";
+  unit: "ms" | "MB" | "calls" | "x" | "bytes";
   median: number;
   runs: number[];
   reference?: Reference;
@@ -334,6 +336,8 @@ function formatValue(value: number, unit: Row["unit"]): string {
       return `${value}`;
     case "x":
       return value.toFixed(2);
+    case "bytes":
+      return `${value.toFixed(0)} B`;
   }
 }
 
@@ -362,6 +366,10 @@ async function main(): Promise<void> {
   const standin = await startHQueueStandin({ port: 0, runJobs: false });
   const receiver = await startBenchReceiver();
   try {
+    if (wanted("body")) {
+      log("newjob body per task: inline commands vs task runners");
+      rows.push(...benchNewjobBody());
+    }
     if (wanted("cold")) {
       log("cold start");
       await coldStart(standin);
