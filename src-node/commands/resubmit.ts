@@ -48,7 +48,7 @@ export const resubmitCommand: Command = {
       job: { ...original.job, name: `${original.job.name} (missing frames)`, frames: { kind: "custom", set }, paused: ctx.args.flags.has("paused") },
     };
     const stamp = submissionStamp();
-    const plan = planJob(request, { user: currentUser(ctx.env), stamp, compPathByOs: manifest.mapping.copyPaths });
+    const plan = planJob(request, { user: currentUser(ctx.env), stamp, compPathByOs: manifest.mapping.copyPaths, runnerPathByOs: manifest.mapping.runnerPaths });
     const client = makeClient(ctx, request);
     try {
       await client.ping();

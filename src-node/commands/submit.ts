@@ -82,8 +82,9 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   const packaged = (r: typeof request): { pkg?: PreparedPackage; plan: ReturnType<typeof planJob> } => {
     if (r.job.inPlace) return { plan: planJob(r, { user: currentUser(ctx.env), stamp }) };
     const pkg = preparePackage(r, stamp, random);
-    const plan = planJob(r, { user: currentUser(ctx.env), stamp, compPathByOs: pkg.copyPaths });
+    const plan = planJob(r, { user: currentUser(ctx.env), stamp, compPathByOs: pkg.copyPaths, runnerPathByOs: pkg.runners.paths });
     plan.warnings.push(...pkg.warnings);
+    plan.notes.push(...pkg.runners.notes);
     return { pkg, plan };
   };
   // Check what can be checked before the server is involved, so a bad request fails fast and offline.

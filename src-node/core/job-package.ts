@@ -7,6 +7,7 @@
  *   <job root>/<comp stem>_<YYYYMMDD-HHMMSS>_<random>/
  *     <comp stem>.snapshot.comp   the comp file exactly as it was on disk at submit
  *     <comp stem>.<os>.comp       the copy clients of <os> render (Comp: absolute, paths in <os>'s spelling)
+ *     render-<os>.sh / render-windows.cmd   the task runner per OS (runners.ts): renders, then verifies the frames
  *     manifest.json               request, plan, expected outputs per task, mapping, job id
  */
 import type { Platform, PlanResult, SharedRoot, SubmitRequest } from "../../types/request";
@@ -14,8 +15,10 @@ import { HelperError } from "../errors";
 import { parseCompText } from "./comp-file";
 import { rewriteComp, type PathChange, type UnmappedPath } from "./comp-rewrite";
 import { rangeFrames } from "./frames";
-import { dirnameOf, joinPath, mapPath } from "./path-map";
-import { frameFileName, isMovieOutput, resolveCompRelative } from "./savers";
+import { dirnameOf, isAbsolutePath, joinPath, mapPath } from "./path-map";
+import { defaultRenderNodePath } from "./render-node";
+import { runnerFileName, runnerScript, type ExpectedOutput } from "./runners";
+import { frameFileName, isMovieSaver, resolveCompRelative } from "./savers";
 
 const PLATFORM_LABEL: Record<Platform, string> = { linux: "Linux", macosx: "macOS", windows: "Windows" };
 
@@ -42,6 +45,7 @@ export interface JobFolderLayout {
   folder: string;
   snapshotName: string;
   copyNames: Partial<Record<Platform, string>>;
+  runnerNames: Partial<Record<Platform, string>>;
   manifestName: string;
 }
 
@@ -53,21 +57,33 @@ export function jobFolderLayout(request: SubmitRequest, stamp: string, random: s
   const root = job.jobRoot ?? joinPath(comp.platform, dirnameOf(comp.path, comp.platform), "hqueue");
   const stem = compStem(comp.path);
   const copyNames: Partial<Record<Platform, string>> = {};
-  for (const p of renderPlatforms(request)) copyNames[p] = `${stem}.${p}.comp`;
+  const runnerNames: Partial<Record<Platform, string>> = {};
+  for (const p of renderPlatforms(request)) {
+    copyNames[p] = `${stem}.${p}.comp`;
+    runnerNames[p] = runnerFileName(p);
+  }
   return {
     folder: joinPath(comp.platform, root, `${stem}_${stamp}_${random}`),
     snapshotName: `${stem}.snapshot.comp`,
     copyNames,
+    runnerNames,
     manifestName: MANIFEST_NAME,
   };
 }
 
-/** The path each OS's clients open: the copy for that OS, in that OS's spelling. Throws when the folder is unshared. */
-export function copyPathsByOs(request: SubmitRequest, layout: JobFolderLayout): Partial<Record<Platform, string>> {
+/**
+ * The path of one of the folder's per-OS files (`names`: the copies or the runners) as each OS's clients open it.
+ * Throws when the folder is not under a shared root those clients reach.
+ */
+export function copyPathsByOs(
+  request: SubmitRequest,
+  layout: JobFolderLayout,
+  names: Partial<Record<Platform, string>> = layout.copyNames,
+): Partial<Record<Platform, string>> {
   const { comp, farm } = request;
   const out: Partial<Record<Platform, string>> = {};
   for (const p of renderPlatforms(request)) {
-    const local = joinPath(comp.platform, layout.folder, layout.copyNames[p]!);
+    const local = joinPath(comp.platform, layout.folder, names[p]!);
     const mapped = mapPath(local, comp.platform, p, farm.sharedRoots);
     if (!mapped.ok) {
       throw new HelperError(
@@ -179,7 +195,14 @@ export interface Manifest {
   folder: string;
   snapshot: string;
   copies: Partial<Record<Platform, string>>;
-  mapping: { from: Platform; roots: SharedRoot[]; compPath: string; copyPaths: Partial<Record<Platform, string>> };
+  mapping: {
+    from: Platform;
+    roots: SharedRoot[];
+    compPath: string;
+    copyPaths: Partial<Record<Platform, string>>;
+    /** The task runners as each OS runs them (absent in folders made without runners). */
+    runnerPaths?: Partial<Record<Platform, string>>;
+  };
   outputs: ManifestOutput[];
   request: SubmitRequest;
   plan: { frameCount: number; taskCount: number; tasks: ManifestTask[]; warnings: string[]; notes: string[] };
@@ -192,7 +215,7 @@ export function manifestOutputs(request: SubmitRequest): ManifestOutput[] {
     .filter((s) => s.enabled && (s.path || s.rawPath))
     .map((s) => {
       const path = s.path || resolveCompRelative(s.rawPath ?? "", comp.path, comp.platform);
-      return { saver: s.name, path, movie: isMovieOutput(path) };
+      return { saver: s.name, path, movie: isMovieSaver({ path, rawPath: s.rawPath, outputFormat: s.outputFormat }) };
     });
 }
 
@@ -211,6 +234,7 @@ export function buildManifest(
   layout: JobFolderLayout,
   copyPaths: Partial<Record<Platform, string>>,
   createdAt: string,
+  runnerPaths?: Partial<Record<Platform, string>>,
 ): Manifest {
   const outputs = manifestOutputs(request);
   const tasks = plan.tasks.map((t) => {
@@ -229,9 +253,78 @@ export function buildManifest(
     folder: layout.folder,
     snapshot: layout.snapshotName,
     copies: layout.copyNames,
-    mapping: { from: request.comp.platform, roots: request.farm.sharedRoots, compPath: request.comp.path, copyPaths },
+    mapping: { from: request.comp.platform, roots: request.farm.sharedRoots, compPath: request.comp.path, copyPaths, ...(runnerPaths ? { runnerPaths } : {}) },
     outputs,
     request,
     plan: { frameCount: plan.frameCount, taskCount: plan.taskCount, tasks, warnings: plan.warnings, notes: plan.notes },
   };
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Runners
+ * --------------------------------------------------------------------------------------------- */
+
+/**
+ * The outputs `p`'s runner verifies, in `p`'s spelling. A Saver written through a path map other than `Comp:`
+ * (`Temp:`, `Renders:`…) is expanded by each Render Node with its own maps, so no runner can know the file: it is
+ * not verified (a note says so). Outputs no root maps to `p` were refused before (Savers) or are skipped.
+ */
+export function runnerOutputs(request: SubmitRequest, p: Platform, skipped: Set<string>): ExpectedOutput[] {
+  const { comp, farm } = request;
+  const out: ExpectedOutput[] = [];
+  for (const o of manifestOutputs(request)) {
+    const raw = comp.savers.find((s) => s.name === o.saver)?.rawPath ?? o.path;
+    const viaMap = /^([A-Za-z][A-Za-z0-9_ ]+):/.test(raw) && raw.slice(0, 5).toLowerCase() !== "comp:";
+    if (viaMap || !isAbsolutePath(o.path, comp.platform)) {
+      skipped.add(o.saver);
+      continue;
+    }
+    const mapped = mapPath(o.path, comp.platform, p, farm.sharedRoots);
+    if (!mapped.ok) {
+      skipped.add(o.saver);
+      continue;
+    }
+    out.push({ saver: o.saver, path: mapped.path, movie: o.movie });
+  }
+  return out;
+}
+
+export interface RunnerFiles {
+  /** Runner text per OS. */
+  scripts: Partial<Record<Platform, string>>;
+  /** Runner path per OS, in that OS's spelling (what the task lines run). */
+  paths: Partial<Record<Platform, string>>;
+  notes: string[];
+}
+
+/** One runner per OS that renders, each rendering that OS's copy and verifying that OS's spelling of the outputs. */
+export function runnerFiles(request: SubmitRequest, layout: JobFolderLayout, copyPaths: Partial<Record<Platform, string>>, stamp: string): RunnerFiles {
+  const { comp, job, farm } = request;
+  const paths = copyPathsByOs(request, layout, layout.runnerNames);
+  const scripts: Partial<Record<Platform, string>> = {};
+  const skipped = new Set<string>();
+  for (const p of renderPlatforms(request)) {
+    let log: { dir: string; prefix: string } | undefined;
+    if (job.logDir) {
+      const dir = mapPath(job.logDir, comp.platform, p, farm.sharedRoots);
+      if (!dir.ok) throw new HelperError("path_unmapped", `The log folder: ${dir.error}`, { hint: dir.hint, field: "job.logDir" });
+      log = { dir: dir.path, prefix: `${compStem(comp.path)}_${stamp}_` };
+    }
+    try {
+      scripts[p] = runnerScript(p, {
+        renderNode: farm.renderNode.paths?.[p] ?? defaultRenderNodePath(p, farm.renderNode.version),
+        compPath: copyPaths[p]!,
+        outputs: runnerOutputs(request, p, skipped),
+        ...(log ? { log } : {}),
+        progress: job.progress ?? true,
+        label: baseName(comp.path),
+      });
+    } catch (e) {
+      throw new HelperError("unsafe_path", `${PLATFORM_LABEL[p]} clients: ${(e as Error).message}`, {
+        hint: `rename the folder or file, or leave ${PLATFORM_LABEL[p]} out of the client OSes`,
+      });
+    }
+  }
+  const notes = skipped.size > 0 ? [`Not verified after each task (written through a path map each Render Node expands itself): ${[...skipped].join(", ")}.`] : [];
+  return { scripts, paths, notes };
 }

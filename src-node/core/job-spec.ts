@@ -14,6 +14,7 @@ import { parseFrameSet, rangeFrames } from "./frames";
 import { isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath, taskCommand } from "./render-node";
 import { isMovieOutput } from "./savers";
+import { runnerTaskLine } from "./runners";
 
 /**
  * The whole decision of what the farm will do, as a pure function of the request:
@@ -31,6 +32,11 @@ export interface PlanContext {
    * Absent: every OS renders the original comp, mapped through the shared roots (`plan` without a job folder).
    */
   compPathByOs?: Partial<Record<Platform, string>>;
+  /**
+   * The job folder's task runner per OS, in that OS's spelling (job-package.ts): each task's command becomes the
+   * one line that runs it with the task's frames (runners.ts runnerTaskLine). Absent: inline Render Node commands.
+   */
+  runnerPathByOs?: Partial<Record<Platform, string>>;
 }
 
 /** `<comp>.<stamp>.task<N>.f<frames>.log`: one per task, telling submission, task and frames apart. */
@@ -235,7 +241,10 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
         ? joinPath(p, logDir, logFileName(compName, context.stamp, index, width, label))
         : undefined;
       try {
-        command[p] = taskCommand(p, exeByOs.get(p)!, compByOs.get(p)!, task.runs, { logFile, progress: job.progress ?? true, verbose: true });
+        const runner = context.runnerPathByOs?.[p];
+        command[p] = runner
+          ? runnerTaskLine(p, runner, task.runs)
+          : taskCommand(p, exeByOs.get(p)!, compByOs.get(p)!, task.runs, { logFile, progress: job.progress ?? true, verbose: true });
       } catch (e) {
         throw new HelperError("unsafe_path", `${PLATFORM_LABEL[p]} clients: ${(e as Error).message}`, {
           hint: `rename the folder or file, or leave ${PLATFORM_LABEL[p]} out of the client OSes`,

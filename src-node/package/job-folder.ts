@@ -4,11 +4,21 @@
  * the submit failed for sure. A folder whose job may exist (answer lost) is never removed.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Platform, PlanResult, SubmitRequest } from "../../types/request";
 import { CompFileError } from "../core/comp-file";
-import { buildManifest, compCopies, copyPathsByOs, jobFolderLayout, type JobFolderLayout, type Manifest, type ManifestState } from "../core/job-package";
+import {
+  buildManifest,
+  compCopies,
+  copyPathsByOs,
+  jobFolderLayout,
+  runnerFiles,
+  type JobFolderLayout,
+  type Manifest,
+  type ManifestState,
+  type RunnerFiles,
+} from "../core/job-package";
 import { HelperError } from "../errors";
 
 /** Everything the job folder will hold, computed before anything is written or sent. */
@@ -18,6 +28,8 @@ export interface PreparedPackage {
   copyPaths: Partial<Record<Platform, string>>;
   snapshot: Buffer;
   copies: Partial<Record<Platform, Buffer>>;
+  /** The task runners (text per OS, and their paths as each OS runs them). */
+  runners: RunnerFiles;
   warnings: string[];
 }
 
@@ -47,7 +59,8 @@ export function preparePackage(request: SubmitRequest, stamp: string, random: st
     if (e instanceof CompFileError) throw new HelperError("bad_comp", e.message, { field: "comp.path", hint: "open the comp in Fusion and save it again" });
     throw e;
   }
-  return { layout, copyPaths, snapshot, copies: copies.copies, warnings: copies.warnings };
+  const runners = runnerFiles(request, layout, copyPaths, stamp);
+  return { layout, copyPaths, snapshot, copies: copies.copies, runners, warnings: copies.warnings };
 }
 
 function writeDurable(path: string, data: string | Uint8Array): void {
@@ -74,7 +87,7 @@ export class JobFolder {
   static create(prepared: PreparedPackage, request: SubmitRequest, plan: PlanResult, now = new Date()): JobFolder {
     const { layout } = prepared;
     const folder = layout.folder;
-    const manifest = buildManifest(request, plan, layout, prepared.copyPaths, now.toISOString());
+    const manifest = buildManifest(request, plan, layout, prepared.copyPaths, now.toISOString(), prepared.runners.paths);
     let created = false;
     try {
       mkdirSync(nodePath.dirname(folder), { recursive: true });
@@ -83,6 +96,11 @@ export class JobFolder {
       writeDurable(nodePath.join(folder, layout.snapshotName), prepared.snapshot);
       for (const [p, bytes] of Object.entries(prepared.copies) as [Platform, Buffer][]) {
         writeDurable(nodePath.join(folder, layout.copyNames[p]!), bytes);
+      }
+      for (const [p, text] of Object.entries(prepared.runners.scripts) as [Platform, string][]) {
+        const file = nodePath.join(folder, layout.runnerNames[p]!);
+        writeDurable(file, text);
+        if (p !== "windows") chmodSync(file, 0o755);
       }
       const job = new JobFolder(folder, manifest);
       job.writeManifest();

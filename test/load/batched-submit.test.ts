@@ -27,7 +27,8 @@ function project(tasks: number, over: Partial<SubmitRequest["job"]>, server: str
   copyFileSync(join(repoRoot, "test/comps/e2e-basic.comp"), compPath);
   const framesFile = join(dir, "frames.txt");
   const node = join(dir, "render-node.sh");
-  writeFileSync(node, `#!/bin/sh\n# <comp> -render -start N -end N -step 1 …\necho "$4" >> '${framesFile}'\n`);
+  // The task runner verifies the Saver's frames after the render: write it too.
+  writeFileSync(node, `#!/bin/sh\n# <comp> -render -start N -end N -step 1 …\necho "$4" >> '${framesFile}'\nmkdir -p '${dir}/render' && printf x > '${dir}/render/shot.'"$(printf %04d "$4")".png\n`);
   chmodSync(node, 0o755);
   const request = makeRequest({
     server,

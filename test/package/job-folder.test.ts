@@ -63,7 +63,9 @@ describe("the job folder", () => {
     const folder = folders[0];
     expect(result.jobFolder).toBe(folder);
     expect(folder).toMatch(/\/hqueue\/e2e-basic_\d{8}-\d{6}_[0-9a-f]{6}$/);
-    expect(readdirSync(folder).sort()).toEqual(["e2e-basic.linux.comp", "e2e-basic.snapshot.comp", "e2e-basic.windows.comp", "manifest.json"]);
+    expect(readdirSync(folder).sort()).toEqual([
+      "e2e-basic.linux.comp", "e2e-basic.snapshot.comp", "e2e-basic.windows.comp", "manifest.json", "render-linux.sh", "render-windows.cmd",
+    ]);
     expect(readFileSync(join(folder, "e2e-basic.snapshot.comp")).equals(original)).toBe(true);
 
     const linux = parseLuaValue(readFileSync(join(folder, "e2e-basic.linux.comp")));
@@ -78,14 +80,24 @@ describe("the job folder", () => {
 
     const spec = recorder.calls.filter((c) => c.method === "newjob").at(-1)!.params[0] as JobSpec;
     const command = spec.children![0].command as Record<string, string>;
-    expect(command.linux).toContain(join(folder, "e2e-basic.linux.comp"));
-    expect(command.windows).toContain(`S:\\${folder.slice(1).replace(/\//g, "\\")}\\e2e-basic.windows.comp`);
+    const winFolder = `S:\\${folder.slice(1).replace(/\//g, "\\")}`;
+    // Each task runs its OS's runner; each runner renders its OS's copy and checks its OS's spelling of the frames.
+    expect(command.linux).toBe(`/bin/sh ${join(folder, "render-linux.sh")} 1 5 1`);
+    expect(command.windows.replace(/"/g, "")).toBe(`${winFolder}\\render-windows.cmd 1 5 1`);
+    const linuxRunner = readFileSync(join(folder, "render-linux.sh"), "utf8");
+    expect(linuxRunner).toContain(join(folder, "e2e-basic.linux.comp"));
+    expect(linuxRunner).toContain(join(dir, "render/shot."));
+    const windowsRunner = readFileSync(join(folder, "render-windows.cmd"), "latin1").replace(/"/g, "");
+    expect(windowsRunner).toContain(`${winFolder}\\e2e-basic.windows.comp`);
+    expect(windowsRunner).toContain(`${winDir}\\render\\shot.`);
+    expect(windowsRunner).not.toContain(dir);
 
     const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as Manifest;
     expect(manifest).toMatchObject({ kind: "kartalink.hqueue.job", state: "submitted", jobId: result.jobId, folder });
     expect(manifest.plan.tasks.map((t) => t.frames)).toEqual([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
     expect(manifest.plan.tasks[0].files).toEqual([1, 2, 3, 4, 5].map((f) => join(dir, `render/shot.${String(f).padStart(4, "0")}.png`)));
-    expect(manifest.mapping.copyPaths.windows).toBe(command.windows.match(/"([^"]*windows\.comp)"/)?.[1] ?? manifest.mapping.copyPaths.windows);
+    expect(manifest.mapping.copyPaths).toEqual({ linux: join(folder, "e2e-basic.linux.comp"), windows: `${winFolder}\\e2e-basic.windows.comp` });
+    expect(manifest.mapping.runnerPaths).toEqual({ linux: join(folder, "render-linux.sh"), windows: `${winFolder}\\render-windows.cmd` });
   });
 
   it("editing and saving the original comp after submit does not change what renders", async () => {
