@@ -180,7 +180,7 @@ function maxBodyBytes(ctx: CommandContext, fromRequest: number | undefined): num
 
 export const submitCommand: Command = {
   name: "submit",
-  summary: "send the job to HQueue (one newjob call) and print its id and web page",
+  summary: "create the job folder (comp snapshot, one comp copy and task runner per client OS, manifest), send the job to HQueue and print its id and web page",
   usage: "hqueue-helper submit (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json]",
   options: {
     ...REQUEST_OPTIONS,
