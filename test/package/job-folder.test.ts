@@ -100,6 +100,22 @@ describe("the job folder", () => {
     expect(manifest.mapping.runnerPaths).toEqual({ linux: join(folder, "render-linux.sh"), windows: `${winFolder}\\render-windows.cmd` });
   });
 
+  it("plan shows the job submit would send (runner lines, the same refusals) and writes nothing", async () => {
+    const { dir, request } = project({ farm: { platforms: ["linux", "windows"], sharedRoots: [{ linux: "/", windows: "S:\\" }] } }, recorder.url);
+    const run = await runHelper(["plan", "--request", writeRequest(request), "--json"]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const plan = run.json as unknown as { spec: JobSpec; notes: string[] };
+    const command = plan.spec.children![0].command as Record<string, string>;
+    expect(command.linux).toMatch(new RegExp(`^/bin/sh ${dir}/hqueue/e2e-basic_\\d{8}-\\d{6}_xxxxxx/render-linux\\.sh 1 5 1$`));
+    expect(plan.notes.some((n) => n.startsWith("Submit creates the job folder"))).toBe(true);
+    expect(jobFolders(dir)).toEqual([]);
+
+    const refused = project({ farm: { platforms: ["linux", "windows"], sharedRoots: [{ linux: "/nowhere", windows: "N:\\" }] }, job: { jobRoot: "/nowhere/jobs" } });
+    const bad = await runHelper(["plan", "--request", writeRequest(refused.request), "--json"]);
+    expect(bad.status).toBe(1);
+    expect((bad.json as { error: { message: string } }).error.message).toContain("Saver Saver1 (for Windows clients)");
+  });
+
   it("editing and saving the original comp after submit does not change what renders", async () => {
     const { dir, compPath, request } = project({ job: { paused: true } });
     const run = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
