@@ -18,7 +18,7 @@
  * any encoding pass through unchanged.
  */
 import type { LuaKey, LuaValue, StringLiteral } from "./comp-file";
-import { getPath, isTable, scanCompStrings } from "./comp-file";
+import { isTable, scanCompStrings } from "./comp-file";
 import type { Platform, SharedRoot } from "../../types/request";
 import { isAbsolutePath, mapPath } from "./path-map";
 import { resolveCompRelative } from "./savers";
@@ -209,9 +209,4 @@ export function rewriteComp(bytes: Uint8Array, opts: RewriteOptions): RewriteRes
     changes.push({ ...place(), before: literal.value, after });
   }
   return { bytes: applyEdits(bytes, edits), changes, unmapped };
-}
-
-/** Reads a Saver's `Clip` file name from a parsed comp tree (test and report helper). */
-export function saverClip(tree: LuaValue, ...toolPath: string[]): LuaValue | undefined {
-  return getPath(tree, ...toolPath, "Inputs", "Clip", "Value", "Filename");
 }
