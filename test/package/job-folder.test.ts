@@ -130,6 +130,25 @@ describe("the job folder", () => {
     expect(rendered).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((f) => `shot.${String(f).padStart(4, "0")}.png`));
   }, 60_000);
 
+  it("a task whose render leaves a frame unwritten fails listing it, and succeeds on its next try when it writes it", async () => {
+    const { dir, request } = project({ job: { inPlace: false, framesPerTask: 0, tries: 2 } });
+    // First run: the Render Node reports every frame but writes no file for frame 2; later runs write them all.
+    const marker = join(dir, "first-run-done");
+    const wrapper = join(dir, "render-node-once-short.sh");
+    writeFileSync(wrapper, `#!/bin/sh\nif [ ! -e '${marker}' ]; then : > '${marker}'; FUSION_STANDIN_SKIP_FRAMES=2 exec '${renderNode}' "$@"; fi\nexec '${renderNode}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    request.farm.renderNode = { version: "19", paths: { linux: wrapper } };
+    const run = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const result = run.json as SubmitResult;
+    const job = await standin.waitForJob(result.jobId, 60_000);
+    expect(job.status).toBe("succeeded");
+    const task = standin.jobs.get(job.childIds[0])!;
+    expect(task.output).toContain(`KartaLink: missing or empty: Saver1: ${join(dir, "render", "shot.0002.png")}`);
+    expect(task.output).toContain("retrying");
+    expect(readdirSync(join(dir, "render")).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((f) => `shot.${String(f).padStart(4, "0")}.png`));
+  }, 60_000);
+
   it("refuses Savers outside every shared root when Windows clients take part, naming them; nothing is sent or left", async () => {
     const { dir, request } = project({ farm: { platforms: ["linux", "windows"], sharedRoots: [{ linux: "/nowhere", windows: "N:\\" }] } }, recorder.url);
     const before = newjobsOn(recorder);
