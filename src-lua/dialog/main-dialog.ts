@@ -15,10 +15,12 @@
  */
 import type { Failure, HelperResponse, PlanResult, Platform, SubmitRequest, SubmitResult } from "../../types/request";
 import { buildRequest, defaultJobName } from "../build-request";
-import { LAUNCH_FIELD, findHelper, findNode, type HelperCall, type HelperTools, type Lookup, runHelper } from "../helper";
+import { LAUNCH_FIELD, findHelper, findNode, type Lookup } from "../helper";
+import { type HelperCall, type HelperTools, STOPPED_FIELD, serverBaseUrl } from "../helper-session";
 import type { CompSnapshot, Host } from "../host";
 import { encodeJson } from "../json";
 import { type Preflight, preflight } from "../preflight";
+import { HelperRunner } from "./helper-runner";
 import {
   ALL_PLATFORMS,
   type AssignMode,
@@ -151,6 +153,7 @@ interface MainItems {
   Checks: UILabel;
   Status: UILabel;
   CreateFolders: UIButton;
+  StopHelper: UIButton;
   Cancel: UIButton;
   Submit: UIButton;
 }
@@ -203,6 +206,7 @@ export class MainDialog {
   private win!: UIWindow;
   private items!: MainItems;
   private planTimer!: ScriptTimer;
+  private runner!: HelperRunner;
 
   private comp: CompSnapshot;
   private studio: StudioStore;
@@ -366,6 +370,7 @@ export class MainDialog {
       hgroup(ui, { Weight: 0 }, [
         ui.Button({ ID: "CreateFolders", Text: "Create Missing Folders", Weight: 0, Visible: false }),
         ui.HGap(0, 1),
+        ui.Button({ ID: "StopHelper", Text: "Stop", Weight: 0, Visible: false }),
         ui.Button({ ID: "Cancel", Text: "Cancel", Weight: 0 }),
         ui.Button({ ID: "Submit", Text: "Submit", Weight: 0 }),
       ]),
@@ -399,6 +404,10 @@ export class MainDialog {
     this.refreshPresetList();
 
     this.planTimer = this.ctx.timers.create("PlanTimer", 500, true, () => this.runPlan(), this.win);
+    this.runner = new HelperRunner(this.host, this.ctx.timers, "HelperPoll", this.win, {
+      status: (text, style) => this.setLabel(this.items.Status, text, style),
+      showStop: (visible) => writeProp(() => (this.items.StopHelper.Visible = visible)),
+    });
     this.wire();
     this.applySettings(initial, true);
     items.NodePath.Text = this.studio.nodePath;
@@ -477,8 +486,9 @@ export class MainDialog {
     this.handle("PresetDelete", "Clicked", () => this.deletePreset());
     this.handle("PresetPromote", "Clicked", () => this.promotePreset());
     this.handle("CreateFolders", "Clicked", () => this.createFolders());
-    this.handle("Cancel", "Clicked", () => this.disp.ExitLoop());
-    this.handle(MAIN_WINDOW_ID, "Close", () => this.disp.ExitLoop());
+    this.handle("StopHelper", "Clicked", () => this.runner.stop());
+    this.handle("Cancel", "Clicked", () => this.close());
+    this.handle(MAIN_WINDOW_ID, "Close", () => this.close());
     this.handle("Submit", "Clicked", () => this.submit());
   }
 
@@ -506,6 +516,22 @@ export class MainDialog {
     }
     if (visible && !checkedOf(this.items.ShowAdvanced)) writeProp(() => (this.items.ShowAdvanced.Checked = true));
     pcall(() => this.win.RecalcLayout());
+  }
+
+  /**
+   * Cancel or the window's Close. A submission on its way is not abandoned (its answer says whether the job exists):
+   * the artist is told to wait or Stop. Any other helper run is stopped and the dialog closes.
+   */
+  private close(): void {
+    if (this.runner.isSubmitting()) {
+      pcall(() => this.win.Show());
+      showMessage(this.ui, this.disp, "Submission in Progress", "The job is being submitted. Wait for the server's answer, or click Stop first.", [
+        { id: "MessageOk", text: "OK" },
+      ]);
+      return;
+    }
+    this.runner.stop();
+    this.disp.ExitLoop();
   }
 
   /** Runs the dialog until Submit succeeds (returns the job) or the artist closes it (undefined). */
@@ -741,11 +767,23 @@ export class MainDialog {
     return this.tools;
   }
 
-  /** Runs a helper command, or returns the reason it cannot run (node or helper missing). */
-  private helper(call: HelperCall): HelperResponse {
+  /**
+   * Runs a helper command in the background; `onDone` gets its answer, or the reason it cannot run (node or helper
+   * missing). Returns false (and says so) when another command is still running: one at a time per window.
+   */
+  private helper(call: HelperCall, what: string, server: string | undefined, onDone: (this: void, answer: HelperResponse) => void): boolean {
+    const running = this.runner.busyWith();
+    if (running !== undefined) {
+      this.setLabel(this.items.Status, "Still busy: " + running + "… Wait for it, or click Stop.", NOTE_STYLE);
+      return false;
+    }
     const tools = this.lookupTools();
-    if (tools === undefined) return this.toolsProblem ?? { ok: false, error: { code: "internal", message: "The helper cannot run." } };
-    return runHelper(this.host, tools, call);
+    if (tools === undefined) {
+      onDone(this.toolsProblem ?? { ok: false, error: { code: "internal", message: "The helper cannot run." } });
+      return true;
+    }
+    this.runner.run(tools, call, what, server, onDone);
+    return true;
   }
 
   private showToolsProblem(): void {
@@ -762,11 +800,14 @@ export class MainDialog {
   /** Re-reads the comp and the fields, re-runs the local checks and asks the helper for the plan. */
   private runPlan(): void {
     this.planTimer.stop();
+    // A command on its way (Submit, Test) is not interrupted; Submit plans what it sends anyway.
+    if (this.runner.busyWith() !== undefined) return;
     this.comp = this.host.readComp();
     this.planWith(this.readFields(), this.comp);
   }
 
-  private planWith(read: FieldRead, comp: CompSnapshot): void {
+  /** Checks the fields here, then asks the helper for the plan (in the background); `then` runs when it is known. */
+  private planWith(read: FieldRead, comp: CompSnapshot, then?: (this: void) => void): void {
     const items = this.items;
     this.checks = preflight(comp, (path) => this.host.dirExists(path));
     this.setLabel(items.FrameRanges, this.frameRangesText(), PLAIN_STYLE);
@@ -784,15 +825,27 @@ export class MainDialog {
         if (message !== undefined) this.planProblems.push(message);
       }
       this.showChecks();
+      if (then !== undefined) then();
       return;
     }
     const request = buildRequest(read.settings, comp, this.host.platform, read.paused);
-    const response = this.helper({
+    const call: HelperCall = {
       command: "plan",
       request,
-      // Without shared roots the helper may ask the server for its roots; keep the dialog responsive.
+      // Without shared roots the helper may ask the server for its roots: a short timeout.
       options: ["--server-roots", "--timeout", "3"],
+    };
+    this.planState = "unknown";
+    const started = this.helper(call, "Checking the request", read.settings.server, (response) => {
+      this.showPlan(request, response);
+      if (then !== undefined) then();
     });
+    if (!started) this.planState = "failed";
+  }
+
+  private showPlan(request: SubmitRequest, response: HelperResponse): void {
+    const items = this.items;
+    this.setLabel(items.Status, "", PLAIN_STYLE);
     if (response.ok && response.command === "plan") {
       this.planState = "ok";
       this.planKey = encodeJson(request);
@@ -846,13 +899,14 @@ export class MainDialog {
       this.setLabel(this.items.ServerStatus, "Enter the HQueue server, e.g. hq-server:5000.", ERROR_STYLE);
       return;
     }
-    this.setLabel(this.items.ServerStatus, "Testing " + server + "…", PLAIN_STYLE);
-    const response = this.helper({ command: "ping", options: ["--server", server] });
-    if (response.ok && response.command === "ping") {
-      this.setLabel(this.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
-    } else if (!response.ok) {
-      this.setLabel(this.items.ServerStatus, describeFailure(response), ERROR_STYLE);
-    }
+    this.helper({ command: "ping", options: ["--server", server] }, "Contacting " + server, server, (response) => {
+      this.setLabel(this.items.Status, "", PLAIN_STYLE);
+      if (response.ok && response.command === "ping") {
+        this.setLabel(this.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
+      } else if (!response.ok) {
+        this.setLabel(this.items.ServerStatus, describeFailure(response), ERROR_STYLE);
+      }
+    });
   }
 
   /** Lists the server's clients or client groups (per the Clients choice) in the ServerNames tree. */
@@ -864,7 +918,14 @@ export class MainDialog {
       return;
     }
     const server = trimText(textOf(items.Server, () => items.Server.Text));
-    const response = this.helper({ command: mode === "clients" ? "clients" : "groups", options: ["--server", server] });
+    this.helper({ command: mode === "clients" ? "clients" : "groups", options: ["--server", server] }, "Contacting " + server, server, (response) => {
+      this.setLabel(items.Status, "", PLAIN_STYLE);
+      this.showNames(mode, response);
+    });
+  }
+
+  private showNames(mode: AssignMode, response: HelperResponse): void {
+    const items = this.items;
     if (!response.ok) {
       this.setLabel(items.AssignStatus, describeFailure(response), ERROR_STYLE);
       return;
@@ -1171,6 +1232,11 @@ export class MainDialog {
    */
   private submit(): void {
     this.planTimer.stop();
+    const running = this.runner.busyWith();
+    if (running !== undefined) {
+      this.setLabel(this.items.Status, "Still busy: " + running + "… Wait for it, or click Stop, then submit.", NOTE_STYLE);
+      return;
+    }
     const read = this.readFields();
     // The comp may have changed while the dialog was open: check what will really be rendered.
     const comp = this.host.readComp();
@@ -1178,11 +1244,18 @@ export class MainDialog {
     const fieldsOk = Object.keys(read.errors).length === 0;
     const planned =
       fieldsOk && this.planState === "ok" && this.planKey === encodeJson(buildRequest(read.settings, comp, this.host.platform, read.paused));
-    if (!planned) this.planWith(read, comp);
-    else {
-      this.checks = preflight(comp, (path) => this.host.dirExists(path));
-      this.showChecks();
+    if (!planned) {
+      this.planWith(read, comp, () => this.submitPlanned(read, comp));
+      return;
     }
+    this.checks = preflight(comp, (path) => this.host.dirExists(path));
+    this.showChecks();
+    this.submitPlanned(read, comp);
+  }
+
+  /** The request is planned (or failed to be): submits it, or says why it cannot be. */
+  private submitPlanned(read: FieldRead, comp: CompSnapshot): void {
+    const fieldsOk = Object.keys(read.errors).length === 0;
     // Every reason Submit cannot go ahead: the comp's blockers, then the fields' and the plan's problems.
     const reasons = [...this.checks.blockers];
     if (this.planState !== "ok" || !fieldsOk) for (const problem of this.planProblems) reasons.push(problem);
@@ -1231,7 +1304,13 @@ export class MainDialog {
     this.setLabel(this.items.Status, ["Submitting to " + settings.server + "…", ...early].join("\n"), early.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
     const request: SubmitRequest = buildRequest(settings, submitted, this.host.platform, read.paused);
     if (savedFileOnly) request.comp.savedFileOnly = true;
-    const response = this.helper({ command: "submit", request });
+    this.helper({ command: "submit", request }, "Submitting to " + settings.server, settings.server, (response) =>
+      this.submitAnswered(settings, compNotes, early, response),
+    );
+  }
+
+  /** What the helper's answer to submit means for the artist (and what is remembered: only a confirmed job). */
+  private submitAnswered(settings: Settings, compNotes: string[] | undefined, early: string[], response: HelperResponse): void {
     if (response.ok && response.command === "submit" && this.tools !== undefined) {
       // Only a submission the helper confirmed is remembered: a typo in the server must not become every comp's default.
       const storeNotes = [...(compNotes ?? this.rememberCompSettings(settings)), ...this.rememberStudioSettings(settings)];
@@ -1241,9 +1320,35 @@ export class MainDialog {
       return;
     }
     const text = response.ok ? "The helper answered " + response.command + " to submit." : describeFailure(response);
-    const title = !response.ok && response.error.code === "submit_unconfirmed" ? "Submission Not Confirmed" : "Submission Failed";
+    if (!response.ok && response.error.field === STOPPED_FIELD) {
+      // Stopped before it sent anything (a stop after sending ends as submit_unconfirmed).
+      this.setLabel(this.items.Status, ["Not submitted: " + text, ...early].join("\n"), NOTE_STYLE);
+      return;
+    }
+    if (!response.ok && response.error.code === "submit_unconfirmed") {
+      // The job may exist: never "failed", nothing remembered either way; the artist checks the server first.
+      const base = serverBaseUrl(settings.server);
+      const page = this.jobPageOf(text, base);
+      this.setLabel(this.items.Status, ["Submission not confirmed: " + text, ...early].join("\n"), NOTE_STYLE);
+      const answer = showMessage(this.ui, this.disp, "Submission Not Confirmed", text, [
+        { id: "OpenJobPage", text: page !== base + "/" ? "Open Job Page" : "Open Job List" },
+        { id: "MessageOk", text: "OK" },
+      ]);
+      if (answer === "OpenJobPage") this.host.openUrl(page);
+      return;
+    }
     this.setLabel(this.items.Status, [text, ...early].join("\n"), ERROR_STYLE);
-    showMessage(this.ui, this.disp, title, text, [{ id: "MessageOk", text: "OK" }]);
+    showMessage(this.ui, this.disp, "Submission Failed", text, [{ id: "MessageOk", text: "OK" }]);
+  }
+
+  /** The job page named in an unconfirmed answer (`<base>/jobs/view/<id>`), else the server's job list. */
+  private jobPageOf(text: string, base: string): string {
+    const marker = base + "/jobs/view/";
+    const at = text.indexOf(marker);
+    if (at < 0) return base + "/";
+    let end = at + marker.length;
+    while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+    return end > at + marker.length ? text.substring(at, end) : base + "/";
   }
 
   /** Submit remembers the settings in the comp (its `last` only). Returns what it could not remember, and why. */

@@ -98,6 +98,8 @@ interface TimerEntry {
  */
 export class Timers {
   private readonly entries: TimerEntry[] = [];
+  /** A tick was delivered at least once: this UI Manager runs timers (see helper-runner.ts). */
+  private seenTick = false;
 
   constructor(private readonly ui: UIManager, disp: UIDispatcher) {
     pcall(() => {
@@ -133,6 +135,11 @@ export class Timers {
     };
   }
 
+  /** Whether any timer of this script has ever fired. */
+  ticked(): boolean {
+    return this.seenTick;
+  }
+
   stopAll(): void {
     for (const entry of this.entries) {
       entry.active = false;
@@ -158,6 +165,7 @@ export class Timers {
     if (entry.via === undefined) entry.via = form;
     else if (entry.via !== form) return;
     if (entry.singleShot) entry.active = false;
+    this.seenTick = true;
     entry.handler();
   }
 }

@@ -76,10 +76,13 @@ describe("dialog options → request", () => {
         set("CustomFrames", "Text", "1-"),
         timers,
         click("Submit"),
+        // The plan runs in the background: the artist waits for its answer.
+        timers,
         click("MessageOk"),
         set("CustomFrames", "Text", "1-5"),
         timers,
         click("Submit"),
+        timers,
       ],
     });
     expect(run.transcript.error).toBeNull();
@@ -230,12 +233,14 @@ describe("dialog options → request", () => {
   });
 
   it("Test server: shows the round trip, or the helper's error and hint", async () => {
-    const ok = await runCompScript({ actions: [set("Server", "Text", "hq-server:5000"), click("TestServer")] });
+    // No idle timers: the debounced plan that the edit scheduled would clear the result before the transcript.
+    const ok = await runCompScript({ idleTimers: false, actions: [set("Server", "Text", "hq-server:5000"), click("TestServer")] });
     expect(ok.callsOf("ping")[0].options.server).toBe("hq-server:5000");
     expect(ok.text(MAIN, "ServerStatus")).toBe("Connected: the HQueue server at http://localhost:5000 answered in 3 ms.");
 
     const failing = await runCompScript({
       responses: { ping: { ok: false, error: { code: "timeout", message: "The HQueue server at http://hq:5000 did not answer in time while pinging.", hint: "try again" } } },
+      idleTimers: false,
       actions: [click("TestServer")],
     });
     expect(failing.text(MAIN, "ServerStatus")).toBe("The HQueue server at http://hq:5000 did not answer in time while pinging. try again");
@@ -603,6 +608,8 @@ describe("after submit: the job monitor", () => {
     const cancelled = { ...running, job: { ...running.job, status: "cancelled" }, finished: true, succeeded: false };
     const run = await runCompScript({
       responses: { status: [running, running, cancelled] },
+      // No idle polls: the transcript shows the monitor right after the cancel.
+      idleTimers: false,
       actions: [click("Submit"), click("CancelJob"), click("KeepJob"), click("CancelJob"), click("ConfirmCancelJob")],
     });
     expect(run.transcript.error).toBeNull();
@@ -616,6 +623,7 @@ describe("after submit: the job monitor", () => {
   it("Cancel Job on a job that had already finished says so", async () => {
     const run = await runCompScript({
       responses: { status: running, cancel: { ok: true, command: "cancel", jobId: 42, alreadyFinished: "succeeded" } },
+      idleTimers: false,
       actions: [click("Submit"), click("CancelJob"), click("ConfirmCancelJob")],
     });
     expect(run.transcript.error).toBeNull();

@@ -88,9 +88,9 @@ describe("the platform without FuPLATFORM_* globals", () => {
   it("Windows from package.config when there is no ffi either (cmd.exe quoting), Linux otherwise", async () => {
     const windows = await runCompScript({ platform: "Windows", exec: "record", standin: { platformGlobals: false, ffi: false }, actions: [timers] });
     expect(windows.transcript.error).toBeNull();
-    const popen = windows.transcript.executed.filter((e) => e.fn === "io.popen");
-    expect(popen).toHaveLength(1);
-    expect(popen[0].cmd.startsWith('""')).toBe(true);
+    const launches = windows.transcript.executed.filter((e) => e.fn === "bmd.executebg");
+    expect(launches).toHaveLength(1);
+    expect(launches[0].cmd.startsWith('cmd.exe /d /s /c ""')).toBe(true);
     expect(windows.item(MAIN, "SameOsOnly").Text).toContain("Only Windows clients");
 
     const linux = await runCompScript({ platform: "Linux", standin: { platformGlobals: false, ffi: false }, actions: [click("Submit")] });

@@ -717,7 +717,7 @@ local function performAction(index, action, level)
     return
   end
   if kind == "timers" then
-    U.runTimers(action.maxTicks or 50, action.sleepMs or 0, level)
+    U.runTimers(action.maxTicks or 50, action.sleepMs, level)
     return
   end
   local record = targetWindow(action)
@@ -814,6 +814,10 @@ function U.runLoop()
       local index = nextAction
       nextAction = nextAction + 1
       performAction(index, actions[index], level)
+    elseif config.idleTimers == true and not level.idled and U.anyTimerActive() then
+      -- Nothing left to do but wait: time passes and timers fire before the artist closes the window.
+      level.idled = true
+      U.runTimers(config.idleMaxTicks or 50, nil, level)
     else
       if level.closed then S.abort("RunLoop did not exit after Close") end
       local record = targetWindow(nil)

@@ -31,7 +31,10 @@ export type StandinAction =
   | { do: "click"; id: string; window?: string }
   /** Fires the window's Close event (title-bar X), then hides the window. */
   | { do: "close"; window?: string }
-  /** Fires Timeout of every started timer per round until none is active or maxTicks rounds (default 50). */
+  /**
+   * Fires Timeout of every started timer per round until none is active or maxTicks rounds (default 50). Real time
+   * passes between rounds: sleepMs, else the shortest active Interval capped at 20 ms.
+   */
   | { do: "timers"; maxTicks?: number; sleepMs?: number }
   /** Tree: fires ItemClicked with ev.item = top-level row `row` (0-based). */
   | { do: "select"; id: string; row: number; column?: number; window?: string }
@@ -122,6 +125,12 @@ export interface StandinConfig {
   uiGroupItems?: boolean;
   /** false: adding items to an empty ComboBox leaves CurrentIndex at -1 (nothing selected). Default true. */
   uiComboAutoSelect?: boolean;
+  /**
+   * true: when the action queue is empty and a timer is active, timers run (as a `timers` action, at most
+   * idleMaxTicks rounds, default 50) before the window is closed: the artist waits before closing. Default false.
+   */
+  idleTimers?: boolean;
+  idleMaxTicks?: number;
 }
 
 export interface TranscriptItem {
@@ -164,6 +173,7 @@ export interface Transcript {
   prefs: Record<string, JsonValue>;
   prefsSaved: number;
   openedUrls: string[];
+  /** Every process launch, in order: what a test counts to prove that something started no process. */
   executed: { fn: "io.popen" | "os.execute" | "bmd.executebg"; cmd: string; mode?: string }[];
   ignored: string[];
   /** Stand-in observations: unknown widget properties, ExitLoop outside RunLoop, unbalanced Lock/Undo, ... */
