@@ -77,6 +77,16 @@ export class HelperRunner {
     this.tick();
   }
 
+  /** The window closes: the helper is told to stop, nothing waits for it and nothing more is shown. */
+  abandon(): void {
+    const session = this.session;
+    if (session === undefined) return;
+    session.stop("stopped");
+    this.timer.stop();
+    this.session = undefined;
+    this.onDone = undefined;
+  }
+
   /** Stops the running command (if any) and, once it is over, runs `next` instead of its own continuation. */
   stopThen(next: (this: void) => void): void {
     if (this.session === undefined) return next();

@@ -530,7 +530,7 @@ export class MainDialog {
       ]);
       return;
     }
-    this.runner.stop();
+    this.runner.abandon();
     this.disp.ExitLoop();
   }
 

@@ -161,7 +161,7 @@ export class Monitor {
     this.ctx.disp.RunLoop();
     this.stopTimers();
     // Closing only stops watching: a status or cancel on its way is abandoned (the helper is stopped).
-    this.runner.stop();
+    this.runner.abandon();
     this.win.Hide();
   }
 

@@ -10,9 +10,10 @@
 --
 -- Background-run contract (contract-8): with --response-file R it writes R .. ".phase": `started <pid>` at once,
 -- and for submit `sending` before its (pretend) newjob and `answered <jobId>` after it. Misbehaviour knobs:
---   delays = { <command> = seconds }  waits that long before answering (submit: after `sending`), like a slow server;
+--   delays = { <command> = seconds }  waits that long before answering (submit: after `sending`), like a slow server
+--     (delayOnce = true: only the command's first call);
 --   die = "beforeSend" | "afterSend" | "afterAnswer"  SIGKILLs itself at that point of a submit (no answer file);
---   truncate = true  writes only the first half of the answer file;
+--   truncate = "<command>"  writes only the first half of that command's answer file;
 --   noPhase = true  writes no phase file (an older helper).
 return function(config)
   local ffi = require("ffi")
@@ -111,8 +112,9 @@ return function(config)
     phase("sending")
     die("afterSend")
   end
+  -- delayOnce: only the first call of the command is slow (index = earlier calls of it).
   local delay = config.delays and config.delays[command]
-  if delay then sleep(delay) end
+  if delay and not (config.delayOnce and index > 0) then sleep(delay) end
 
   local configured = config.responses and config.responses[command]
   local text
@@ -129,7 +131,7 @@ return function(config)
   end
   if options["response-file"] and not config.skipResponseFile then
     local out = assert(io.open(options["response-file"], "wb"))
-    out:write(config.truncate and text:sub(1, math.floor(#text / 2)) or text)
+    out:write(config.truncate == command and text:sub(1, math.floor(#text / 2)) or text)
     out:close()
   end
   io.stdout:write(config.stdout or (text .. "\n"))

@@ -100,11 +100,11 @@ function main(config) {
     die("afterSend");
   }
   const delay = config.delays && config.delays[command];
-  if (delay) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay * 1000);
+  if (delay && !(config.delayOnce && index > 0)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay * 1000);
   if (command === "submit" && typeof response.jobId === "number") phase(`answered ${response.jobId}`);
   if (command === "submit") die("afterAnswer");
   if (options["response-file"] && !config.skipResponseFile) {
-    fs.writeFileSync(options["response-file"], config.truncate ? text.slice(0, Math.floor(text.length / 2)) : text);
+    fs.writeFileSync(options["response-file"], config.truncate === command ? text.slice(0, Math.floor(text.length / 2)) : text);
   }
   process.stdout.write(config.stdout ?? text + "\n");
   process.exitCode = response.ok ? 0 : 1;

@@ -14,6 +14,22 @@ local json = dofile(here .. "fusion-standin-json.lua")
 local compLoader = dofile(here .. "fusion-standin-comp.lua")
 local uiModule = dofile(here .. "fusion-standin-ui.lua")
 
+-- A wall clock in milliseconds (the stand-in's own; the script's ffi may be switched off by config.ffi).
+local clockMs
+do
+  local ok, ffi = pcall(require, "ffi")
+  if ok and ffi.os ~= "Windows" then
+    pcall(ffi.cdef, "typedef struct { long tv_sec; long tv_nsec; } standin_timespec; int clock_gettime(int clk, standin_timespec *tp);")
+    local ts = ffi.new("standin_timespec")
+    clockMs = function()
+      ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+      return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+    end
+  else
+    clockMs = function() return os.clock() * 1000 end
+  end
+end
+
 local real = {
   print = print, popen = io.popen, execute = os.execute, exit = os.exit, getenv = os.getenv,
   stderr = io.stderr,
@@ -80,6 +96,9 @@ local T = { -- transcript parts
   console = json.array({}), openedUrls = json.array({}), executed = json.array({}), ignored = json.array({}),
   warnings = json.array({}), timersStarted = json.array({}), compSaves = json.array({}), configs = json.array({}),
   prefsSaved = 0, error = nil,
+  -- The longest time one event handler kept the UI thread (time inside nested RunLoops excluded: a modal message
+  -- window's loop keeps the UI responsive), and per handler label the longest time.
+  slowestHandler = { ms = 0, label = json.null }, handlerMs = {},
 }
 local S = {
   json = json,
@@ -124,9 +143,22 @@ local function traceback(e)
 end
 
 --- Calls a UI handler the way Fusion does: ONE argument, the event table. An error in a handler ends the run.
+local handlerStack = {}
 function S.callHandler(fn, ev, label)
+  local frame = { start = clockMs(), nested = 0 }
+  handlerStack[#handlerStack + 1] = frame
   local ok, err = xpcall(fn, traceback, ev)
+  table.remove(handlerStack)
+  local own = clockMs() - frame.start - frame.nested
+  if own > T.slowestHandler.ms then T.slowestHandler = { ms = own, label = label } end
+  if own > (T.handlerMs[label] or 0) then T.handlerMs[label] = own end
   if not ok then S.abort("error in " .. label .. " handler: " .. err) end
+end
+
+--- Time spent in a nested RunLoop is not the enclosing handler's own time.
+function S.nestedLoopTime(ms)
+  local top = handlerStack[#handlerStack]
+  if top then top.nested = top.nested + ms end
 end
 
 -- Console: print() and dump() ----------------------------------------------------------------------------------
@@ -805,6 +837,7 @@ local function deliverPending(pending)
 end
 
 function U.runLoop()
+  local loopStart = clockMs()
   local level = { exit = false, closed = false }
   U.loopStack[#U.loopStack + 1] = level
   while not level.exit do
@@ -827,6 +860,7 @@ function U.runLoop()
     end
   end
   table.remove(U.loopStack)
+  S.nestedLoopTime(clockMs() - loopStart)
 end
 
 -- Transcript --------------------------------------------------------------------------------------------------------
@@ -854,6 +888,8 @@ function writeTranscript()
     timersStarted = T.timersStarted,
     configs = T.configs,
     clipboard = clipboard,
+    slowestHandler = T.slowestHandler,
+    handlerMs = T.handlerMs,
   }
   local text = json.encode(transcript)
   if config.transcript then

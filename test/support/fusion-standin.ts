@@ -182,6 +182,12 @@ export interface Transcript {
   timersStarted: string[];
   configs: { name: string; entries: Record<string, JsonValue>[] }[];
   clipboard?: string;
+  /**
+   * The longest time one event handler kept the UI thread busy (wall clock, ms; time in nested RunLoops, i.e. modal
+   * message windows, excluded) and the handler's label, e.g. "win.On.Submit.Clicked"; per label in handlerMs.
+   */
+  slowestHandler: { ms: number; label: string | null };
+  handlerMs: Record<string, number>;
 }
 
 export interface StandinRun {
