@@ -26,6 +26,8 @@ export const HELPER_DEFAULT_TIMEOUT = 10;
 export const START_LIMIT_SECONDS = 20;
 /** After a stop was asked for: how long to wait for the helper to be gone before deciding without it. */
 export const STOP_GRACE_SECONDS = 5;
+/** After a complete answer: how long to wait for the exit marker (the helper exits right after writing it). */
+export const ANSWER_EXIT_WAIT_SECONDS = 2;
 
 export interface HelperTools {
   node: string;
@@ -266,6 +268,8 @@ export class HelperSession {
   private stopAt: number | undefined;
   private stopReason: EndReason = "stopped";
   private result: HelperResponse | undefined;
+  private answer: HelperResponse | undefined;
+  private answerAt = 0;
   private stopSent = false;
 
   constructor(private readonly host: Host, private readonly tools: HelperTools, readonly call: HelperCall, private readonly server?: string) {
@@ -318,10 +322,14 @@ export class HelperSession {
     if (this.result !== undefined) return this.result;
     const host = this.host;
     const exited = host.fileExists(this.exitPath);
-    if (exited || host.fileExists(this.responsePath)) {
-      const answer = decodeResponse(host.readFile(this.responsePath));
-      if (answer !== undefined) return this.finish(answer);
+    if (this.answer === undefined && (exited || host.fileExists(this.responsePath))) {
+      this.answer = decodeResponse(host.readFile(this.responsePath));
+      if (this.answer !== undefined) this.answerAt = host.now();
     }
+    // A complete answer is the answer; the exit marker follows it at once (waited for a moment, so that no
+    // file is left behind in the temporary folder).
+    if (this.answer !== undefined && (exited || host.now() - this.answerAt >= ANSWER_EXIT_WAIT_SECONDS)) return this.finish(this.answer);
+    if (this.answer !== undefined) return undefined;
     if (exited) return this.finish(this.endFailure(this.stopAt !== undefined ? this.stopReason : "exited"));
     const now = host.now();
     if (this.stopAt !== undefined) {

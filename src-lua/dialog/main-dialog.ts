@@ -19,6 +19,7 @@ import { LAUNCH_FIELD, findHelper, findNode, type Lookup } from "../helper";
 import { type HelperCall, type HelperTools, STOPPED_FIELD, serverBaseUrl } from "../helper-session";
 import type { CompSnapshot, Host } from "../host";
 import { encodeJson } from "../json";
+import { summarizeFrames } from "../frames-summary";
 import { type Preflight, preflight } from "../preflight";
 import { HelperRunner } from "./helper-runner";
 import {
@@ -465,8 +466,12 @@ export class MainDialog {
       for (const platform of ALL_PLATFORMS) textFields.push(this.rootFieldId(row, platform));
     }
     for (const id of textFields) this.handle(id, "TextChanged", changed);
-    for (const id of ["Priority", "FramesPerTask", "Tries", "Cpus"]) this.handle(id, "ValueChanged", changed);
-    for (const id of ["FrameSource", "AssignMode", "RenderNodeVersion"]) this.handle(id, "CurrentIndexChanged", changed);
+    for (const id of ["Priority", "Tries", "Cpus"]) this.handle(id, "ValueChanged", changed);
+    for (const id of ["AssignMode", "RenderNodeVersion"]) this.handle(id, "CurrentIndexChanged", changed);
+    // The frames fields only change the summary, computed here: no helper run while typing (Submit plans anyway).
+    const framesChanged = (): void => this.onFramesChanged();
+    this.handle("FramesPerTask", "ValueChanged", framesChanged);
+    this.handle("FrameSource", "CurrentIndexChanged", framesChanged);
     for (const id of ["OsLinux", "OsMac", "OsWindows", "SameOsOnly", "Paused"]) this.handle(id, "Clicked", changed);
     this.handle("CustomFrames", "TextChanged", () => this.onCustomFramesChanged());
     this.handle("NodePath", "TextChanged", () => {
@@ -505,7 +510,22 @@ export class MainDialog {
     if (trimText(textOf(this.items.CustomFrames, () => this.items.CustomFrames.Text)) !== "" && this.frameChoice() !== "custom") {
       selectComboItem(this.items.FrameSource, FRAME_LABELS, FRAME_CHOICES.indexOf("custom"));
     }
-    this.onFieldChanged();
+    this.onFramesChanged();
+  }
+
+  /** "N frames in M tasks" from the frames fields, computed in the script (frames-summary.ts). */
+  private onFramesChanged(): void {
+    if (this.applying) return;
+    this.showFramesSummary(this.readFields().settings);
+  }
+
+  private showFramesSummary(settings: Settings): void {
+    const summary = summarizeFrames(settings, this.comp);
+    if (summary.ok) {
+      this.setLabel(this.items.FramesSummary, plural(summary.frameCount, "frame", "frames") + " in " + plural(summary.taskCount, "task", "tasks"), OK_STYLE);
+    } else {
+      this.setLabel(this.items.FramesSummary, summary.error, ERROR_STYLE);
+    }
   }
 
   /** Shows or hides the advanced section, item by item (Visible + RecalcLayout, fusion.md §3 common properties, LF). */
@@ -815,6 +835,8 @@ export class MainDialog {
     this.setLabel(items.ServerStatus, "", PLAIN_STYLE);
     this.setLabel(items.FramesSummary, "", PLAIN_STYLE);
     this.setLabel(items.Status, "", PLAIN_STYLE);
+    // The summary computed here shows until the helper's plan (the authority) answers.
+    if (read.errors.CustomFrames === undefined) this.showFramesSummary(read.settings);
     this.planKey = undefined;
     this.planProblems = [];
     if (!this.showFieldErrors(read.errors)) {

@@ -1,6 +1,6 @@
 import type { PlanResult, SubmitRequest } from "../../types/request";
 import { planJob } from "../core/job-spec";
-import { formatRuns } from "../core/frames";
+import { formatRuns } from "../portable/frames";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS } from "./common";
 import { loadRequest, REQUEST_OPTIONS } from "./request-input";
 import { serverSharedRoots } from "./shared-roots";

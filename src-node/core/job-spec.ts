@@ -9,8 +9,8 @@ import type {
   TaskPlan,
 } from "../../types/request";
 import { HelperError } from "../errors";
-import { chunkFrames, taskLabel, type Task } from "./chunks";
-import { parseFrameSet, rangeFrames } from "./frames";
+import { chunkFrames, taskLabel, type Task } from "../portable/chunks";
+import { parseFrameSet, rangeFrames } from "../portable/frames";
 import { isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath, taskCommand } from "./render-node";
 import { isMovieOutput } from "./savers";

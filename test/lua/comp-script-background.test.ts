@@ -160,3 +160,32 @@ describe("the monitor with a slow server", () => {
     expect(run.callsOf("cancel")).toEqual([]);
   });
 });
+
+describe("the live frames summary", () => {
+  it("typing in the frames fields starts no process: the summary is computed in the script", async () => {
+    const run = await runCompScript({
+      idleTimers: false,
+      actions: [
+        settle,
+        waitFor(1),
+        { do: "set", id: "CustomFrames", prop: "Text", value: "1-" },
+        { do: "set", id: "CustomFrames", prop: "Text", value: "1-10" },
+        { do: "set", id: "CustomFrames", prop: "Text", value: "1-10x2" },
+        { do: "set", id: "FramesPerTask", prop: "Value", value: 2 },
+        waitFor(1),
+      ],
+    });
+    expect(run.transcript.error).toBeNull();
+    // Only the plan the dialog made when it opened (its debounce timer) started a process.
+    expect(run.transcript.executed).toHaveLength(1);
+    expect(run.callsOf("plan")).toHaveLength(1);
+    // The fake helper's plan says "10 frames in 1 task": this is the script's own count of 1-10x2 in tasks of 2.
+    expect(run.text(MAIN, "FramesSummary")).toBe("5 frames in 3 tasks");
+  });
+
+  it("an invalid frame set is explained at once, in the helper's words", async () => {
+    const run = await runCompScript({ idleTimers: false, actions: [settle, waitFor(1), { do: "set", id: "CustomFrames", prop: "Text", value: "10-1" }] });
+    expect(run.transcript.error).toBeNull();
+    expect(run.text(MAIN, "FramesSummary")).toBe('The frame set is not valid: "10-1" counts down: write "1-10".');
+  });
+});

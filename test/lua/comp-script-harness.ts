@@ -57,7 +57,7 @@ function sourceHash(): string {
       else if (/\.(ts|json)$/.test(name)) hash.update(full).update(fs.readFileSync(full));
     }
   };
-  for (const dir of ["src-lua", "types", "src-node/core"]) walk(path.join(repoRoot, dir));
+  for (const dir of ["src-lua", "types", "src-node/core", "src-node/portable"]) walk(path.join(repoRoot, dir));
   return hash.digest("hex").slice(0, 16);
 }
 
