@@ -250,7 +250,7 @@ export class MainDialog {
     this.studio = input.studio;
     this.compStore = input.compStore;
     this.notices = [...input.studio.notices, ...input.compStore.notices];
-    this.checks = preflight(this.comp, (path) => this.host.dirExists(path));
+    this.checks = preflight(this.comp, this.host.os, (path) => this.host.dirExists(path));
     this.build(input.initial);
   }
 
@@ -829,7 +829,7 @@ export class MainDialog {
   /** Checks the fields here, then asks the helper for the plan (in the background); `then` runs when it is known. */
   private planWith(read: FieldRead, comp: CompSnapshot, then?: (this: void) => void): void {
     const items = this.items;
-    this.checks = preflight(comp, (path) => this.host.dirExists(path));
+    this.checks = preflight(comp, this.host.os, (path) => this.host.dirExists(path));
     this.setLabel(items.FrameRanges, this.frameRangesText(), PLAIN_STYLE);
     this.setLabel(items.RootsStatus, "", PLAIN_STYLE);
     this.setLabel(items.ServerStatus, "", PLAIN_STYLE);
@@ -1232,7 +1232,7 @@ export class MainDialog {
     for (const folder of this.checks.missingFolders) {
       if (!this.host.createDir(folder)) failed.push(folder);
     }
-    this.checks = preflight(this.host.readComp(), (path) => this.host.dirExists(path));
+    this.checks = preflight(this.host.readComp(), this.host.os, (path) => this.host.dirExists(path));
     this.showChecks();
     if (failed.length > 0) this.setLabel(this.items.Status, "Could not create " + failed.join(", ") + ".", ERROR_STYLE);
   }
@@ -1270,7 +1270,7 @@ export class MainDialog {
       this.planWith(read, comp, () => this.submitPlanned(read, comp));
       return;
     }
-    this.checks = preflight(comp, (path) => this.host.dirExists(path));
+    this.checks = preflight(comp, this.host.os, (path) => this.host.dirExists(path));
     this.showChecks();
     this.submitPlanned(read, comp);
   }

@@ -175,6 +175,12 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     if (path === "") warnings.push(`Saver ${saver.name} has no output file name.`);
     else if (pathMap) {
       warnings.push(`Saver ${saver.name} writes to ${path}, through Fusion's path map "${pathMap}:"; each render node expands it with its own path maps, so make sure they define it.`);
+    } else if (comp.platform !== "windows" && isAbsolutePath(path, "windows")) {
+      // C:\... or \\server\share in a comp saved on Linux/macOS: not relative, but this computer cannot reach it.
+      warnings.push(
+        `Saver ${saver.name} writes to ${path}, a Windows path, but this comp was saved on ${PLATFORM_LABEL[comp.platform]}: ` +
+          `only Windows render nodes can write there, and HQueue Render cannot check or create that folder from here. Use a path this computer mounts, or render on Windows clients only.`,
+      );
     } else if (!isAbsolutePath(path, comp.platform)) {
       warnings.push(`Saver ${saver.name} writes to a relative path (${path}); render nodes resolve it against their own folder.`);
     }
