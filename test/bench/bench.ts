@@ -8,10 +8,12 @@
  *   3. `status --json` of a 10,000-task job on the stand-in: time vs Python making the same calls, and the number
  *      of XML-RPC calls (constant whatever the task count);
  *   4. the comp script under LuaJIT in the Fusion stand-in: dialog open and request build on a 5,000-tool /
- *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts).
+ *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts);
+ *   5. ui: the longest time one UI event handler of the built comp script runs while the real helper talks to a slow
+ *      server (plan, Test, Submit, monitor), against the same with a fast server (see ui-bench.ts). Target < 50 ms.
  *
  * Prints a table and writes the same figures to bench-results.json at the repo root (git-ignored).
- * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp]
+ * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp,ui]
  *   --quick: 3 runs per figure and sizes up to 10,000 tasks (a smoke run while developing; not the reported figures).
  *   BENCH_HELPER=/path/to/hqueue-helper.js: measure that helper build instead of dist/build (A/B of a change).
  */
@@ -24,6 +26,7 @@ import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standi
 import { makeRequest } from "../support/requests";
 import { helperPath, repoRoot, writeRequest } from "../support/run-helper";
 import { benchCompScript } from "./comp-bench";
+import { benchUiHandlers } from "./ui-bench";
 import { growthExponent, jsonOf, median, runProcess, scratchDir } from "./measure";
 
 export interface Reference {
@@ -377,6 +380,12 @@ async function main(): Promise<void> {
       const comp = await benchCompScript({ quick, log });
       rows.push(...comp.rows);
       problems.push(...comp.problems);
+    }
+    if (wanted("ui")) {
+      log("comp script: UI handler times with a slow server");
+      const ui = await benchUiHandlers({ quick, log });
+      rows.push(...ui.rows);
+      problems.push(...ui.problems);
     }
   } finally {
     await receiver.close();

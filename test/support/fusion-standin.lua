@@ -19,11 +19,12 @@ local clockMs
 do
   local ok, ffi = pcall(require, "ffi")
   if ok and ffi.os ~= "Windows" then
-    pcall(ffi.cdef, "typedef struct { long tv_sec; long tv_nsec; } standin_timespec; int clock_gettime(int clk, standin_timespec *tp);")
-    local ts = ffi.new("standin_timespec")
+    -- gettimeofday, not clock_gettime: a wrapper (test/support/bench-fusion.lua) may have declared that one already.
+    pcall(ffi.cdef, "typedef struct { long tv_sec; long tv_usec; } standin_timeval; int gettimeofday(standin_timeval *tv, void *tz);")
+    local tv = ffi.new("standin_timeval")
     clockMs = function()
-      ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
-      return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+      ffi.C.gettimeofday(tv, nil)
+      return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
     end
   else
     clockMs = function() return os.clock() * 1000 end
