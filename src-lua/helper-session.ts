@@ -234,7 +234,7 @@ export function endWithoutAnswer(
     return failure(
       "internal",
       reason === "notStarted"
-        ? "The helper did not start (no sign of it after " + string.format("%d", START_LIMIT_SECONDS) + " s)." + nothing
+        ? "The helper did not start (no sign of it after " + string.format("%d", math.min(START_LIMIT_SECONDS, context.limitSeconds)) + " s)." + nothing
         : "The helper did not answer." + nothing + said,
       nodeHint,
       LAUNCH_FIELD,
@@ -338,7 +338,9 @@ export class HelperSession {
       if (!this.stopSent) this.sendStop();
       return undefined;
     }
-    if (now - this.startedAt >= START_LIMIT_SECONDS && parsePhase(host.readFile(this.phasePath)).pid === undefined) {
+    // No sign of life (checked before the time limit, which may be shorter): the launch did not work.
+    const startLimit = math.min(START_LIMIT_SECONDS, this.limitSeconds);
+    if (now - this.startedAt >= startLimit && parsePhase(host.readFile(this.phasePath)).pid === undefined) {
       return this.finish(this.endFailure("notStarted"));
     }
     if (now - this.startedAt >= this.limitSeconds) this.stop("limit");
