@@ -669,8 +669,9 @@ bmdFunction("executebg", function(cmd)
   needString(cmd, "bmd.executebg")
   record("bmd.executebg", cmd)
   if execMode == "record" then return nil end
-  real.execute(cmd .. " &")
-  return true
+  -- Starts the whole line and does not wait (fusion.md §11), with no console (output goes nowhere); its return value
+  -- is not documented: nothing is returned.
+  real.execute("( " .. cmd .. " ) </dev/null >/dev/null 2>&1 &")
 end)
 
 -- Globals -----------------------------------------------------------------------------------------------------------

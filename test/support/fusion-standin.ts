@@ -7,7 +7,11 @@
  * - `actions` are consumed in order while the script is inside disp:RunLoop(); when the queue is empty the stand-in
  *   closes the target window, and aborts the run if the loop still does not exit;
  * - print()/dump() go to `console` (and stderr); io.popen/os.execute/bmd.executebg are recorded in `executed`
- *   (and only run when exec is "real").
+ *   (and only run when exec is "real"); bmd.executebg runs its line in the background and does not wait (fusion.md
+ *   §11), returning nothing a script may rely on;
+ * - timers fire only in `timers` actions (and, with `idleTimers`, when the queue is empty), with real time passing
+ *   between rounds, so background processes the script follows make progress;
+ * - every handler call is timed (wall clock, nested RunLoops excluded): `slowestHandler` / `handlerMs`.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
