@@ -135,6 +135,21 @@ describe("unconfirmed means unconfirmed", () => {
   });
 });
 
+describe("closing while a submission is on its way", () => {
+  it("Cancel asks to wait (the answer says whether the job exists); the answer then arrives and the monitor opens", async () => {
+    const run = await runCompScript({
+      fakeConfig: { delays: { submit: 1 } },
+      idleTimers: false,
+      actions: [settle, click("Submit"), waitFor(0.3), click("Cancel"), click("MessageOk"), waitFor(4)],
+    });
+    expect(run.transcript.error).toBeNull();
+    const titles = run.transcript.windows.filter((w) => /^KartaLinkHQueueMessage\d+$/.test(w.id)).map((w) => w.title);
+    expect(titles).toEqual(["Submission in Progress"]);
+    expect(run.hasWindow(MONITOR)).toBe(true);
+    expect(run.text(MONITOR, "JobTitle")).toBe("Submitted job 42: 10 frames in 1 task.");
+  });
+});
+
 describe("the monitor with a slow server", () => {
   it("keeps the monitor responsive while a status takes seconds, then shows it", async () => {
     const done = {
