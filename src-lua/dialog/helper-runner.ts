@@ -87,6 +87,16 @@ export class HelperRunner {
     this.onDone = undefined;
   }
 
+  /** Runs `next` once the running command is over (after its own continuation), or now when idle. */
+  afterCurrent(next: (this: void) => void): void {
+    if (this.session === undefined) return next();
+    const previous = this.onDone;
+    this.onDone = (answer) => {
+      if (previous !== undefined) previous(answer);
+      next();
+    };
+  }
+
   /** Stops the running command (if any) and, once it is over, runs `next` instead of its own continuation. */
   stopThen(next: (this: void) => void): void {
     if (this.session === undefined) return next();

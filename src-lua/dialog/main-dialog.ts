@@ -241,6 +241,10 @@ export class MainDialog {
   /** The Node.js field text the tools were looked up with. */
   private toolsNodeText = "";
   private submitted: Submitted | undefined;
+  /** Submit was clicked while another helper command ran: it goes when that is over. */
+  private submitQueued = false;
+  /** The running plan is Submit's own: a second click adds nothing. */
+  private submitPlanning = false;
 
   constructor(private readonly ctx: AppContext, input: MainDialogInput) {
     this.host = ctx.host;
@@ -862,7 +866,10 @@ export class MainDialog {
       this.showPlan(request, response);
       if (then !== undefined) then();
     });
-    if (!started) this.planState = "failed";
+    if (!started) {
+      this.planState = "failed";
+      this.submitPlanning = false;
+    }
   }
 
   private showPlan(request: SubmitRequest, response: HelperResponse): void {
@@ -1256,7 +1263,15 @@ export class MainDialog {
     this.planTimer.stop();
     const running = this.runner.busyWith();
     if (running !== undefined) {
-      this.setLabel(this.items.Status, "Still busy: " + running + "… Wait for it, or click Stop, then submit.", NOTE_STYLE);
+      // Already on its way, or already waiting for its turn: one click, one submission.
+      if (this.runner.isSubmitting() || this.submitQueued || this.submitPlanning) return;
+      // A check or a test is running: Submit goes as soon as it is over (reading the fields then).
+      this.submitQueued = true;
+      this.runner.afterCurrent(() => {
+        this.submitQueued = false;
+        this.submit();
+      });
+      this.setLabel(this.items.Status, running + "… Submitting once that is done (click Stop to submit sooner).", NOTE_STYLE);
       return;
     }
     const read = this.readFields();
@@ -1267,7 +1282,11 @@ export class MainDialog {
     const planned =
       fieldsOk && this.planState === "ok" && this.planKey === encodeJson(buildRequest(read.settings, comp, this.host.platform, read.paused));
     if (!planned) {
-      this.planWith(read, comp, () => this.submitPlanned(read, comp));
+      this.submitPlanning = true;
+      this.planWith(read, comp, () => {
+        this.submitPlanning = false;
+        this.submitPlanned(read, comp);
+      });
       return;
     }
     this.checks = preflight(comp, this.host.os, (path) => this.host.dirExists(path));

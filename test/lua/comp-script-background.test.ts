@@ -59,7 +59,7 @@ describe("a hanging helper", () => {
       responses: {},
       fakeConfig: { delays: { plan: 60 }, delayOnce: true },
       idleTimers: false,
-      actions: [settle, click("Submit"), waitFor(0.5), click("StopHelper"), waitFor(3), click("Submit"), waitFor(3)],
+      actions: [settle, click("Submit"), click("Submit"), waitFor(0.5), click("StopHelper"), waitFor(3)],
     });
     expect(run.transcript.error).toBeNull();
     // One hanging plan, stopped; Submit then planned again and submitted.
@@ -132,6 +132,21 @@ describe("unconfirmed means unconfirmed", () => {
     expect(run.transcript.error).toBeNull();
     expect(run.window(MESSAGE).title).toBe("Submission Not Confirmed");
     expect(run.text(MESSAGE, "MessageText")).toContain("You stopped the helper after it had sent the job to the server.");
+  });
+});
+
+describe("clicking Submit again", () => {
+  it("while Submit's own plan is running: one plan, one submission", async () => {
+    const run = await runCompScript({
+      fakeConfig: { delays: { plan: 1 } },
+      idleTimers: false,
+      // The silent edit makes Submit plan again (the debounce timer's plan was of the old name).
+      actions: [settle, waitFor(2), { do: "set", id: "JobName", prop: "Text", value: "changed", silent: true }, click("Submit"), click("Submit"), click("Submit"), waitFor(4)],
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.callsOf("plan")).toHaveLength(2);
+    expect(run.callsOf("submit")).toHaveLength(1);
+    expect(run.callsOf("submit")[0].request!.job.name).toBe("changed");
   });
 });
 
