@@ -245,6 +245,10 @@ export class MainDialog {
   private submitQueued = false;
   /** The running plan is Submit's own: a second click adds nothing. */
   private submitPlanning = false;
+  /** An edit's plan waits for the command that is running. */
+  private planQueued = false;
+  /** The server whose Test result ServerStatus shows. */
+  private testedServer: string | undefined;
 
   constructor(private readonly ctx: AppContext, input: MainDialogInput) {
     this.host = ctx.host;
@@ -824,8 +828,16 @@ export class MainDialog {
   /** Re-reads the comp and the fields, re-runs the local checks and asks the helper for the plan. */
   private runPlan(): void {
     this.planTimer.stop();
-    // A command on its way (Submit, Test) is not interrupted; Submit plans what it sends anyway.
-    if (this.runner.busyWith() !== undefined) return;
+    // A command on its way is not interrupted: the plan follows it (Submit plans what it sends anyway).
+    if (this.runner.busyWith() !== undefined) {
+      if (this.runner.isSubmitting() || this.submitPlanning || this.planQueued) return;
+      this.planQueued = true;
+      this.runner.afterCurrent(() => {
+        this.planQueued = false;
+        if (this.runner.busyWith() === undefined) this.runPlan();
+      });
+      return;
+    }
     this.comp = this.host.readComp();
     this.planWith(this.readFields(), this.comp);
   }
@@ -836,7 +848,11 @@ export class MainDialog {
     this.checks = preflight(comp, this.host.os, (path) => this.host.dirExists(path));
     this.setLabel(items.FrameRanges, this.frameRangesText(), PLAIN_STYLE);
     this.setLabel(items.RootsStatus, "", PLAIN_STYLE);
-    this.setLabel(items.ServerStatus, "", PLAIN_STYLE);
+    // A Test result stays while it is about the server in the field.
+    if (trimText(read.settings.server) !== this.testedServer) {
+      this.testedServer = undefined;
+      this.setLabel(items.ServerStatus, "", PLAIN_STYLE);
+    }
     this.setLabel(items.FramesSummary, "", PLAIN_STYLE);
     this.setLabel(items.Status, "", PLAIN_STYLE);
     // The summary computed here shows until the helper's plan (the authority) answers.
@@ -930,6 +946,7 @@ export class MainDialog {
     }
     this.helper({ command: "ping", options: ["--server", server] }, "Contacting " + server, server, (response) => {
       this.setLabel(this.items.Status, "", PLAIN_STYLE);
+      this.testedServer = server;
       if (response.ok && response.command === "ping") {
         this.setLabel(this.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
       } else if (!response.ok) {

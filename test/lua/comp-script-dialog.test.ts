@@ -233,14 +233,13 @@ describe("dialog options → request", () => {
   });
 
   it("Test server: shows the round trip, or the helper's error and hint", async () => {
-    // No idle timers: the debounced plan that the edit scheduled would clear the result before the transcript.
-    const ok = await runCompScript({ idleTimers: false, actions: [set("Server", "Text", "hq-server:5000"), click("TestServer")] });
+    // Idle timers run the plan the edit scheduled after the test: the test's result stays (same server).
+    const ok = await runCompScript({ actions: [set("Server", "Text", "hq-server:5000"), click("TestServer")] });
     expect(ok.callsOf("ping")[0].options.server).toBe("hq-server:5000");
     expect(ok.text(MAIN, "ServerStatus")).toBe("Connected: the HQueue server at http://localhost:5000 answered in 3 ms.");
 
     const failing = await runCompScript({
       responses: { ping: { ok: false, error: { code: "timeout", message: "The HQueue server at http://hq:5000 did not answer in time while pinging.", hint: "try again" } } },
-      idleTimers: false,
       actions: [click("TestServer")],
     });
     expect(failing.text(MAIN, "ServerStatus")).toBe("The HQueue server at http://hq:5000 did not answer in time while pinging. try again");

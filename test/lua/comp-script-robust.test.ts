@@ -126,6 +126,24 @@ describe("a UI Manager that delivers events differently", () => {
     expect(run.text(MONITOR, "Overall")).toContain("Finished: every task succeeded.");
   });
 
+  it("disp.On.Timeout only, empty event tables, two timers active at once (a test running, a plan due): both get ticks", async () => {
+    const run = await runCompScript({
+      standin: { uiTimerEvents: "dispatcher", uiEventFields: "none" },
+      fakeConfig: { delays: { ping: 0.5 } },
+      idleTimers: false,
+      actions: [
+        timers,
+        click("TestServer"),
+        set("JobName", "Text", "edited while testing"),
+        { do: "timers", maxTicks: 200, sleepMs: 20 },
+      ],
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.text(MAIN, "ServerStatus")).toBe("Connected: the HQueue server at http://localhost:5000 answered in 3 ms.");
+    // The edit's plan ran too (after the test: one helper command at a time), with the edited name.
+    expect(run.callsOf("plan").map((call) => call.request!.job.name)).toContain("edited while testing");
+  });
+
   it("no timer ever fires: Submit plans and submits what the fields hold", async () => {
     const run = await runCompScript({ actions: [silent("Server", "Text", "hq-other:5001"), click("Submit")] });
     expect(run.transcript.error).toBeNull();
