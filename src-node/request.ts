@@ -10,6 +10,7 @@ import type {
   SubmitRequest,
 } from "../types/request";
 import { HelperError } from "./errors";
+import { type IntRow, choiceRow, choicesText, formatProblem, intRow, textRow } from "./portable/fields";
 
 /**
  * Validation of a request document (from the comp script, or written by a pipeline tool).
@@ -19,9 +20,9 @@ import { HelperError } from "./errors";
 
 export const PLATFORMS: readonly Platform[] = ["linux", "macosx", "windows"];
 
+// Limits of the scalar fields are rows of the field table (src-node/portable/fields.ts); these are the others.
 const LIMITS = {
   name: 256,
-  description: 65_536,
   path: 4_096,
   envValue: 32_768,
   envCount: 200,
@@ -78,6 +79,20 @@ function optInt(v: unknown, field: string, min: number, max: number): number | u
   return v === undefined || v === null ? undefined : int(v, field, min, max);
 }
 
+/** A whole-number field as a request carries it: the row's limits, from `requestMin` (see IntRow). */
+function intField(v: unknown, row: IntRow): number {
+  return int(v, row.request, row.requestMin, row.max);
+}
+
+function optIntField(v: unknown, row: IntRow): number | undefined {
+  return optInt(v, row.request, row.requestMin, row.max);
+}
+
+/** A text field's length limit, from its row. */
+function maxOf(key: string): number {
+  return textRow(key).maxLength;
+}
+
 function bool(v: unknown, field: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "boolean") bad(field, `must be true or false, got ${describe(v)}`);
@@ -118,9 +133,9 @@ function validateFrames(v: unknown): FrameSource {
     case "global":
       return { kind: v.kind };
     case "custom":
-      return { kind: "custom", set: str(v.set, "job.frames.set", { max: 10_000 }) };
+      return { kind: "custom", set: str(v.set, "job.frames.set", { max: maxOf("customFrames") }) };
     default:
-      return bad("job.frames.kind", `must be "render", "global" or "custom", got ${describe(v.kind)}`);
+      return bad("job.frames.kind", `must be ${choicesText(choiceRow("frameChoice"))}, got ${describe(v.kind)}`);
   }
 }
 
@@ -142,20 +157,20 @@ function validateEnvironment(v: unknown): Record<string, string> | undefined {
 function validateJob(v: unknown): JobOptions {
   if (!isRecord(v)) bad("job", `must be an object, got ${describe(v)}`);
   const job: JobOptions = {
-    name: str(v.name, "job.name", { max: LIMITS.name }).trim(),
-    priority: int(v.priority, "job.priority", 0, 10),
+    name: str(v.name, "job.name", { max: maxOf("jobName") }).trim(),
+    priority: intField(v.priority, intRow("priority")),
     frames: validateFrames(v.frames),
-    framesPerTask: int(v.framesPerTask, "job.framesPerTask", 0, 1_000_000),
+    framesPerTask: intField(v.framesPerTask, intRow("framesPerTask")),
   };
-  const description = optStr(v.description, "job.description", { max: LIMITS.description, multiline: true });
+  const description = optStr(v.description, "job.description", { max: maxOf("description"), multiline: true });
   if (description) job.description = description;
   const submittedBy = optStr(v.submittedBy, "job.submittedBy", { max: LIMITS.name });
   if (submittedBy?.trim()) job.submittedBy = submittedBy.trim();
-  const tries = optInt(v.tries, "job.tries", 1, 100);
+  const tries = optIntField(v.tries, intRow("tries"));
   if (tries !== undefined) job.tries = tries;
-  const cpus = optInt(v.cpus, "job.cpus", 0, 4096);
+  const cpus = optIntField(v.cpus, intRow("cpus"));
   if (cpus !== undefined) job.cpus = cpus;
-  const emailTo = optStr(v.emailTo, "job.emailTo", { max: 4096 });
+  const emailTo = optStr(v.emailTo, "job.emailTo", { max: maxOf("emailTo") });
   if (emailTo?.trim()) job.emailTo = emailTo.trim();
   if (v.emailReasons !== undefined && v.emailReasons !== null) {
     job.emailReasons = list(v.emailReasons, "job.emailReasons").map((r, i) => str(r, `job.emailReasons[${i}]`, { max: 100 }));
@@ -164,7 +179,7 @@ function validateJob(v: unknown): JobOptions {
   if (environment) job.environment = environment;
   const paused = bool(v.paused, "job.paused");
   if (paused !== undefined) job.paused = paused;
-  const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.path });
+  const logDir = optStr(v.logDir, "job.logDir", { max: maxOf("logDir") });
   if (logDir?.trim()) job.logDir = logDir.trim();
   const progress = bool(v.progress, "job.progress");
   if (progress !== undefined) job.progress = progress;
@@ -243,8 +258,10 @@ function validateFarm(v: unknown): FarmOptions {
   if (platforms.length === 0) bad("farm.platforms", "lists no client OS", 'add at least one of "linux", "macosx", "windows"');
   const rn = v.renderNode;
   if (!isRecord(rn)) bad("farm.renderNode", `must be an object like {"version":"19"}, got ${describe(rn)}`);
-  const version = str(rn.version, "farm.renderNode.version", { max: 16 }).trim();
-  if (!/^[0-9]{1,2}(\.[0-9]+)?$/.test(version)) bad("farm.renderNode.version", `"${version}" is not a Fusion version like 19`);
+  const versionRow = textRow("renderNodeVersion");
+  const version = str(rn.version, versionRow.request, { max: versionRow.maxLength }).trim();
+  const versionProblem = formatProblem(versionRow, version);
+  if (versionProblem !== undefined) bad(versionRow.request, versionProblem);
   const renderNode: FarmOptions["renderNode"] = { version };
   if (rn.paths !== undefined && rn.paths !== null) {
     if (!isRecord(rn.paths)) bad("farm.renderNode.paths", "must be an object of OS: path");
@@ -277,7 +294,7 @@ export function validateRequest(doc: unknown): SubmitRequest {
   const request: SubmitRequest = {
     kind: "kartalink.hqueue.request",
     version: 1,
-    server: str(doc.server, "server", { max: 2048 }).trim(),
+    server: str(doc.server, "server", { max: maxOf("server") }).trim(),
     comp: validateComp(doc.comp),
     job: validateJob(doc.job),
     farm: validateFarm(doc.farm),

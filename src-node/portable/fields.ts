@@ -1,0 +1,420 @@
+/**
+ * The field table: one row per scalar option of a submission (server, job name, priority, frames per task, …).
+ * A row says everything about its field once: its default, its limits, the words the artist sees (label, tooltip,
+ * hint), the helper's command-line flag and its --help text, the dialog widget (kind and ID), where the value is
+ * stored and whether it is a basic or an advanced option. Both runtimes read it:
+ *
+ * - the helper (Node): request validation limits (src-node/request.ts), the CLI options and how they become
+ *   request fields (src-node/commands/request-input.ts, common.ts);
+ * - the comp script (LuaJIT): settings defaults, reading/validating stored settings and the names used in their
+ *   messages (src-lua/settings.ts, store.ts), and, next, the dialog's build/read/apply.
+ *
+ * Structured fields (client names, client OSes, Render Node paths, shared roots, e-mail reasons, environment) stay
+ * hand-written where they are used; only their labels live here ({@link STRUCTURED_LABELS}).
+ *
+ * PORTABLE MODULE: also compiled by TypeScriptToLua into the LuaJIT comp script. Keep to the subset that behaves
+ * the same in both runtimes: no RegExp, JSON or Date, no Number.* helpers, no Lua globals; walk strings with
+ * charCodeAt; only whole numbers (well inside ±1e15) are turned into text. No runtime imports.
+ */
+
+/** Where a value is kept between submissions. */
+export type Stored =
+  /** In the comp only (it describes this comp): never part of the studio defaults. */
+  | "comp"
+  /** In the comp, and may be a studio default (presets, "Make Studio Default"). */
+  | "studio"
+  /** Never stored: a choice for one submission (e.g. submit paused), or a command-line-only option. */
+  | "never";
+
+export type Section = "basic" | "advanced";
+
+export type WidgetKind = "LineEdit" | "SpinBox" | "ComboBox" | "CheckBox";
+
+export interface Widget {
+  kind: WidgetKind;
+  /** The UI Manager element ID in the submit dialog. */
+  id: string;
+}
+
+export interface CliFlag {
+  /** The option name without `--`. */
+  flag: string;
+  /** Placeholder of the value in --help; absent for a flag that takes no value. */
+  meta?: string;
+  /** What the option does, after the label in --help ("Priority: higher runs first; …"). */
+  help: string;
+  /** What happens without the option, when it is not the row's default ("the comp's name"). */
+  whenAbsent?: string;
+  /** The flag sets the opposite of the field (`--no-progress` → progress false). */
+  inverted?: boolean;
+  /** Which option list holds it: the request options of plan/submit (default) or the server options every command has. */
+  group?: "request" | "server";
+}
+
+interface RowBase {
+  /** The key in the comp script's Settings (and, for never-stored fields, the name of the request member). */
+  key: string;
+  /** The words the artist sees: the dialog caption and the name used in every message about this field. */
+  label: string;
+  /** One sentence shown as the widget's tooltip. */
+  tooltip: string;
+  /** Where the value travels in the request document (types/request.ts); the helper's errors name this path. */
+  request: string;
+  cli?: CliFlag;
+  widget?: Widget;
+  stored: Stored;
+  section: Section;
+}
+
+export interface IntRow extends RowBase {
+  kind: "int";
+  default: number;
+  /** What the artist may choose (dialog, stored settings). */
+  min: number;
+  max: number;
+  /**
+   * The smallest value a request (and so the command line) may carry. Equal to `min` unless `min` means "not set",
+   * which a request says by leaving the member out (tries: 0 in the dialog = the server's default).
+   */
+  requestMin: number;
+  /** A value that means "leave it to HQueue": the request omits the member for it. */
+  none?: { value: number; means: string };
+}
+
+export interface TextRow extends RowBase {
+  kind: "text";
+  default: string;
+  /** Longest value the helper accepts, in UTF-16 code units (the comp script's strings are bytes: not checked there). */
+  maxLength: number;
+  multiline?: boolean;
+  /** Values the dialog offers in a list (the field still takes other values that pass `format`). */
+  offered?: readonly string[];
+  /** A required shape, checked on both sides. */
+  format?: "renderNodeVersion";
+}
+
+export interface ChoiceRow extends RowBase {
+  kind: "choice";
+  default: string;
+  choices: readonly string[];
+  /** What the dialog shows for each choice, in the same order. */
+  choiceLabels: readonly string[];
+}
+
+export interface BoolRow extends RowBase {
+  kind: "bool";
+  default: boolean;
+}
+
+export type FieldRow = IntRow | TextRow | ChoiceRow | BoolRow;
+
+/**
+ * Fusion Render Node major versions the dialog offers, newest first: the ones whose default install paths follow
+ * Blackmagic's pattern (fusion.md §6; the previous script offered 9, 16–21; 20 and 21 are unconfirmed by BMD).
+ */
+export const RENDER_NODE_VERSIONS: readonly string[] = ["21", "20", "19", "18", "17", "16", "9"];
+
+export const FIELDS: readonly FieldRow[] = [
+  {
+    key: "server", kind: "text", label: "Server", default: "localhost:5000", maxLength: 2048,
+    tooltip: "The HQueue server as host, host:port or http://host:port, e.g. hq-server:5000",
+    request: "server", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "Server" },
+    cli: { flag: "server", meta: "HOST[:PORT]", help: "the HQueue server", whenAbsent: "$HQUEUE_SERVER, then localhost:5000", group: "server" },
+  },
+  {
+    key: "jobName", kind: "text", label: "Job name", default: "", maxLength: 256,
+    tooltip: "The job's name in HQueue; empty = the comp's name",
+    request: "job.name", stored: "comp", section: "basic", widget: { kind: "LineEdit", id: "JobName" },
+    cli: { flag: "name", meta: "TEXT", help: "the job's name in HQueue", whenAbsent: "the comp's name" },
+  },
+  {
+    key: "description", kind: "text", label: "Description", default: "", maxLength: 65536, multiline: true,
+    tooltip: "Optional text shown with the job in HQueue",
+    request: "job.description", stored: "comp", section: "basic", widget: { kind: "LineEdit", id: "Description" },
+    cli: { flag: "description", meta: "TEXT", help: "optional text shown with the job", whenAbsent: "none" },
+  },
+  {
+    key: "priority", kind: "int", label: "Priority", default: 5, min: 0, max: 10, requestMin: 0,
+    tooltip: "0 (lowest) to 10 (highest)",
+    request: "job.priority", stored: "studio", section: "basic", widget: { kind: "SpinBox", id: "Priority" },
+    cli: { flag: "priority", meta: "0-10", help: "higher runs first" },
+  },
+  {
+    key: "frameChoice", kind: "choice", label: "Frames", default: "render",
+    choices: ["render", "global", "custom"], choiceLabels: ["Render range", "Global range", "Custom frame set"],
+    tooltip: "Which frames to render: the comp's render range, its global range, or a custom frame set",
+    request: "job.frames.kind", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "FrameSource" },
+    cli: { flag: "frames", meta: "SET", help: "render, global, or a frame set like 1-100x2,120" },
+  },
+  {
+    key: "customFrames", kind: "text", label: "Custom frames", default: "", maxLength: 10000,
+    tooltip: "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20",
+    request: "job.frames.set", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "CustomFrames" },
+    // On the command line a frame set is a value of --frames (the Frames row).
+  },
+  {
+    key: "framesPerTask", kind: "int", label: "Frames per task", default: 10, min: 0, max: 1000000, requestMin: 0,
+    tooltip: "Frames each machine renders per task; 0 = all frames in one task",
+    request: "job.framesPerTask", stored: "studio", section: "basic", widget: { kind: "SpinBox", id: "FramesPerTask" },
+    cli: { flag: "per-task", meta: "N", help: "0 = all frames in one task" },
+  },
+  {
+    key: "assignMode", kind: "choice", label: "Clients", default: "any",
+    choices: ["any", "clients", "groups"], choiceLabels: ["Any client", "Listed clients", "Client groups"],
+    tooltip: "Which clients may render the job",
+    request: "farm.assign.mode", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "AssignMode" },
+    // On the command line the mode follows from --clients or --groups (hand-written: they carry the names).
+  },
+  {
+    key: "sameOsOnly", kind: "bool", label: "Only this computer's OS", default: false,
+    tooltip: "Only clients of the OS of the computer that submits",
+    request: "farm.sameOsOnly", stored: "studio", section: "basic", widget: { kind: "CheckBox", id: "SameOsOnly" },
+    cli: { flag: "same-os", help: "only clients of the submitting OS" },
+  },
+  {
+    key: "renderNodeVersion", kind: "text", label: "Render Node version", default: "19", maxLength: 16,
+    offered: RENDER_NODE_VERSIONS, format: "renderNodeVersion",
+    tooltip: "Fusion Render Node version, for the default install paths",
+    request: "farm.renderNode.version", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "RenderNodeVersion" },
+    cli: { flag: "render-node-version", meta: "N", help: "Fusion Render Node version for the default install paths" },
+  },
+  {
+    key: "tries", kind: "int", label: "Tries per task", default: 0, min: 0, max: 100, requestMin: 1,
+    none: { value: 0, means: "the server's default" },
+    tooltip: "How often HQueue tries a failed task; 0 = the server's default",
+    request: "job.tries", stored: "studio", section: "advanced", widget: { kind: "SpinBox", id: "Tries" },
+    cli: { flag: "tries", meta: "N", help: "how often HQueue tries a failed task", whenAbsent: "the server's setting" },
+  },
+  {
+    key: "cpus", kind: "int", label: "CPUs per task", default: 0, min: 0, max: 256, requestMin: 0,
+    none: { value: 0, means: "the whole machine" },
+    tooltip: "CPUs each task occupies; 0 = the whole machine (one task per client)",
+    request: "job.cpus", stored: "studio", section: "advanced", widget: { kind: "SpinBox", id: "Cpus" },
+    cli: { flag: "cpus", meta: "N", help: "CPUs each task occupies" },
+  },
+  {
+    key: "logDir", kind: "text", label: "Log folder", default: "", maxLength: 4096,
+    tooltip: "Folder on shared storage for one Fusion log per task (optional)",
+    request: "job.logDir", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "LogDir" },
+    cli: { flag: "log-dir", meta: "DIR", help: "folder (on shared storage) for one Fusion log per task", whenAbsent: "no logs" },
+  },
+  {
+    key: "emailTo", kind: "text", label: "E-mail to", default: "", maxLength: 4096,
+    tooltip: "Addresses, comma-separated (optional)",
+    request: "job.emailTo", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "EmailTo" },
+    cli: { flag: "email", meta: "ADDRESSES", help: "e-mail recipients, comma-separated", whenAbsent: "no e-mail" },
+  },
+  {
+    key: "paused", kind: "bool", label: "Submit the job paused", default: false,
+    tooltip: "The job waits in HQueue until someone resumes it",
+    // A choice for one submission: a stored "paused" the artist does not see would pause every later job.
+    request: "job.paused", stored: "never", section: "advanced", widget: { kind: "CheckBox", id: "Paused" },
+    cli: { flag: "paused", help: "the job waits until someone resumes it" },
+  },
+  {
+    key: "progress", kind: "bool", label: "Report progress", default: true,
+    tooltip: "Wrap each render so that HQueue shows its progress (macOS and Linux clients)",
+    request: "job.progress", stored: "never", section: "advanced",
+    cli: { flag: "no-progress", help: "do not wrap the render to report progress", inverted: true },
+  },
+];
+
+/** Labels of the structured fields (hand-written elsewhere), by Settings key. */
+export const STRUCTURED_LABELS: Readonly<Record<string, string>> = {
+  assignNames: "Client names",
+  platforms: "Client OSes",
+  renderNodePaths: "Render Node executables",
+  sharedRoots: "Shared roots",
+  emailReasons: "E-mail when",
+  environment: "Environment",
+};
+
+/** The row of `key`; throws for a key that has none (a programming error, never an artist's). */
+export function fieldRow(key: string): FieldRow {
+  for (const row of FIELDS) if (row.key === key) return row;
+  throw new Error("no field row for " + key);
+}
+
+export function intRow(key: string): IntRow {
+  const row = fieldRow(key);
+  if (row.kind !== "int") throw new Error("field " + key + " is not a whole number");
+  return row;
+}
+
+export function textRow(key: string): TextRow {
+  const row = fieldRow(key);
+  if (row.kind !== "text") throw new Error("field " + key + " is not text");
+  return row;
+}
+
+export function choiceRow(key: string): ChoiceRow {
+  const row = fieldRow(key);
+  if (row.kind !== "choice") throw new Error("field " + key + " is not a choice");
+  return row;
+}
+
+/** The words the artist sees for a Settings key (scalar or structured); the key itself only for an unknown one. */
+export function fieldLabel(key: string): string {
+  for (const row of FIELDS) if (row.key === key) return row.label;
+  const label = STRUCTURED_LABELS[key];
+  return typeof label === "string" ? label : key;
+}
+
+/**
+ * The row a helper error is about, from the request path it names ("job.priority", "job.frames.set",
+ * "farm.renderNode.version"): the row with the longest request path that is the field or a parent of it.
+ */
+export function rowForRequestField(field: string): FieldRow | undefined {
+  let best: FieldRow | undefined;
+  for (const row of FIELDS) {
+    const path = row.request;
+    const matches = field === path || (field.length > path.length && field.substring(0, path.length) === path && isPathSeparator(field.charCodeAt(path.length)));
+    if (matches && (best === undefined || path.length > best.request.length)) best = row;
+  }
+  return best;
+}
+
+function isPathSeparator(code: number): boolean {
+  return code === 46 || code === 91; // . [
+}
+
+/** True for a whole number inside ±1e15 (beyond that, Lua's and JS's number text differ). */
+export function isWholeNumber(value: unknown): value is number {
+  return typeof value === "number" && value === value && Math.floor(value) === value && value > -1e15 && value < 1e15;
+}
+
+/** "from 0 to 10", for messages and --help. */
+export function rangeText(min: number, max: number): string {
+  return "from " + wholeText(min) + " to " + wholeText(max);
+}
+
+/** Why `value` is not an acceptable stored/dialog value of an int row, or undefined when it is. */
+export function intProblem(row: IntRow, value: unknown): string | undefined {
+  if (!isWholeNumber(value)) return "must be a whole number";
+  if (value < row.min || value > row.max) return "must be " + rangeText(row.min, row.max);
+  return undefined;
+}
+
+/**
+ * A widget's number as the field's value: the nearest whole number inside the row's limits; `fallback` when the
+ * widget gave no number at all (what the dialog does with a SpinBox Value).
+ */
+export function clampInt(row: IntRow, value: unknown, fallback: number): number {
+  if (typeof value !== "number" || value !== value) return fallback;
+  const rounded = Math.floor(value + 0.5);
+  if (rounded < row.min) return row.min;
+  if (rounded > row.max) return row.max;
+  return rounded;
+}
+
+/**
+ * Whole-number text as a person types it (optional spaces around, an optional leading `-`, digits only);
+ * undefined for anything else ("", "1e3", "0x10", "1.0", "12a"). Limits are not checked here.
+ */
+export function parseWholeNumber(text: string): number | undefined {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  let negative = false;
+  if (start < end && text.charCodeAt(start) === 45) {
+    negative = true;
+    start++;
+  }
+  if (start >= end || end - start > 15) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+    value = value * 10 + (code - 48);
+  }
+  return negative ? -value : value;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** "19", "21", "18.1": one or two digits, optionally a dot and more digits. */
+export function isRenderNodeVersion(text: string): boolean {
+  const dot = text.indexOf(".");
+  const major = dot < 0 ? text : text.substring(0, dot);
+  if (major.length < 1 || major.length > 2 || !allDigits(major)) return false;
+  if (dot < 0) return true;
+  const minor = text.substring(dot + 1);
+  return minor.length > 0 && allDigits(minor);
+}
+
+function allDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+/** Why `value` does not have the row's required shape (only rows with a `format`), or undefined. */
+export function formatProblem(row: TextRow, value: string): string | undefined {
+  if (row.format === "renderNodeVersion" && !isRenderNodeVersion(value)) return "\"" + value + "\" is not a Fusion version like 19";
+  return undefined;
+}
+
+/** `"render", "global" or "custom"`, for messages. */
+export function choicesText(row: ChoiceRow): string {
+  let text = "";
+  for (let i = 0; i < row.choices.length; i++) {
+    const separator = i === 0 ? "" : i === row.choices.length - 1 ? " or " : ", ";
+    text = text + separator + "\"" + row.choices[i] + "\"";
+  }
+  return text;
+}
+
+export function isChoice(row: ChoiceRow, value: unknown): value is string {
+  for (const choice of row.choices) if (choice === value) return true;
+  return false;
+}
+
+/**
+ * The --help line of a row's flag: the label, what it does, its limits or offered values and its default
+ * ("Priority: higher runs first; 0-10 (default 5)").
+ */
+export function cliHelp(row: FieldRow): string {
+  const cli = row.cli;
+  if (cli === undefined) return "";
+  // An inverted flag turns the field off: say so after what it does ("… (turns off: Report progress)").
+  if (cli.inverted === true) return cli.help + " (turns off: " + row.label + ")";
+  let text = row.label + ": " + cli.help;
+  if (row.kind === "int") {
+    text = text + "; " + wholeText(row.requestMin) + " to " + wholeText(row.max);
+    if (row.none !== undefined && row.none.value >= row.requestMin) text = text + ", " + wholeText(row.none.value) + " = " + row.none.means;
+  } else if (row.kind === "text" && row.offered !== undefined) {
+    text = text + "; e.g. " + joinList(row.offered);
+  }
+  const absent =
+    cli.whenAbsent !== undefined ? cli.whenAbsent
+    : row.kind === "int" && row.none !== undefined ? row.none.means
+    : row.kind === "bool" ? undefined
+    : row.kind === "int" ? wholeText(row.default)
+    : row.default;
+  if (absent !== undefined) text = text + " (default: " + absent + ")";
+  return text;
+}
+
+function joinList(items: readonly string[]): string {
+  let text = "";
+  for (let i = 0; i < items.length; i++) text = text + (i === 0 ? "" : ", ") + items[i];
+  return text;
+}
+
+/** A whole number as text, the same in both runtimes (no exponent, no ".0"). */
+export function wholeText(value: number): string {
+  if (value === 0) return "0";
+  let n = value < 0 ? -value : value;
+  let digits = "";
+  while (n > 0) {
+    const digit = n % 10;
+    digits = String.fromCharCode(48 + digit) + digits;
+    n = (n - digit) / 10;
+  }
+  return (value < 0 ? "-" : "") + digits;
+}
