@@ -36,3 +36,43 @@ export function transpileLuaModule(source: string, outDir: string): string {
   if (run.status !== 0 || !existsSync(module)) throw new Error(`tstl failed on ${source} (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   return module;
 }
+
+/**
+ * Transpiles `entry` and every module it imports (src-lua modules and the portable modules under src-node) into ONE
+ * Lua file, with the comp script's tstl settings. Running the file (`dofile`) returns the entry module's exports.
+ * Returns the path of the written file; throws with tstl's diagnostics when it fails.
+ */
+export function transpileLuaBundle(entry: string, outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const bundle = join(outDir, basename(entry).replace(/\.ts$/, ".bundle.lua"));
+  const tsconfig = join(outDir, "tsconfig.bundle.json");
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      compilerOptions: {
+        target: "ESNext",
+        lib: ["ESNext"],
+        module: "ESNext",
+        moduleResolution: "bundler",
+        strict: true,
+        skipLibCheck: true,
+        types: ["lua-types/jit", "@typescript-to-lua/language-extensions"],
+        typeRoots: [join(repoRoot, "node_modules")],
+        rootDir: repoRoot,
+        outDir,
+      },
+      files: [join(repoRoot, entry), join(repoRoot, "types/fusion.d.ts")],
+      tstl: {
+        luaTarget: "JIT",
+        luaLibImport: "require-minimal",
+        luaBundle: bundle,
+        luaBundleEntry: join(repoRoot, entry),
+        noImplicitSelf: true,
+        noHeader: true,
+      },
+    }),
+  );
+  const run = spawnSync(process.execPath, [join(repoRoot, "node_modules/typescript-to-lua/dist/tstl.js"), "-p", tsconfig], { encoding: "utf8" });
+  if (run.status !== 0 || !existsSync(bundle)) throw new Error(`tstl failed on ${entry} (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  return bundle;
+}
