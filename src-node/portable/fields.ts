@@ -58,6 +58,10 @@ interface RowBase {
   label: string;
   /** One sentence shown as the widget's tooltip. */
   tooltip: string;
+  /** Grey text inside an empty text field. */
+  placeholder?: string;
+  /** A short note shown next to the widget ("0 = all frames in one task"). */
+  hint?: string;
   /** Where the value travels in the request document (types/request.ts); the helper's errors name this path. */
   request: string;
   cli?: CliFlag;
@@ -118,6 +122,7 @@ export const FIELDS: readonly FieldRow[] = [
   {
     key: "server", kind: "text", label: "Server", default: "localhost:5000", maxLength: 2048,
     tooltip: "The HQueue server as host, host:port or http://host:port, e.g. hq-server:5000",
+    placeholder: "host:port, e.g. hq-server:5000",
     request: "server", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "Server" },
     cli: { flag: "server", meta: "HOST[:PORT]", help: "the HQueue server", whenAbsent: "$HQUEUE_SERVER, then localhost:5000", group: "server" },
   },
@@ -129,7 +134,7 @@ export const FIELDS: readonly FieldRow[] = [
   },
   {
     key: "description", kind: "text", label: "Description", default: "", maxLength: 65536, multiline: true,
-    tooltip: "Optional text shown with the job in HQueue",
+    tooltip: "Optional text shown with the job in HQueue", placeholder: "Optional",
     request: "job.description", stored: "comp", section: "basic", widget: { kind: "LineEdit", id: "Description" },
     cli: { flag: "description", meta: "TEXT", help: "optional text shown with the job", whenAbsent: "none" },
   },
@@ -148,13 +153,14 @@ export const FIELDS: readonly FieldRow[] = [
   },
   {
     key: "customFrames", kind: "text", label: "Custom frames", default: "", maxLength: 10000,
-    tooltip: "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20",
+    tooltip: "The frames to render when Frames is a custom frame set",
+    placeholder: "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20",
     request: "job.frames.set", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "CustomFrames" },
     // On the command line a frame set is a value of --frames (the Frames row).
   },
   {
     key: "framesPerTask", kind: "int", label: "Frames per task", default: 10, min: 0, max: 1000000, requestMin: 0,
-    tooltip: "Frames each machine renders per task; 0 = all frames in one task",
+    tooltip: "Frames each machine renders per task; 0 = all frames in one task", hint: "0 = all frames in one task",
     request: "job.framesPerTask", stored: "studio", section: "basic", widget: { kind: "SpinBox", id: "FramesPerTask" },
     cli: { flag: "per-task", meta: "N", help: "0 = all frames in one task" },
   },
@@ -181,26 +187,27 @@ export const FIELDS: readonly FieldRow[] = [
   {
     key: "tries", kind: "int", label: "Tries per task", default: 0, min: 0, max: 100, requestMin: 1,
     none: { value: 0, means: "the server's default" },
-    tooltip: "How often HQueue tries a failed task; 0 = the server's default",
+    tooltip: "How often HQueue tries a failed task; 0 = the server's default", hint: "0 = server default",
     request: "job.tries", stored: "studio", section: "advanced", widget: { kind: "SpinBox", id: "Tries" },
     cli: { flag: "tries", meta: "N", help: "how often HQueue tries a failed task", whenAbsent: "the server's setting" },
   },
   {
     key: "cpus", kind: "int", label: "CPUs per task", default: 0, min: 0, max: 256, requestMin: 0,
     none: { value: 0, means: "the whole machine" },
-    tooltip: "CPUs each task occupies; 0 = the whole machine (one task per client)",
+    tooltip: "CPUs each task occupies; 0 = the whole machine (one task per client)", hint: "0 = the whole machine",
     request: "job.cpus", stored: "studio", section: "advanced", widget: { kind: "SpinBox", id: "Cpus" },
     cli: { flag: "cpus", meta: "N", help: "CPUs each task occupies" },
   },
   {
     key: "logDir", kind: "text", label: "Log folder", default: "", maxLength: 4096,
     tooltip: "Folder on shared storage for one Fusion log per task (optional)",
+    placeholder: "Folder on shared storage for one Fusion log per task (optional)",
     request: "job.logDir", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "LogDir" },
     cli: { flag: "log-dir", meta: "DIR", help: "folder (on shared storage) for one Fusion log per task", whenAbsent: "no logs" },
   },
   {
     key: "emailTo", kind: "text", label: "E-mail to", default: "", maxLength: 4096,
-    tooltip: "Addresses, comma-separated (optional)",
+    tooltip: "Who gets an e-mail about the job", placeholder: "Addresses, comma-separated (optional)",
     request: "job.emailTo", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "EmailTo" },
     cli: { flag: "email", meta: "ADDRESSES", help: "e-mail recipients, comma-separated", whenAbsent: "no e-mail" },
   },
@@ -372,6 +379,24 @@ export function choicesText(row: ChoiceRow): string {
 export function isChoice(row: ChoiceRow, value: unknown): value is string {
   for (const choice of row.choices) if (choice === value) return true;
   return false;
+}
+
+/** The 0-based position of `value` among the row's choices (the ComboBox item to select); 0 for an unknown one. */
+export function choiceIndex(row: ChoiceRow, value: string): number {
+  for (let i = 0; i < row.choices.length; i++) if (row.choices[i] === value) return i;
+  return 0;
+}
+
+/** The choice at a ComboBox position; the row's default for a position outside the list (nothing selected). */
+export function choiceAt(row: ChoiceRow, index: number): string {
+  return index >= 0 && index < row.choices.length ? row.choices[Math.floor(index)] : row.default;
+}
+
+/** The rows the dialog shows in one section, in table order (the dialog's visual and keyboard order). */
+export function widgetRows(section: Section): FieldRow[] {
+  const rows: FieldRow[] = [];
+  for (const row of FIELDS) if (row.widget !== undefined && row.section === section) rows.push(row);
+  return rows;
 }
 
 /**

@@ -13,10 +13,13 @@ import { submitCommand } from "../../src-node/commands/submit";
 import { HelperError } from "../../src-node/errors";
 import {
   FIELDS,
+  type ChoiceRow,
   type FieldRow,
   type IntRow,
   RENDER_NODE_VERSIONS,
   STRUCTURED_LABELS,
+  choiceAt,
+  choiceIndex,
   clampInt,
   cliHelp,
   fieldLabel,
@@ -24,6 +27,7 @@ import {
   parseWholeNumber,
   rowForRequestField,
   wholeText,
+  widgetRows,
 } from "../../src-node/portable/fields";
 import { validateRequest } from "../../src-node/request";
 import { makeRequest } from "../support/requests";
@@ -130,6 +134,9 @@ describe("the field table", () => {
     expect(rowForRequestField("job.priority")?.widget?.id).toBe("Priority");
     expect(rowForRequestField("job.prioritySomething")).toBeUndefined();
     expect(rowForRequestField("job.environment.X")).toBeUndefined();
+    const frames = FIELDS.find((r) => r.key === "frameChoice") as ChoiceRow;
+    expect([choiceIndex(frames, "custom"), choiceIndex(frames, "nope"), choiceAt(frames, 1), choiceAt(frames, -1), choiceAt(frames, 3)]).toEqual([2, 0, "global", "render", "render"]);
+    expect(widgetRows("advanced").map((r) => r.widget?.id)).toEqual(["Tries", "Cpus", "LogDir", "EmailTo", "Paused"]);
   });
 });
 

@@ -6,6 +6,9 @@ import {
   FIELDS,
   type FieldRow,
   RENDER_NODE_VERSIONS,
+  choiceAt,
+  choiceIndex,
+  choiceRow,
   clampInt,
   cliHelp,
   fieldLabel,
@@ -17,6 +20,7 @@ import {
   rowForRequestField,
   textRow,
   wholeText,
+  widgetRows,
 } from "../../src-node/portable/fields";
 
 function valueText(value: string | number | boolean | undefined): string {
@@ -45,7 +49,8 @@ function rowText(row: FieldRow): string {
   const flag = row.cli !== undefined ? "--" + row.cli.flag + (row.cli.meta !== undefined ? " " + row.cli.meta : "") : "-";
   return (
     row.key + " | " + row.kind + " | " + row.label + " | default " + valueText(row.default) + " | " + limits + " | " + widget + " | " +
-    flag + " | " + cliHelp(row) + " | " + row.stored + " | " + row.section + " | " + row.request + " | " + row.tooltip
+    flag + " | " + cliHelp(row) + " | " + row.stored + " | " + row.section + " | " + row.request + " | " + row.tooltip + " | " +
+    valueText(row.placeholder) + " | " + valueText(row.hint)
   );
 }
 
@@ -76,6 +81,13 @@ export function dumpFields(): string[] {
     lines.push("route " + field + " " + (row !== undefined ? row.key : "-"));
   }
   for (const key of ["priority", "sharedRoots", "environment", "unknownKey"]) lines.push("label " + key + " " + fieldLabel(key));
+  const frames = choiceRow("frameChoice");
+  lines.push("choice " + wholeText(choiceIndex(frames, "custom")) + " " + wholeText(choiceIndex(frames, "nope")) + " " + choiceAt(frames, 1) + " " + choiceAt(frames, -1) + " " + choiceAt(frames, 9));
+  for (const section of ["basic", "advanced"] as const) {
+    const ids: string[] = [];
+    for (const row of widgetRows(section)) ids.push(row.widget !== undefined ? row.widget.id : "?");
+    lines.push(section + " " + join(ids));
+  }
   for (const n of [0, 1, -1, 10, 256, 1000000, -1000000000, 123456789012345]) lines.push("whole " + wholeText(n));
   return lines;
 }
