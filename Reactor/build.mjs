@@ -13,6 +13,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSy
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
+// The Node.js runtime atom (`npm run build:runtime`): Reactor installs it with this one (Dependencies).
+import { RUNTIME_ATOM_ID } from "./build-runtime.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -94,6 +96,7 @@ export function atomText({ version, date, deploy, description }) {
     ...deploy.map((file) => `\t\t${JSON.stringify(file)},`),
     "\t},",
     "\tDependencies = {",
+    `\t\t${JSON.stringify(RUNTIME_ATOM_ID)},`,
     "\t},",
     "}",
     "",
@@ -103,7 +106,8 @@ export function atomText({ version, date, deploy, description }) {
 
 function assembleAtom() {
   const atomDir = join(root, "dist/Reactor/Atoms", ATOM_ID);
-  rmSync(join(root, "dist/Reactor"), { recursive: true, force: true });
+  // Only this atom: the runtime atom next to it is built by its own, slower command.
+  rmSync(atomDir, { recursive: true, force: true });
   const place = (from, to) => {
     const dest = join(atomDir, to);
     mkdirSync(dirname(dest), { recursive: true });

@@ -35,6 +35,16 @@ export function detectOs(): OsName {
   return "Linux";
 }
 
+/**
+ * The CPU this LuaJIT was built for: LuaJIT's `require("ffi").arch` ("x64", "arm64", ...; LuaJIT FFI docs,
+ * https://luajit.org/ext_ffi_api.html#ffi_arch). Fusion on Apple Silicon runs natively as arm64, or as x64 under Rosetta.
+ */
+export function detectCpuArch(): string | undefined {
+  const [ffiLoaded, ffi] = pcall(require, "ffi");
+  const arch = ffiLoaded && typeof ffi === "object" ? (ffi as { arch?: unknown }).arch : undefined;
+  return typeof arch === "string" && arch !== "" ? arch : undefined;
+}
+
 export function platformOf(os: OsName): Platform {
   return os === "Windows" ? "windows" : os === "Mac" ? "macosx" : "linux";
 }
@@ -216,6 +226,7 @@ export function createFusionHost(c: Composition): Host {
   return {
     os: osName,
     platform: platformOf(osName),
+    cpuArch: detectCpuArch(),
     getenv: (name) => {
       const value = os.getenv(name);
       return value === undefined || value === "" ? undefined : value;

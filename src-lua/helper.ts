@@ -8,13 +8,14 @@ import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdUnsafeReason } from "
 import { shJoin } from "../src-node/core/quote-sh";
 import type { Host, OsName } from "./host";
 import { decodeJson, encodeJson } from "./json";
+import { installRootOf, reactorDeployPath, RUNTIME_ATOM_NAME, runtimeNodeCandidates, SCRIPT_DEPLOY_DIR } from "./node-runtime";
 import { dirnameOf, joinPath, lastLines, trimText } from "./text";
 
 export const HELPER_FILE = "hqueue-helper.js";
 /** Where the atom deploys the helper, relative to the install root (Reactor:Deploy or a Fusion user folder). */
 export const HELPER_DEPLOY_PATH = "Bin/KartaLink/HQueueRender/hqueue-helper.js";
 /** Where the atom deploys this script, relative to the same root. */
-export const SCRIPT_DEPLOY_DIR = "Scripts/Comp/KartaLink";
+export { SCRIPT_DEPLOY_DIR };
 
 export const NODE_ENV = "KARTALINK_NODE";
 /** `field` of failures that come from launching the helper rather than from the request. */
@@ -64,19 +65,28 @@ export function nodeMissingError(tried: string[]): ErrorBody {
     code: "internal",
     message: "Node.js was not found on this computer. HQueue Render needs Node.js 18 or newer to talk to the HQueue server.",
     hint:
-      "Install Node.js 18 or newer (the LTS installer from https://nodejs.org), then run HQueue Render again. " +
-      "If Node.js is already installed somewhere else, enter the full path of the node program in the Node.js field " +
-      "of this dialog, or set the environment variable " + NODE_ENV + ". Looked in: " + tried.join(", "),
+      "Reinstall \"KartaLink | HQueue Render\" with Reactor: Reactor also installs \"" + RUNTIME_ATOM_NAME + "\", which brings " +
+      "Node.js with it (or install that atom on its own from Reactor's Bin category). Without Reactor, install Node.js 18 or " +
+      "newer (the LTS installer from https://nodejs.org). If Node.js is already installed somewhere else, enter the full " +
+      "path of the node program in the Node.js field of this dialog, or set the environment variable " + NODE_ENV + ". " +
+      "Looked in: " + tried.join(", "),
   };
 }
 
-/** The first line of `command -v node` / `where node` output that is an existing file. */
-function nodeFromPath(host: Host): string | undefined {
-  const output = host.runCommand(host.os === "Windows" ? "where node 2>NUL" : "command -v node 2>/dev/null");
-  if (output === undefined) return undefined;
-  for (const line of output.split("\n")) {
-    const candidate = trimText(line);
-    if (candidate !== "" && host.fileExists(candidate)) return candidate;
+/**
+ * node in the folders of the PATH variable, checked file by file: what `command -v node` / `where node` find, without
+ * starting a process (the dialog must never wait on one, issue 8). Windows entries may be quoted and are separated
+ * by `;`, POSIX ones by `:`; empty entries are skipped.
+ */
+export function nodeOnPath(os: OsName, pathVariable: string | undefined, fileExists: (path: string) => boolean): string | undefined {
+  if (pathVariable === undefined || pathVariable === "") return undefined;
+  const windows = os === "Windows";
+  for (const raw of pathVariable.split(windows ? ";" : ":")) {
+    let dir = trimText(raw);
+    if (windows && dir.length >= 2 && dir.startsWith("\"") && dir.endsWith("\"")) dir = dir.substring(1, dir.length - 1);
+    if (dir === "") continue;
+    const candidate = joinPath(windows ? "windows" : "linux", dir, windows ? "node.exe" : "node");
+    if (fileExists(candidate)) return candidate;
   }
   return undefined;
 }
@@ -96,7 +106,11 @@ function lookupEnv(host: Host, name: string, what: string): Lookup | undefined {
   };
 }
 
-/** env KARTALINK_NODE, the saved path, PATH, then the usual locations. */
+/**
+ * The artist's explicit choices first (env KARTALINK_NODE, the Node.js field), then the Node.js Runtime atom
+ * (node-runtime.ts: next to this script's install root, then Reactor:Deploy), then a system Node.js: PATH and the
+ * usual install locations.
+ */
 export function findNode(host: Host, savedPath: string): Lookup {
   const fromEnv = lookupEnv(host, NODE_ENV, "the node program (Node.js 18 or newer)");
   if (fromEnv !== undefined) return fromEnv;
@@ -112,13 +126,17 @@ export function findNode(host: Host, savedPath: string): Lookup {
       },
     };
   }
-  const onPath = nodeFromPath(host);
+  const runtime = runtimeNodeCandidates(host.scriptPath(), host.os, host.cpuArch, (path) => host.mapGlobalPath(path));
+  for (const candidate of runtime) {
+    if (host.fileExists(candidate)) return { ok: true, path: candidate, source: RUNTIME_ATOM_NAME };
+  }
+  const onPath = nodeOnPath(host.os, host.getenv("PATH"), (path) => host.fileExists(path));
   if (onPath !== undefined) return { ok: true, path: onPath, source: "PATH" };
   const usual = usualNodeLocations(host.os, (name) => host.getenv(name));
   for (const candidate of usual) {
     if (host.fileExists(candidate)) return { ok: true, path: candidate, source: "usual location" };
   }
-  return { ok: false, error: nodeMissingError(["PATH", ...usual]) };
+  return { ok: false, error: nodeMissingError([...runtime, "PATH", ...usual]) };
 }
 
 /**
@@ -130,17 +148,11 @@ export function findNode(host: Host, savedPath: string): Lookup {
 export function helperCandidates(scriptPath: string | undefined, os: OsName, mapGlobalPath: (path: string) => string): string[] {
   const list: string[] = [];
   const platform = os === "Windows" ? "windows" : "linux";
-  if (scriptPath !== undefined && scriptPath !== "") {
-    const scriptDir = dirnameOf(scriptPath);
-    const normalized = scriptDir.split("\\").join("/");
-    if (normalized.endsWith("/" + SCRIPT_DEPLOY_DIR)) {
-      const root = scriptDir.substring(0, scriptDir.length - SCRIPT_DEPLOY_DIR.length - 1);
-      list.push(joinPath(platform, root, HELPER_DEPLOY_PATH));
-    }
-    list.push(joinPath(platform, scriptDir, HELPER_FILE));
-  }
-  const [ok, mapped] = pcall(() => mapGlobalPath("Reactor:Deploy/" + HELPER_DEPLOY_PATH));
-  if (ok && typeof mapped === "string" && mapped !== "" && !mapped.startsWith("Reactor:")) list.push(mapped);
+  const root = installRootOf(scriptPath);
+  if (root !== undefined) list.push(joinPath(platform, root, HELPER_DEPLOY_PATH));
+  if (scriptPath !== undefined && scriptPath !== "") list.push(joinPath(platform, dirnameOf(scriptPath), HELPER_FILE));
+  const reactor = reactorDeployPath(mapGlobalPath, HELPER_DEPLOY_PATH);
+  if (reactor !== undefined) list.push(reactor);
   return list;
 }
 

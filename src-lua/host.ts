@@ -41,6 +41,8 @@ export interface CompSnapshot {
 export interface Host {
   os: OsName;
   platform: Platform;
+  /** The CPU Fusion's LuaJIT runs on (LuaJIT's ffi.arch: "x64", "arm64", ...); undefined when unknown. */
+  cpuArch?: string;
   getenv(name: string): string | undefined;
 
   readComp(): CompSnapshot;

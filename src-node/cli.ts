@@ -3,7 +3,9 @@
  * The comp script runs it with a request file; pipeline tools run it directly.
  * One command per file under commands/; this file only parses the command line and reports errors.
  */
-import { writeFileSync } from "node:fs";
+// First: refuses a Node.js that is too old before any other module runs.
+import "./node-guard";
+import { rmSync } from "node:fs";
 import type { Failure } from "../types/request";
 import { formatOptionsHelp, parseArgs, optionValue } from "./args";
 import { type Command } from "./commands/common";
@@ -55,7 +57,23 @@ function mainHelp(): string {
 
 function commandHelp(c: Command): string {
   const examples = c.examples && c.examples.length > 0 ? ["", "examples:", ...c.examples.map((e) => `  ${e}`)] : [];
-  return [`usage: ${c.usage}`, "", c.summary, ...examples, "", "options:", formatOptionsHelp(c.options)].join("\n");
+  return [`usage: ${c.usage}`, "", c.summary, ...examples, "", "options:", formatOptionsHelp(c.options), ...(c.notes ? ["", ...c.notes] : [])].join("\n");
+}
+
+/**
+ * Writes `started <pid>` to the phase file and removes an old response file, so that only this run's answer can
+ * appear there. Fails (a usage error, before anything is done, a submit above all) when the answer could not be
+ * delivered.
+ */
+function startResponseFiles(out: Output): void {
+  try {
+    out.phase?.start();
+    rmSync(out.responseFile as string, { force: true });
+  } catch (e) {
+    throw new HelperError("usage", `cannot write the response file ${out.responseFile}: ${(e as Error).message}`, {
+      hint: "pass a path in a folder that exists and is writable",
+    });
+  }
 }
 
 /** Runs one command line; returns the exit status. Never throws. */
@@ -67,6 +85,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const responseFile = fileIndex < 0 ? undefined : argv[fileIndex].includes("=") ? argv[fileIndex].split("=").slice(1).join("=") : argv[fileIndex + 1];
   let out = new Output(wantsJson, responseFile);
   try {
+    // Before anything else (and any network I/O): a caller running the helper in the background learns that it
+    // started, and its pid. This also proves the response file's folder writable, before a submit sends anything.
+    if (out.responseFile !== undefined) startResponseFiles(out);
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
       if (wantsJson) {
         out.result({ ok: true, command: "help", text: mainHelp() }, mainHelp());
@@ -90,16 +111,6 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     if (args.flags.has("help")) {
       out.json ? out.result({ ok: true, command: "help", text: commandHelp(command) }, "") : process.stdout.write(`${commandHelp(command)}\n`);
       return 0;
-    }
-    if (out.responseFile !== undefined) {
-      // Fail before doing anything (a submit above all) when the answer could not be delivered.
-      try {
-        writeFileSync(out.responseFile, "", "utf8");
-      } catch (e) {
-        throw new HelperError("usage", `cannot write the response file ${out.responseFile}: ${(e as Error).message}`, {
-          hint: "pass a path in a folder that exists and is writable",
-        });
-      }
     }
     return await command.run({ args, out, env });
   } catch (e) {

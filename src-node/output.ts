@@ -1,18 +1,26 @@
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import type { Failure, HelperResponse } from "../types/request";
+import { PhaseFile } from "./phase-file";
 
 /**
  * Where a command's answer goes. In --json mode exactly one JSON document is printed on stdout
  * (progress and diagnostics go to stderr); with --response-file the same document is also written
- * to that file, for callers such as Fusion's io.popen on Windows that cannot read stdout reliably.
+ * to that file, for callers such as Fusion's io.popen on Windows that cannot read stdout reliably, and for a
+ * caller that runs the helper in the background. The file is written whole or not at all (to FILE.tmp, then renamed),
+ * so a complete file is a complete answer; FILE.phase says how far the helper got (src-node/phase-file.ts).
  */
 export class Output {
+  /** FILE.phase when there is a response file. */
+  readonly phase: PhaseFile | undefined;
+
   constructor(
     readonly json: boolean,
     readonly responseFile: string | undefined,
     private readonly stdout: (text: string) => void = (t) => process.stdout.write(t),
     private readonly stderr: (text: string) => void = (t) => process.stderr.write(t),
-  ) {}
+  ) {
+    this.phase = responseFile ? PhaseFile.forResponseFile(responseFile) : undefined;
+  }
 
   /**
    * The single result document of a command; `human` is what a person sees without --json. Standard output
@@ -25,7 +33,9 @@ export class Output {
     else this.stderr(human.endsWith("\n") ? human : `${human}\n`);
     if (this.responseFile) {
       try {
-        writeFileSync(this.responseFile, text, "utf8");
+        const temporary = `${this.responseFile}.tmp`;
+        writeFileSync(temporary, text, "utf8");
+        renameSync(temporary, this.responseFile);
       } catch (e) {
         this.stderr(`warning: could not write the response file ${this.responseFile}: ${(e as Error).message}\n`);
       }

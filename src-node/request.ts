@@ -20,15 +20,26 @@ import { type IntRow, choiceRow, choicesText, formatProblem, intRow, textRow } f
 
 export const PLATFORMS: readonly Platform[] = ["linux", "macosx", "windows"];
 
-// Limits of the scalar fields are rows of the field table (src-node/portable/fields.ts); these are the others.
-const LIMITS = {
-  name: 256,
+/**
+ * Sizes a request may have (characters, items). Exported for the tests that feed the limits to both sides. The
+ * scalar fields' limits are rows of the field table (src-node/portable/fields.ts), written there once.
+ */
+export const REQUEST_LIMITS = {
+  server: textRow("server").maxLength,
+  name: textRow("jobName").maxLength,
+  description: textRow("description").maxLength,
+  frameSet: textRow("customFrames").maxLength,
+  hostName: 255,
   path: 4_096,
+  logDir: textRow("logDir").maxLength,
+  emailTo: textRow("emailTo").maxLength,
+  emailReason: 100,
   envValue: 32_768,
   envCount: 200,
   savers: 10_000,
   listItems: 1_000,
 };
+const LIMITS = REQUEST_LIMITS;
 
 function bad(field: string, message: string, hint?: string): never {
   throw new HelperError("bad_request", `${field}: ${message}`, { field, hint });
@@ -88,11 +99,6 @@ function optIntField(v: unknown, row: IntRow): number | undefined {
   return optInt(v, row.request, row.requestMin, row.max);
 }
 
-/** A text field's length limit, from its row. */
-function maxOf(key: string): number {
-  return textRow(key).maxLength;
-}
-
 function bool(v: unknown, field: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "boolean") bad(field, `must be true or false, got ${describe(v)}`);
@@ -121,7 +127,7 @@ function platform(v: unknown, field: string): Platform {
 
 /** Client and group names travel space-separated inside one HQueue condition value. */
 function hostName(v: unknown, field: string): string {
-  const s = str(v, field, { max: 255 }).trim();
+  const s = str(v, field, { max: LIMITS.hostName }).trim();
   if (/\s/.test(s)) bad(field, `"${s}" contains a space; HQueue lists names separated by spaces`);
   return s;
 }
@@ -133,7 +139,7 @@ function validateFrames(v: unknown): FrameSource {
     case "global":
       return { kind: v.kind };
     case "custom":
-      return { kind: "custom", set: str(v.set, "job.frames.set", { max: maxOf("customFrames") }) };
+      return { kind: "custom", set: str(v.set, "job.frames.set", { max: LIMITS.frameSet }) };
     default:
       return bad("job.frames.kind", `must be ${choicesText(choiceRow("frameChoice"))}, got ${describe(v.kind)}`);
   }
@@ -157,12 +163,12 @@ function validateEnvironment(v: unknown): Record<string, string> | undefined {
 function validateJob(v: unknown): JobOptions {
   if (!isRecord(v)) bad("job", `must be an object, got ${describe(v)}`);
   const job: JobOptions = {
-    name: str(v.name, "job.name", { max: maxOf("jobName") }).trim(),
+    name: str(v.name, "job.name", { max: LIMITS.name }).trim(),
     priority: intField(v.priority, intRow("priority")),
     frames: validateFrames(v.frames),
     framesPerTask: intField(v.framesPerTask, intRow("framesPerTask")),
   };
-  const description = optStr(v.description, "job.description", { max: maxOf("description"), multiline: true });
+  const description = optStr(v.description, "job.description", { max: LIMITS.description, multiline: true });
   if (description) job.description = description;
   const submittedBy = optStr(v.submittedBy, "job.submittedBy", { max: LIMITS.name });
   if (submittedBy?.trim()) job.submittedBy = submittedBy.trim();
@@ -170,16 +176,16 @@ function validateJob(v: unknown): JobOptions {
   if (tries !== undefined) job.tries = tries;
   const cpus = optIntField(v.cpus, intRow("cpus"));
   if (cpus !== undefined) job.cpus = cpus;
-  const emailTo = optStr(v.emailTo, "job.emailTo", { max: maxOf("emailTo") });
+  const emailTo = optStr(v.emailTo, "job.emailTo", { max: LIMITS.emailTo });
   if (emailTo?.trim()) job.emailTo = emailTo.trim();
   if (v.emailReasons !== undefined && v.emailReasons !== null) {
-    job.emailReasons = list(v.emailReasons, "job.emailReasons").map((r, i) => str(r, `job.emailReasons[${i}]`, { max: 100 }));
+    job.emailReasons = list(v.emailReasons, "job.emailReasons").map((r, i) => str(r, `job.emailReasons[${i}]`, { max: LIMITS.emailReason }));
   }
   const environment = validateEnvironment(v.environment);
   if (environment) job.environment = environment;
   const paused = bool(v.paused, "job.paused");
   if (paused !== undefined) job.paused = paused;
-  const logDir = optStr(v.logDir, "job.logDir", { max: maxOf("logDir") });
+  const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.logDir });
   if (logDir?.trim()) job.logDir = logDir.trim();
   const progress = bool(v.progress, "job.progress");
   if (progress !== undefined) job.progress = progress;
@@ -255,7 +261,11 @@ function validateRoot(v: unknown, i: number): SharedRoot {
 function validateFarm(v: unknown): FarmOptions {
   if (!isRecord(v)) bad("farm", `must be an object, got ${describe(v)}`);
   const platforms = [...new Set(list(v.platforms, "farm.platforms").map((p, i) => platform(p, `farm.platforms[${i}]`)))];
-  if (platforms.length === 0) bad("farm.platforms", "lists no client OS", 'add at least one of "linux", "macosx", "windows"');
+  const sameOs = bool(v.sameOsOnly, "farm.sameOsOnly");
+  // "Same OS only" renders on the submitting OS whatever the list says (job-spec.ts), so it needs no OS ticked.
+  if (platforms.length === 0 && sameOs !== true) {
+    bad("farm.platforms", "lists no client OS", 'add at least one of "linux", "macosx", "windows", or set "sameOsOnly"');
+  }
   const rn = v.renderNode;
   if (!isRecord(rn)) bad("farm.renderNode", `must be an object like {"version":"19"}, got ${describe(rn)}`);
   const versionRow = textRow("renderNodeVersion");
@@ -279,7 +289,6 @@ function validateFarm(v: unknown): FarmOptions {
     renderNode,
     sharedRoots: list(v.sharedRoots ?? [], "farm.sharedRoots").map(validateRoot),
   };
-  const sameOs = bool(v.sameOsOnly, "farm.sameOsOnly");
   if (sameOs !== undefined) farm.sameOsOnly = sameOs;
   return farm;
 }
@@ -294,7 +303,7 @@ export function validateRequest(doc: unknown): SubmitRequest {
   const request: SubmitRequest = {
     kind: "kartalink.hqueue.request",
     version: 1,
-    server: str(doc.server, "server", { max: maxOf("server") }).trim(),
+    server: str(doc.server, "server", { max: LIMITS.server }).trim(),
     comp: validateComp(doc.comp),
     job: validateJob(doc.job),
     farm: validateFarm(doc.farm),

@@ -234,6 +234,8 @@ export interface PlanResult {
   /** Decisions the helper took, e.g. "movie Saver: one task". */
   notes: string[];
   spec: JobSpec;
+  /** The helper's own Node.js (process.version, e.g. "v22.23.2"), for the dialog's Node.js field. Optional: older helpers leave it out. */
+  nodeVersion?: string;
 }
 
 export interface SubmitResult {
@@ -277,6 +279,8 @@ export interface PingResult {
   command: "ping";
   server: string;
   milliseconds: number;
+  /** As PlanResult.nodeVersion. */
+  nodeVersion?: string;
 }
 
 /**

@@ -235,6 +235,8 @@ export class MainDialog {
   private toolsLooked = false;
   /** The Node.js field text the tools were looked up with. */
   private toolsNodeText = "";
+  /** Where the node in use came from ("KartaLink | Node.js Runtime", "PATH", ...). */
+  private toolsNodeSource = "";
   private submitted: Submitted | undefined;
 
   constructor(private readonly ctx: AppContext, input: MainDialogInput) {
@@ -737,8 +739,22 @@ export class MainDialog {
     }
     this.toolsProblem = undefined;
     this.tools = { node: node.path, helper: helper.path };
-    if (nodeText === "") writeProp(() => (this.items.NodePath.PlaceholderText = "Found: " + node.path));
+    this.toolsNodeSource = node.source;
+    this.showNodeInUse(undefined);
     return this.tools;
+  }
+
+  /**
+   * The Node.js field says which node runs the helper and, once the helper has answered, its version (the helper
+   * reports its own process.version: the comp script never runs node just to ask). A Node.js that is too old is
+   * refused by the helper itself, with the fix, like any other failure.
+   */
+  private showNodeInUse(version: string | undefined): void {
+    const tools = this.tools;
+    if (tools === undefined) return;
+    const text = tools.node + " (" + this.toolsNodeSource + (version !== undefined && version !== "" ? ", Node.js " + version : "") + ")";
+    if (this.toolsNodeText === "") writeProp(() => (this.items.NodePath.PlaceholderText = "Found: " + text));
+    writeProp(() => (this.items.NodePath.ToolTip = "Node.js in use: " + text));
   }
 
   /** Runs a helper command, or returns the reason it cannot run (node or helper missing). */
@@ -794,6 +810,7 @@ export class MainDialog {
       options: ["--server-roots", "--timeout", "3"],
     });
     if (response.ok && response.command === "plan") {
+      this.showNodeInUse(response.nodeVersion);
       this.planState = "ok";
       this.planKey = encodeJson(request);
       this.lastPlan = response;
@@ -849,6 +866,7 @@ export class MainDialog {
     this.setLabel(this.items.ServerStatus, "Testing " + server + "…", PLAIN_STYLE);
     const response = this.helper({ command: "ping", options: ["--server", server] });
     if (response.ok && response.command === "ping") {
+      this.showNodeInUse(response.nodeVersion);
       this.setLabel(this.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
     } else if (!response.ok) {
       this.setLabel(this.items.ServerStatus, describeFailure(response), ERROR_STYLE);

@@ -22,6 +22,8 @@ export interface Command {
   /** Command lines shown under "examples:" in --help. */
   examples?: string[];
   options: OptionSpecs;
+  /** Lines printed after the options in --help. */
+  notes?: string[];
   run(ctx: CommandContext): Promise<number>;
 }
 

@@ -1,8 +1,8 @@
 import type { PlanResult, SubmitRequest } from "../../types/request";
 import { planJob } from "../core/job-spec";
 import { formatRuns } from "../core/frames";
-import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS } from "./common";
-import { loadRequest, REQUEST_OPTIONS } from "./request-input";
+import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
 import { serverSharedRoots } from "./shared-roots";
 
 /** True when the comp must reach clients of another OS and the request names no shared roots. */
@@ -13,19 +13,23 @@ export function needsServerRoots(request: SubmitRequest): boolean {
 }
 
 /**
- * Fills shared roots from the server when the request has none and needs them. Best effort: the
- * plan is still built (and fails with a clear path_unmapped) when the server cannot tell.
+ * Fills shared roots from the server when the request has none and needs them. A server that answers without a
+ * usable root (or faults: an older server without these methods) leaves the request as it is, and the plan then
+ * fails with a clear path_unmapped. A server that does not answer properly (timeout, reset, HTTP error, malformed
+ * answer) is reported as what it is: the artist must not be sent to fix their roots when the server failed.
  */
 export async function withServerRoots(ctx: CommandContext, request: SubmitRequest, notes: string[]): Promise<SubmitRequest> {
   if (!needsServerRoots(request)) return request;
+  const client = makeClient(ctx, request);
+  let roots;
   try {
-    const roots = await serverSharedRoots(makeClient(ctx, request));
-    if (roots.length === 0) return request;
-    notes.push(`Shared roots taken from the HQueue server: ${roots.map((r) => Object.values(r).join(" = ")).join("; ")}.`);
-    return { ...request, farm: { ...request.farm, sharedRoots: roots } };
-  } catch {
-    return request;
+    roots = await serverSharedRoots(client);
+  } catch (e) {
+    throw serverError(e, client, "asking the server for its shared roots (getNetworkFolders, getHQRoot)");
   }
+  if (roots.length === 0) return request;
+  notes.push(`Shared roots taken from the HQueue server: ${roots.map((r) => Object.values(r).join(" = ")).join("; ")}.`);
+  return { ...request, farm: { ...request.farm, sharedRoots: roots } };
 }
 
 export function describePlan(plan: PlanResult): string {
@@ -49,13 +53,15 @@ export const planCommand: Command = {
     spec: { help: "print the full HQueue job spec (human mode)" },
     ...OUTPUT_OPTIONS,
   },
+  notes: INPUT_NOTES,
   async run(ctx) {
-    let request = loadRequest(ctx);
+    let request = await loadRequest(ctx);
     const stamp = submissionStamp();
     const notes: string[] = [];
     if (ctx.args.flags.has("server-roots")) request = await withServerRoots(ctx, request, notes);
     const plan = planJob(request, { user: currentUser(ctx.env), stamp });
     plan.notes.unshift(...notes);
+    plan.nodeVersion = process.version;
     let human = describePlan(plan);
     if (ctx.args.flags.has("spec")) human += `\n${JSON.stringify(plan.spec, null, 2)}`;
     ctx.out.result(plan, human);

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Assign, FrameSource, Platform, SharedRoot, SubmitRequest } from "../../types/request";
 import { type OptionSpecs, optionValue, optionValues } from "../args";
 import { CompFileError, readCompFile } from "../core/comp-file";
 import { resolveCompRelative } from "../core/savers";
 import { HelperError } from "../errors";
+import { COMP_FILE_LIMIT_BYTES, megabytes, readRegularFile, readStandardInput, REQUEST_FILE_LIMIT_BYTES } from "../input-file";
 import { textRow } from "../portable/fields";
 import { PLATFORMS, parseRequestText, validateRequest } from "../request";
 import { type CommandContext, currentPlatform } from "./common";
@@ -15,7 +15,11 @@ import { boolFieldOption, fieldOptions, intFieldOption, textFieldOption } from "
  * (name, priority, frames, per-task, tries, …) come from the field table; the structured ones are written here.
  */
 export const REQUEST_OPTIONS: OptionSpecs = {
-  request: { value: true, meta: "FILE", help: "read the request JSON the comp script writes (- for stdin)" },
+  request: {
+    value: true,
+    meta: "FILE",
+    help: `read the request JSON the comp script writes (- for stdin); a regular file of at most ${megabytes(REQUEST_FILE_LIMIT_BYTES)}`,
+  },
   ...fieldOptions("request"),
   platforms: { value: true, meta: "LIST", help: "client OSes to write commands for: linux,macosx,windows (default: the submitting OS)" },
   clients: { value: true, meta: "LIST", help: "only these clients (hostnames, comma-separated)" },
@@ -27,6 +31,12 @@ export const REQUEST_OPTIONS: OptionSpecs = {
   "email-reasons": { value: true, meta: "LIST", help: "statuses/events that send e-mail, comma-separated" },
   env: { value: true, repeat: true, meta: "NAME=VALUE", help: "environment variable for every task" },
 };
+
+/** --help of plan and submit: what the input files may be (src-node/input-file.ts). */
+export const INPUT_NOTES = [
+  `COMP_FILE must be a regular file of at most ${megabytes(COMP_FILE_LIMIT_BYTES)}, the request (--request FILE or -) at most ${megabytes(REQUEST_FILE_LIMIT_BYTES)};`,
+  "a FIFO, a device or a folder is refused at once (exit status 2), and standard input is read no further than the limit.",
+];
 
 const COMP_ONLY = Object.keys(REQUEST_OPTIONS).filter((k) => k !== "request");
 
@@ -62,6 +72,7 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
     comp = readCompFile(file);
   } catch (e) {
     if (e instanceof CompFileError) throw new HelperError("bad_comp", e.message, { hint: "pass a .comp file saved by Fusion (File > Save in Fusion writes one)" });
+    if (e instanceof HelperError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new HelperError("bad_comp", `Cannot read ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
   }
@@ -88,7 +99,8 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
     }
     return root;
   });
-  const environment: Record<string, string> = {};
+  // Null prototype: a variable named __proto__ is a plain key, as it is in a --request document.
+  const environment: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const item of optionValues(args, "env")) {
     const eq = item.indexOf("=");
     if (eq <= 0) throw new HelperError("usage", `--env takes NAME=VALUE, got "${item}"`);
@@ -168,20 +180,34 @@ export function withSavedFileSavers(request: SubmitRequest): SubmitRequest {
   return { ...request, comp: { ...comp, savers } };
 }
 
+const REQUEST_INPUT = {
+  what: "The request",
+  hint: `pass the request file the comp script wrote, or - for standard input (JSON, at most ${megabytes(REQUEST_FILE_LIMIT_BYTES)})`,
+  limit: REQUEST_FILE_LIMIT_BYTES,
+};
+
+/** The request document's text: a regular file, or standard input, within the limit (src-node/input-file.ts). */
+async function readRequestText(requestFile: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = requestFile === "-" ? await readStandardInput(REQUEST_INPUT) : readRegularFile(requestFile, { ...REQUEST_INPUT, what: "The request file" });
+  } catch (e) {
+    if (e instanceof HelperError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new HelperError("bad_request", `Cannot read the request file ${requestFile}: ${err.code === "ENOENT" ? "it does not exist" : err.message}`);
+  }
+  return bytes.toString("utf8");
+}
+
 /** The request a plan/submit command works on, from --request or from a .comp file and options. */
-export function loadRequest(ctx: CommandContext): SubmitRequest {
+export async function loadRequest(ctx: CommandContext): Promise<SubmitRequest> {
   const { args } = ctx;
   const requestFile = optionValue(args, "request");
   if (requestFile !== undefined) {
     const extra = COMP_ONLY.find((k) => args.values.has(k) || args.flags.has(k));
     if (extra) throw new HelperError("usage", `--${extra} cannot be combined with --request: the request file already says it`);
     if (args.positionals.length > 0) throw new HelperError("usage", `unexpected argument "${args.positionals[0]}" next to --request`);
-    let text: string;
-    try {
-      text = readFileSync(requestFile === "-" ? 0 : requestFile, "utf8");
-    } catch (e) {
-      throw new HelperError("bad_request", `Cannot read the request file ${requestFile}: ${(e as Error).message}`);
-    }
+    const text = await readRequestText(requestFile);
     return withSavedFileSavers(parseRequestText(text, requestFile === "-" ? "standard input" : requestFile));
   }
   if (args.positionals.length === 0) {

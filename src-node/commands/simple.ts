@@ -26,7 +26,7 @@ export const pingCommand: Command = {
       throw serverError(e, client, "pinging the server");
     }
     const ms = Math.round(performance.now() - started);
-    const result: PingResult = { ok: true, command: "ping", server: client.address.baseUrl, milliseconds: ms };
+    const result: PingResult = { ok: true, command: "ping", server: client.address.baseUrl, milliseconds: ms, nodeVersion: process.version };
     ctx.out.result(result, `HQueue server ${client.address.baseUrl} answered in ${ms} ms`);
     return 0;
   },

@@ -5,7 +5,7 @@ import { jobPageUrl } from "../hqueue/address";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { describePlan, needsServerRoots, withServerRoots } from "./plan";
-import { loadRequest, REQUEST_OPTIONS } from "./request-input";
+import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
 
 const EVENT_NAME_METHODS = ["getStartedJobEventNames", "getResumedEventNames", "getRescheduledEventNames", "getPriorityChangedEventNames"];
 
@@ -84,7 +84,7 @@ export function newjobError(e: unknown, client: HQueueClient): HelperError {
 }
 
 export async function submitRequest(ctx: CommandContext): Promise<{ result: SubmitResult; human: string }> {
-  let request = loadRequest(ctx);
+  let request = await loadRequest(ctx);
   const client = makeClient(ctx, request);
   const stamp = submissionStamp();
   // Check what can be checked before the server is involved, so a bad request fails fast and offline.
@@ -99,7 +99,12 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   const notes: string[] = [];
   let plan = early;
   if (plan === undefined) {
-    request = await withServerRoots(ctx, request, notes);
+    try {
+      request = await withServerRoots(ctx, request, notes);
+    } catch (e) {
+      const err = e instanceof HelperError ? e : serverError(e, client, "asking the server for its shared roots");
+      throw new HelperError(err.code, `${err.message} Nothing was submitted.`, { hint: err.hint, field: err.field });
+    }
     plan = planJob(request, { user: currentUser(ctx.env), stamp });
   }
   try {
@@ -113,13 +118,32 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     throw serverError(e, client, "checking the e-mail reasons");
   }
 
+  // The phase file (src-node/phase-file.ts) records "sending" on disk before a byte of newjob can leave: a helper
+  // killed from here on may have created the job, and the caller must say so. Unable to record it: nothing is sent.
+  const phase = ctx.out.phase;
+  const beforeSend = phase
+    ? () => {
+        try {
+          phase.append("sending");
+        } catch (e) {
+          throw new HelperError("internal", `Cannot record in ${phase.path} that the job is being sent (${(e as Error).message}). Nothing was submitted.`, {
+            hint: "check that the temporary folder is writable and not full, then submit again",
+          });
+        }
+      }
+    : undefined;
   let ids: number[];
   try {
-    ids = await client.newjob(plan.spec);
+    ids = await client.newjob(plan.spec, { beforeSend });
   } catch (e) {
     throw newjobError(e, client);
   }
   const jobId = ids[0];
+  try {
+    phase?.append(`answered ${jobId}`);
+  } catch {
+    // Only a hint for a caller that loses the answer; the answer itself follows on stdout and in the response file.
+  }
   const url = jobPageUrl(client.address, jobId);
   const warnings = [...plan.warnings];
   let paused = false;
@@ -156,6 +180,7 @@ export const submitCommand: Command = {
   summary: "send the job to HQueue (one newjob call) and print its id and web page",
   usage: "hqueue-helper submit (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json]",
   options: { ...REQUEST_OPTIONS, ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
+  notes: INPUT_NOTES,
   async run(ctx) {
     const { result, human } = await submitRequest(ctx);
     ctx.out.result(result, human);

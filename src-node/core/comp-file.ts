@@ -12,8 +12,9 @@
  * `Fuse.Name { }`, `ordered() { }`, `FuID { "x" }`), `-` before numbers, and bare names
  * (kept as {@link LuaName}). Operators such as `..` or `/` are rejected.
  */
-import { readFileSync } from "node:fs";
 import type { CompInfo, SaverInfo } from "../../types/request";
+import { HelperError } from "../errors";
+import { COMP_FILE_LIMIT_BYTES, megabytes, readRegularFile } from "../input-file";
 
 /**
  * What a .comp file says about rendering, in the same fields the comp script sends (types/request.ts CompInfo).
@@ -296,6 +297,23 @@ class Tokenizer {
 /** Deeper nesting is refused (hostile input must not overflow the stack). Real comps stay under 30. */
 export const MAX_NESTING = 500;
 
+/**
+ * Which parts of the value tree the parser keeps: `true` keeps everything below; an object keeps the keyed fields it
+ * names (`"*"`: any other key) under their own rule and drops the rest, positional items included. Dropped parts are
+ * still parsed (a damaged file is refused all the same) but never stored: on a big comp the tree of everything
+ * (keyframes, paint strokes…) took 17 times the file's size in memory.
+ */
+export type KeepRule = true | { readonly [key: string]: KeepRule };
+
+/** The value of a part that is dropped; never stored, never changed. */
+const DROPPED: LuaTable = Object.freeze({ kind: "table", items: Object.freeze([]) as unknown as LuaValue[], fields: new Map() }) as LuaTable;
+
+function ruleFor(rule: KeepRule | undefined, key: LuaKey): KeepRule | undefined {
+  if (rule === undefined || rule === true) return rule;
+  if (typeof key === "string" && Object.hasOwn(rule, key)) return rule[key];
+  return Object.hasOwn(rule, "*") ? rule["*"] : undefined;
+}
+
 class Parser {
   private tok: Token;
   /** Second token of lookahead, read only to tell `Name = value` from a positional `Name {…}`. */
@@ -342,7 +360,8 @@ class Parser {
     if (++this.depth > MAX_NESTING) throw new SyntaxFault(`tables nested deeper than ${MAX_NESTING} levels`, pos);
   }
 
-  value(): LuaValue {
+  /** The next value; `keep` undefined: parse it but drop it (see KeepRule). */
+  value(keep: KeepRule | undefined = true): LuaValue {
     const t = this.tok;
     switch (t.t) {
       case "number":
@@ -356,9 +375,9 @@ class Parser {
           this.advance();
           return t.value === "nil" ? null : t.value === "true";
         }
-        return this.constructorCall();
+        return this.constructorCall(keep);
       case "sym":
-        if (t.value === "{") return this.table();
+        if (t.value === "{") return this.table(keep);
         if (t.value === "-") {
           this.advance();
           this.enter(t.pos);
@@ -375,7 +394,7 @@ class Parser {
   }
 
   /** `Name(.Name)*` followed by call suffixes: `{…}`, `"…"` or `(args)`. */
-  private constructorCall(): LuaValue {
+  private constructorCall(keep: KeepRule | undefined): LuaValue {
     let callee = this.text();
     while (this.isSym(".")) {
       this.advance();
@@ -385,27 +404,29 @@ class Parser {
     let result: LuaValue = { kind: "name", name: callee };
     for (;;) {
       if (this.isSym("{")) {
-        const table = this.table();
-        table.type = callee;
+        const table = this.table(keep);
+        if (table !== DROPPED) table.type = callee;
         result = table;
         callee += "{}";
       } else if (this.tok.t === "string") {
-        result = { kind: "table", type: callee, items: [this.text()], fields: new Map() };
+        const text = this.text();
+        result = keep === undefined ? DROPPED : { kind: "table", type: callee, items: [text], fields: new Map() };
         callee += '""';
       } else if (this.isSym("(")) {
         const open = this.advance();
         this.enter(open.pos);
         const items: LuaValue[] = [];
+        const itemKeep = keep === true ? true : undefined;
         if (!this.isSym(")")) {
-          items.push(this.value());
+          items.push(this.value(itemKeep));
           while (this.isSym(",")) {
             this.advance();
-            items.push(this.value());
+            items.push(this.value(itemKeep));
           }
         }
         this.expectSym(")", "to close the call");
         this.depth--;
-        result = { kind: "table", type: callee, items, fields: new Map() };
+        result = keep === undefined ? DROPPED : { kind: "table", type: callee, items: itemKeep ? items : [], fields: new Map() };
         callee += "()";
       } else {
         return result;
@@ -413,11 +434,12 @@ class Parser {
     }
   }
 
-  table(): LuaTable {
+  table(keep: KeepRule | undefined = true): LuaTable {
     const open = this.tok;
     this.enter(open.pos);
     this.advance(); // '{'
-    const table: LuaTable = { kind: "table", items: [], fields: new Map() };
+    const table: LuaTable = keep === undefined ? DROPPED : { kind: "table", items: [], fields: new Map() };
+    const itemKeep = keep === true ? true : undefined;
     while (!this.isSym("}")) {
       if (this.isSym("[")) {
         const keyPos = this.advance().pos;
@@ -425,13 +447,18 @@ class Parser {
         if (key === null || typeof key === "object") throw new SyntaxFault("table keys must be strings, numbers or booleans", keyPos);
         this.expectSym("]", "after a table key");
         this.expectSym("=", "after a table key");
-        table.fields.set(key, this.value());
+        const fieldKeep = ruleFor(keep, key);
+        const value = this.value(fieldKeep);
+        if (fieldKeep !== undefined) table.fields.set(key, value);
       } else if (this.tok.t === "name" && isSymToken(this.peekAhead(), "=")) {
         const key = this.text();
         this.advance(); // '='
-        table.fields.set(key, this.value());
+        const fieldKeep = ruleFor(keep, key);
+        const value = this.value(fieldKeep);
+        if (fieldKeep !== undefined) table.fields.set(key, value);
       } else {
-        table.items.push(this.value());
+        const value = this.value(itemKeep);
+        if (itemKeep) table.items.push(value);
       }
       if (this.isSym(",") || this.isSym(";")) {
         this.advance();
@@ -499,10 +526,10 @@ export function parseLuaValue(text: string | Uint8Array, opts: ParseOptions = {}
   return parseBinary(toBinary(text), opts.sourceName ?? "The text", opts.binaryStrings ? (b) => b : decodeValue);
 }
 
-function parseBinary(src: string, sourceName: string, decode: (binary: string) => string = decodeValue): LuaValue {
+function parseBinary(src: string, sourceName: string, decode: (binary: string) => string = decodeValue, keep: KeepRule = true): LuaValue {
   try {
     const parser = new Parser(new Tokenizer(src, decode));
-    const value = parser.value();
+    const value = parser.value(keep);
     if (parser.token.t !== "eof") throw new SyntaxFault(`unexpected ${describe(parser.token)} after the end of the value`, parser.token.pos);
     return value;
   } catch (e) {
@@ -574,11 +601,25 @@ function collectTools(tools: LuaValue | undefined, out: { savers: SaverInfo[]; l
   }
 }
 
+/** What parseCompText reads of a comp (everything else is parsed and dropped): see collectTools and renderStep. */
+const TOOLS_KEEP: { [key: string]: KeepRule } = {};
+TOOLS_KEEP["*"] = { PassThrough: true, Inputs: { Clip: { Value: { Filename: true } } }, Tools: TOOLS_KEEP };
+const COMP_KEEP: KeepRule = {
+  RenderRange: true,
+  GlobalRange: true,
+  Version: true,
+  Tools: TOOLS_KEEP,
+  Prefs: { Comp: { Unsorted: { RenderSettings: { Configs: { Final: true } } } } },
+};
+
 /** Parses the text of a .comp file (string or raw bytes). Throws CompFileError with a clear message. */
 export function parseCompText(text: string | Uint8Array, sourceName = "The file"): CompFile {
-  const src = toBinary(text);
+  return parseCompBinary(toBinary(text), sourceName);
+}
+
+function parseCompBinary(src: string, sourceName: string): CompFile {
   checkIsComp(src, sourceName);
-  const comp = parseBinary(src, sourceName);
+  const comp = parseBinary(src, sourceName, decodeValue, COMP_KEEP);
   if (!isTable(comp) || comp.type !== "Composition") throw notAComp(sourceName, describeValue(comp));
 
   const render = numberPair(comp.fields.get("RenderRange"));
@@ -608,15 +649,27 @@ function describeValue(v: LuaValue): string {
   return typeof v;
 }
 
-/** Reads and parses a .comp file. I/O errors become CompFileError naming the path. */
+/** What a .comp file may be (src-node/input-file.ts): a regular file of at most 256 MB. */
+export const COMP_INPUT = {
+  what: "The comp",
+  hint: `pass a .comp file saved by Fusion (a regular file of at most ${megabytes(COMP_FILE_LIMIT_BYTES)})`,
+  limit: COMP_FILE_LIMIT_BYTES,
+};
+
+/**
+ * Reads and parses a .comp file. I/O errors become CompFileError naming the path; a file that is not a regular file
+ * or is over the limit is a HelperError("usage") from readRegularFile.
+ */
 export function readCompFile(path: string): CompFile {
-  let bytes: Uint8Array;
+  let src: string;
   try {
-    bytes = readFileSync(path);
+    // Straight to the binary string: the file's bytes are not kept alive while the comp is parsed.
+    src = toBinary(readRegularFile(path, COMP_INPUT));
   } catch (e) {
+    if (e instanceof HelperError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "it does not exist" : code === "EISDIR" ? "it is a folder" : (e as Error).message;
+    const reason = code === "ENOENT" ? "it does not exist" : (e as Error).message;
     throw new CompFileError(`Cannot read the comp "${path}": ${reason}.`);
   }
-  return parseCompText(bytes, `"${path}"`);
+  return parseCompBinary(src, `"${path}"`);
 }

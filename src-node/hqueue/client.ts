@@ -85,6 +85,16 @@ export interface HQueueClientOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+export interface CallOptions {
+  /** The call's timeout from the size of its body (default: the client's timeout). */
+  timeoutMs?: (bodyBytes: number) => number;
+  /**
+   * Runs after the call is serialised and before the connection is opened, so before any byte is sent. When it
+   * throws, nothing is sent and the call fails with its error.
+   */
+  beforeSend?: () => void;
+}
+
 const USER_AGENT = "hqueue-helper (KartaLink HQueue Render)";
 
 const NETWORK_CODES = new Set([
@@ -142,7 +152,7 @@ export class HQueueClient {
   }
 
   /** Calls any method. Dates in results become naive ISO strings (see {@link isoFromWireDateTime}); nothing else changes. */
-  call<T = unknown>(method: string, params: readonly unknown[], options: { timeoutMs?: (bodyBytes: number) => number } = {}): Promise<T> {
+  call<T = unknown>(method: string, params: readonly unknown[], options: CallOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let body: Buffer[];
       try {
@@ -151,6 +161,16 @@ export class HQueueClient {
         const problem = error instanceof WireValueError ? error.message : error instanceof Error ? error.message : String(error);
         reject(new HQueueError("bad_request", method, `Cannot send ${method}: ${problem}.`, { sent: false, cause: error }));
         return;
+      }
+
+      if (options.beforeSend) {
+        // The caller's last word before a byte can leave (newjob: the phase file's "sending"); it may refuse.
+        try {
+          options.beforeSend();
+        } catch (error) {
+          reject(error);
+          return;
+        }
       }
 
       const { host, port, path, rpcUrl } = this.address;
@@ -356,10 +376,13 @@ export class HQueueClient {
    * Submits one job (or several) and returns the new top-level job ids, one per spec. Never retried: on a timeout
    * or reset with `error.sent` true the job may exist.
    */
-  async newjob(spec: JobSpec | JobSpec[]): Promise<number[]> {
+  async newjob(spec: JobSpec | JobSpec[], options: { beforeSend?: () => void } = {}): Promise<number[]> {
     // The server creates every task before it answers: a big job takes far longer than a ping, and a timeout
     // here leaves the outcome unknown. The per-call timeout plus two seconds per MB sent (100,000 tasks ≈ 100 MB).
-    const value = await this.call("newjob", [spec], { timeoutMs: (bytes) => this.timeoutMs + Math.floor(bytes / 1e6) * 2000 });
+    const value = await this.call("newjob", [spec], {
+      timeoutMs: (bytes) => this.timeoutMs + Math.floor(bytes / 1e6) * 2000,
+      beforeSend: options.beforeSend,
+    });
     if (!Array.isArray(value) || value.length === 0 || !value.every((id) => Number.isInteger(id))) {
       throw this.malformed("newjob", "a list of job ids", value);
     }

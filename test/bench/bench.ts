@@ -8,10 +8,11 @@
  *   3. `status --json` of a 10,000-task job on the stand-in: time vs Python making the same calls, and the number
  *      of XML-RPC calls (constant whatever the task count);
  *   4. the comp script under LuaJIT in the Fusion stand-in: dialog open and request build on a 5,000-tool /
- *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts).
+ *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts);
+ *   5. peak memory of `plan` on the largest .comp the helper accepts (256 MB) vs a 1 MB one (comp-file-bench.ts).
  *
  * Prints a table and writes the same figures to bench-results.json at the repo root (git-ignored).
- * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp]
+ * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp,compfile]
  *   --quick: 3 runs per figure and sizes up to 10,000 tasks (a smoke run while developing; not the reported figures).
  *   BENCH_HELPER=/path/to/hqueue-helper.js: measure that helper build instead of dist/build (A/B of a change).
  */
@@ -24,6 +25,7 @@ import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standi
 import { makeRequest } from "../support/requests";
 import { helperPath, repoRoot, writeRequest } from "../support/run-helper";
 import { benchCompScript } from "./comp-bench";
+import { benchCompFileMemory } from "./comp-file-bench";
 import { growthExponent, jsonOf, median, runProcess, scratchDir } from "./measure";
 
 export interface Reference {
@@ -377,6 +379,12 @@ async function main(): Promise<void> {
       const comp = await benchCompScript({ quick, log });
       rows.push(...comp.rows);
       problems.push(...comp.problems);
+    }
+    if (wanted("compfile")) {
+      log("comp file reader: peak memory on the largest accepted comp");
+      const compFile = await benchCompFileMemory({ quick, log, helper });
+      rows.push(...compFile.rows);
+      problems.push(...compFile.problems);
     }
   } finally {
     await receiver.close();

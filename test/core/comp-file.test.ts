@@ -451,6 +451,27 @@ describe("parseCompText: syntax", () => {
 });
 
 describe("parseCompText: errors", () => {
+  // The reader keeps only the parts of the comp it uses (ranges, step, Savers) and drops the rest while parsing it:
+  // damage inside a dropped part (an animation spline, a Loader) is still found.
+  it.each([
+    ["a spline's keyframes", "\t\tBezierSpline1 = BezierSpline { KeyFrames = { [1] = { 0.5, RH = { 1 .. 2 } } } },\n", 4],
+    ["a Loader's clip", '\t\tLoader1 = Loader { Clips = { Clip { Filename = "a" "b" } } },\n', 4],
+    ["an unknown top-level field", "", 2],
+  ])("damage in %s (a part that is dropped) is refused with its line", (_, tool, line) => {
+    const head = tool === "" ? "Composition {\n\tCustomData = { x = { 1 2 } },\n" : "Composition {\n\tRenderRange = { 1, 10 },\n";
+    const text = `${head}\tTools = ordered() {\n${tool}\t},\n}\n`;
+    expect(() => parseCompText(text)).toThrow(CompFileError);
+    expect(() => parseCompText(text)).toThrow(new RegExp(`is damaged: .* at line ${line}\\.`));
+  });
+
+  it("what is dropped does not change what is read; parseLuaValue still keeps everything", () => {
+    const saver = '\t\tSaver1 = Saver { PassThrough = true, Inputs = { Clip = Input { Value = Clip { Filename = "/out/a.exr" } } } },\n';
+    const spline = "\t\tBezierSpline1 = BezierSpline { KeyFrames = { [1] = { 0.5, Flags = { Linear = true } } } },\n";
+    const text = `Composition {\n\tRenderRange = { 1, 10 },\n\tTools = ordered() {\n${spline}${saver}\t},\n}\n`;
+    const tree = parseLuaValue(text);
+    expect(isTable(getPath(tree, "Tools", "BezierSpline1", "KeyFrames"))).toBe(true);
+    expect(parseCompText(text).savers).toEqual([{ name: "Saver1", enabled: false, path: "/out/a.exr", rawPath: "/out/a.exr" }]);
+  });
   it.each([
     ["", /The file is not a Fusion composition \(expected 'Composition \{' at the start, found an empty file\)/],
     [" \n\t ", /found an empty file/],
@@ -507,7 +528,7 @@ describe("parseCompText: errors", () => {
       writeFileSync(notComp, "just some notes");
       expect(() => readCompFile(notComp)).toThrow(`"${notComp}" is not a Fusion composition`);
       expect(() => readCompFile(path.join(dir, "missing.comp"))).toThrow(/Cannot read the comp ".*missing\.comp": it does not exist/);
-      expect(() => readCompFile(dir)).toThrow(/it is a folder/);
+      expect(() => readCompFile(dir)).toThrow(/"[^"]*" is a folder, not a file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -66,6 +66,16 @@ function refusal(fn: () => unknown): HelperError | undefined {
   }
 }
 
+async function refusedAsync(fn: () => Promise<unknown>): Promise<HelperError | undefined> {
+  try {
+    await fn();
+    return undefined;
+  } catch (e) {
+    if (e instanceof HelperError) return e;
+    throw e;
+  }
+}
+
 function cli(...argv: string[]) {
   const args = parseArgs([COMP, "--platforms", "linux", ...argv], { ...REQUEST_OPTIONS, ...SERVER_OPTIONS });
   return loadRequest({ args, env: {}, out: undefined as never });
@@ -201,27 +211,27 @@ describe("every row is honoured by the plan/submit command line", () => {
     expect(helpOf(submitCommand.options, "render-node-version")).toContain("21, 20, 19");
   });
 
-  it.each(INT_ROWS.map((row) => [row.key, row] as const))("%s: the same limits as the validator; absent = the row's default", (_key, row) => {
+  it.each(INT_ROWS.map((row) => [row.key, row] as const))("%s: the same limits as the validator; absent = the row's default", async (_key, row) => {
     const flag = `--${row.cli!.flag}`;
-    expect(getPath(cli(flag, String(row.requestMin)), row.request)).toBe(row.requestMin);
-    expect(getPath(cli(flag, String(row.max)), row.request)).toBe(row.max);
+    expect(getPath(await cli(flag, String(row.requestMin)), row.request)).toBe(row.requestMin);
+    expect(getPath(await cli(flag, String(row.max)), row.request)).toBe(row.max);
     for (const v of [row.requestMin - 1, row.max + 1]) {
-      const error = refusal(() => cli(flag, String(v)));
+      const error = await refusedAsync(() => cli(flag, String(v)));
       expect(error?.code, `${flag} ${v}`).toBe("usage");
       expect(error?.message).toContain(`from ${row.requestMin} to ${row.max}`);
     }
-    expect(getPath(cli(), row.request)).toBe(row.none?.value === row.default ? undefined : row.default);
+    expect(getPath(await cli(), row.request)).toBe(row.none?.value === row.default ? undefined : row.default);
   });
 
-  it("text, choice and yes/no rows land on their request member", () => {
-    const request = cli("--name", "N1", "--description", "D1", "--log-dir", "/mnt/logs", "--email", "a@b", "--render-node-version", "21", "--frames", "global", "--server", "hq:1");
+  it("text, choice and yes/no rows land on their request member", async () => {
+    const request = await cli("--name", "N1", "--description", "D1", "--log-dir", "/mnt/logs", "--email", "a@b", "--render-node-version", "21", "--frames", "global", "--server", "hq:1");
     const expected: Record<string, unknown> = { jobName: "N1", description: "D1", logDir: "/mnt/logs", emailTo: "a@b", renderNodeVersion: "21", frameChoice: "global", server: "hq:1" };
     for (const [key, value] of Object.entries(expected)) expect(getPath(request, FIELDS.find((r) => r.key === key)!.request), key).toBe(value);
     for (const row of FIELDS) {
       if (row.kind !== "bool" || row.cli === undefined) continue;
-      expect(getPath(cli(), row.request) ?? false, row.key).toBe(row.default);
-      expect(getPath(cli(`--${row.cli.flag}`), row.request) ?? false, row.key).toBe(!row.default);
+      expect(getPath(await cli(), row.request) ?? false, row.key).toBe(row.default);
+      expect(getPath(await cli(`--${row.cli.flag}`), row.request) ?? false, row.key).toBe(!row.default);
     }
-    expect(getPath(cli(), "farm.renderNode.version")).toBe("19");
+    expect(getPath(await cli(), "farm.renderNode.version")).toBe("19");
   });
 });

@@ -326,3 +326,55 @@ describe("the reader of the helper's output goes away", () => {
     expect(code).not.toBeNull();
   });
 });
+
+// The shared-roots lookup (getNetworkFolders, then getHQRoot) when clients of another OS take part and the request
+// names no root. A server that fails there is reported as what it is (with its hint), never as path_unmapped ("the
+// comp is not under any shared root"), which would send the artist to fix roots that are fine.
+describe.concurrent("the shared-roots lookup meets a misbehaving server", () => {
+  const mixed = { farm: { platforms: ["linux", "windows"] as ("linux" | "windows")[], sharedRoots: [] } };
+  const NOT_A_LIST = `${OK_PREFIX}<value><string>/mnt/hq</string></value>\n</param>\n</params>\n</methodResponse>\n`;
+  const cases: { name: string; methods: FaultyServerOptions["methods"]; code: ErrorCode }[] = [
+    { name: "getNetworkFolders never answers", methods: { getNetworkFolders: { kind: "silent" } }, code: "timeout" },
+    { name: "getNetworkFolders resets the connection", methods: { getNetworkFolders: { kind: "reset" } }, code: "unreachable" },
+    { name: "getNetworkFolders answers HTTP 500", methods: { getNetworkFolders: { kind: "http", status: 500, contentType: "text/html", body: HTML_500 } }, code: "http" },
+    { name: "getNetworkFolders answers broken XML", methods: { getNetworkFolders: { kind: "body", body: `${OK_PREFIX}<value><array><da` } }, code: "malformed_response" },
+    { name: "getNetworkFolders answers a string, not a list", methods: { getNetworkFolders: { kind: "body", body: NOT_A_LIST } }, code: "malformed_response" },
+    { name: "getHQRoot never answers", methods: { getHQRoot: { kind: "silent" } }, code: "timeout" },
+    { name: "getHQRoot is cut mid-answer", methods: { getHQRoot: { kind: "cut", bytes: 30 } }, code: "unreachable" },
+  ];
+  for (const c of cases) {
+    it(`submit: ${c.name} → ${c.code}, nothing submitted`, async (ctx) => {
+      const server = await faulty(ctx, { methods: { ...c.methods, getNetworkFolders: c.methods?.getNetworkFolders ?? { kind: "answer" } } });
+      const run = await submit(request(server.url, mixed));
+      const error = expectCleanFailure(run, c.code, server.url);
+      expect(error.message).toMatch(/shared roots/);
+      expect(error.message).toContain("Nothing was submitted");
+      expect(server.count("newjob")).toBe(0);
+    });
+  }
+
+  it("plan --server-roots: getNetworkFolders never answers → timeout, not path_unmapped", async (ctx) => {
+    const server = await faulty(ctx, { methods: { getNetworkFolders: { kind: "silent" } } });
+    const run = await runHelper(["plan", "--request", request(server.url, mixed), "--server-roots", "--timeout", String(TIMEOUT_S), "--json"], {
+      timeoutMs: BOUND_MS + 10_000,
+    });
+    const error = expectCleanFailure(run, "timeout", server.url);
+    expect(error.hint).toMatch(/raise the timeout/);
+  });
+
+  it("a server that answers and has no usable root: path_unmapped, as before", async (ctx) => {
+    const empty = `${OK_PREFIX}<value><string></string></value>\n</param>\n</params>\n</methodResponse>\n`;
+    const server = await faulty(ctx, { methods: { getNetworkFolders: { kind: "answer" }, getHQRoot: { kind: "body", body: empty } } });
+    const run = await submit(request(server.url, mixed));
+    expect(run.status).toBe(1);
+    expect(failureOf(run).code).toBe("path_unmapped");
+    expect(server.count("newjob")).toBe(0);
+  });
+
+  it("a server whose roots come from getHQRoot: the job is submitted", async (ctx) => {
+    const server = await faulty(ctx, {});
+    const run = await submit(request(server.url, mixed));
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(server.count("newjob")).toBe(1);
+  });
+});

@@ -354,7 +354,7 @@ const CASES: HostileCase[] = [
   { name: "a .comp file that is Lua code", argv: () => ["plan", compFile("code.comp", 'os.execute("rm -rf ~")\nreturn Composition {}'), "--json"], expect: { error: "bad_comp" } },
   { name: "a .comp file nested 100,000 tables deep", argv: () => ["plan", compFile("deep.comp", "Composition { " + "{ ".repeat(100_000) + "}".repeat(100_000) + " }"), "--json"], expect: { error: "bad_comp" } },
   { name: "a .comp file cut in the middle", argv: () => ["plan", compFile("cut.comp", 'Composition {\n\tRenderRange = { 0, 10 },\n\tTools = ordered() {\n\t\tSaver1 = Saver {\n\t\t\tInputs = { Clip = Input { Value = Clip { Filename = "/mnt/x'), "--json"], expect: { error: "bad_comp" } },
-  { name: "a .comp path that is a folder", argv: () => ["plan", work, "--json"], expect: { error: "bad_comp" } },
+  { name: "a .comp path that is a folder", argv: () => ["plan", work, "--json"], expect: { error: "usage" } },
   { name: "a .comp file that does not exist", argv: () => ["plan", join(work, "missing.comp"), "--json"], expect: { error: "bad_comp" } },
 ];
 

@@ -233,7 +233,7 @@ describe("comp script: finding and launching node and the helper", () => {
     const run = await runCompScript({
       platform: "Windows",
       exec: "record",
-      env: { KARTALINK_NODE: false, ProgramFiles: false, LOCALAPPDATA: false, USERPROFILE: false, ChocolateyInstall: false },
+      env: { KARTALINK_NODE: false, ProgramFiles: false, LOCALAPPDATA: false, USERPROFILE: false, ChocolateyInstall: false, PATH: "C:\\Nowhere;\"C:\\No node here\"" },
       actions: [timers, click("Submit"), click("MessageOk"), click("Cancel")],
     });
     expect(run.transcript.error).toBeNull();
@@ -247,8 +247,9 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(status).toContain("https://nodejs.org");
     expect(status).toContain("Node.js field");
     expect(status).toContain("KARTALINK_NODE");
-    // Only the PATH lookup ran (again on Submit: Node.js may have been installed meanwhile); the helper never did.
-    expect(run.transcript.executed.map((e) => e.cmd)).toEqual(["where node 2>NUL", "where node 2>NUL"]);
+    // PATH was searched file by file (no process: the dialog never waits on one), and the helper never ran.
+    expect(status).toContain("PATH");
+    expect(run.transcript.executed.map((e) => e.cmd)).toEqual([]);
     expect(run.callsOf("submit")).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ function files(dir: string): string[] {
 }
 
 /** Loads the atom in a sandbox (Atom is the only global) and prints its fields, one per line. */
-function loadAtom(): { fields: Record<string, string>; deploy: string[]; dependencies: number } {
+function loadAtom(): { fields: Record<string, string>; deploy: string[]; dependencies: string[] } {
   const lua = `
     local text = io.open(arg[1], "rb"):read("*a")
     local chunk = assert(loadstring("return " .. text))
@@ -34,9 +34,7 @@ function loadAtom(): { fields: Record<string, string>; deploy: string[]; depende
       assert(type(k) == "number", "per-OS Deploy keys are not used by this atom: " .. tostring(k))
       print("P", v)
     end
-    local deps = 0
-    for _ in pairs(atom.Dependencies) do deps = deps + 1 end
-    print("N", deps)
+    for _, dep in pairs(atom.Dependencies) do print("N", dep) end
   `;
   const script = join(mkdtempSync(join(tmpdir(), "atom-")), "load-atom.lua");
   writeFileSync(script, lua);
@@ -44,13 +42,13 @@ function loadAtom(): { fields: Record<string, string>; deploy: string[]; depende
   if (run.status !== 0) throw new Error(`luajit could not load the atom: ${run.stderr}`);
   const fields: Record<string, string> = {};
   const deploy: string[] = [];
-  let dependencies = -1;
+  const dependencies: string[] = [];
   for (const line of run.stdout.split("\n")) {
     const [kind, ...rest] = line.split("\t");
     if (kind === "F") fields[rest[0]] = `${rest[1]}:${rest[2]}`;
     if (kind === "D") fields.Date = rest[1];
     if (kind === "P") deploy.push(rest[0]);
-    if (kind === "N") dependencies = Number(rest[0]);
+    if (kind === "N") dependencies.push(rest[0]);
   }
   return { fields, deploy, dependencies };
 }
@@ -71,7 +69,8 @@ describe("Reactor atom", () => {
     expect(m).toBeLessThanOrEqual(12);
     expect(d).toBeGreaterThanOrEqual(1);
     expect(d).toBeLessThanOrEqual(31);
-    expect(dependencies).toBe(0);
+    // Reactor installs the Node.js runtime atom with it (test/package/runtime-atom.test.ts checks that atom).
+    expect(dependencies).toEqual(["com.AndrewHazelden.KartaLink.NodeRuntime"]);
   });
 
   it("deploys exactly the files in the tree, case for case", () => {

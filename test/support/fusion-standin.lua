@@ -660,7 +660,10 @@ if config.ffi == false then
 elseif config.platformGlobals == false then
   local realFfi = require("ffi")
   local ffiOs = ({ Windows = "Windows", Mac = "OSX", Linux = "Linux" })[platform]
-  package.loaded.ffi = setmetatable({ os = ffiOs }, { __index = realFfi })
+  package.loaded.ffi = setmetatable({ os = ffiOs, arch = config.cpuArch }, { __index = realFfi })
+elseif config.cpuArch ~= nil then
+  -- What ffi.arch says (default: the real LuaJIT's), to test the macOS arm64 / x64 choice.
+  package.loaded.ffi = setmetatable({ arch = config.cpuArch }, { __index = require("ffi") })
 end
 _G.TIME_UNDEFINED = TIME_UNDEFINED_VALUE
 

@@ -116,6 +116,8 @@ export interface StandinConfig {
   scriptLoad?: "file" | "namedString" | "anonymousString";
   /** false: require("ffi") fails. */
   ffi?: boolean;
+  /** require("ffi").arch, e.g. "arm64" (default: the real LuaJIT's). */
+  cpuArch?: string;
   /** "none": every handler gets an empty event table (no who, sender, Value, ...). Default "full". */
   uiEventFields?: "full" | "none";
   /** Which documented timer form is fired: win.On.<ID>.Timeout, disp.On.Timeout, or both (default). */

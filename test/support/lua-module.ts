@@ -3,12 +3,16 @@
 // esbuild-bundled bench without bundling TypeScript.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 
 const repoRoot = resolve(__dirname, "../..");
 
-/** Returns the path of the written `.lua` file; throws with tstl's diagnostics when it fails. */
-export function transpileLuaModule(source: string, outDir: string): string {
+/**
+ * Returns the path of the written `.lua` file; throws with tstl's diagnostics when it fails. `rootDir` (default
+ * src-lua): the folder module names are relative to; the repo root for a module that imports types/ (its imports
+ * are then required as `src-lua.json`, `types.request`…, from `outDir`).
+ */
+export function transpileLuaModule(source: string, outDir: string, rootDir = "src-lua"): string {
   mkdirSync(outDir, { recursive: true });
   const tsconfig = join(outDir, "tsconfig.json");
   writeFileSync(
@@ -23,7 +27,7 @@ export function transpileLuaModule(source: string, outDir: string): string {
         skipLibCheck: true,
         types: ["lua-types/jit", "@typescript-to-lua/language-extensions"],
         typeRoots: [join(repoRoot, "node_modules")],
-        rootDir: join(repoRoot, "src-lua"),
+        rootDir: join(repoRoot, rootDir),
         outDir,
       },
       files: [join(repoRoot, source)],
@@ -32,7 +36,7 @@ export function transpileLuaModule(source: string, outDir: string): string {
   );
   // tstl writes output even when it reports errors: its exit status is what counts.
   const run = spawnSync(process.execPath, [join(repoRoot, "node_modules/typescript-to-lua/dist/tstl.js"), "-p", tsconfig], { encoding: "utf8" });
-  const module = join(outDir, basename(source).replace(/\.ts$/, ".lua"));
+  const module = join(outDir, relative(rootDir, source).replace(/\.ts$/, ".lua"));
   if (run.status !== 0 || !existsSync(module)) throw new Error(`tstl failed on ${source} (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   return module;
 }

@@ -29,10 +29,14 @@ export interface HelperRun {
   milliseconds: number;
 }
 
-export function runHelper(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<HelperRun> {
+/** `node`: the node program to run it with (default: the node running the tests). */
+export function runHelper(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; node?: string; nodeArgs?: string[] } = {},
+): Promise<HelperRun> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [helperPath(), ...args], {
+    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), helperPath(), ...args], {
       env: { ...process.env, HQUEUE_SERVER: "", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
