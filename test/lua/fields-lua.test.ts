@@ -4,14 +4,13 @@
  * build-request (what it sends passes the helper's validator with the same limits).
  * One tstl bundle (test/lua/lua-modules-entry.ts) holds them; small Lua scripts written here drive it.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIELDS, type FieldRow, type IntRow, RENDER_NODE_VERSIONS } from "../../src-node/portable/fields";
 import { validateRequest } from "../../src-node/request";
-import { transpileLuaBundle } from "../support/lua-module";
+import { runWithBundle, transpileLuaBundle } from "../support/lua-module";
 import { dumpFields } from "./fields-dump";
 
 const STORED = FIELDS.filter((row) => row.stored !== "never");
@@ -29,21 +28,8 @@ afterAll(() => {
   if (dir !== "") rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `body` with `M` = the bundle's exports and `out(...)` printing one line; returns the lines. */
 function lua(body: string): string[] {
-  const script = path.join(dir, `run-${process.hrtime.bigint()}.lua`);
-  writeFileSync(
-    script,
-    `local M = dofile(${JSON.stringify(bundle)})\n` +
-      `local function out(...) local t = {...}; for i = 1, select("#", ...) do t[i] = tostring(t[i]) end; io.write(table.concat(t, " "), "\\n") end\n` +
-      body,
-  );
-  const run = spawnSync("luajit", [script], { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`luajit failed: ${run.stderr}`);
-  expect(run.stderr).toBe("");
-  const lines = run.stdout.split("\n");
-  expect(lines.pop()).toBe("");
-  return lines;
+  return runWithBundle(bundle, dir, body);
 }
 
 /** A JS value as a Lua literal (strings here are ASCII). */

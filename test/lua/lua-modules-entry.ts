@@ -1,6 +1,7 @@
 /**
- * Entry of the LuaJIT bundle built by test/lua/fields-lua.test.ts: the pure comp-script modules that the test drives
- * as modules (settings, build-request, the JSON encoder), and the field table's dump (test/lua/fields-dump.ts).
+ * Entry of the LuaJIT bundle built by test/lua/fields-lua.test.ts and pure-modules-lua.test.ts: the pure comp-script
+ * modules they drive as modules (settings, store, build-request, preflight, text, the JSON encoder), and the field
+ * table dump (test/lua/fields-dump.ts).
  */
 export { dumpFields } from "./fields-dump";
 export {
@@ -14,3 +15,6 @@ export {
 } from "../../src-lua/settings";
 export { buildRequest } from "../../src-lua/build-request";
 export { encodeJson } from "../../src-lua/json";
+export { classifyStored, parseCompData, parseStudioData, readablePresets } from "../../src-lua/store";
+export { preflight } from "../../src-lua/preflight";
+export { compBaseName, dirnameOf, formatEnvironment, formatInt, joinPath, parseEnvironment, splitNames, trimText } from "../../src-lua/text";

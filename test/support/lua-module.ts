@@ -80,3 +80,22 @@ export function transpileLuaBundle(entry: string, outDir: string): string {
   if (run.status !== 0 || !existsSync(bundle)) throw new Error(`tstl failed on ${entry} (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   return bundle;
 }
+
+/**
+ * Runs `body` under LuaJIT with `M` = what `bundle` returns and `out(...)` writing its arguments (tostring'd,
+ * space-separated) as one line; returns the lines. Throws with LuaJIT's stderr when the script fails.
+ */
+export function runWithBundle(bundle: string, workDir: string, body: string): string[] {
+  const script = join(workDir, `run-${process.hrtime.bigint()}.lua`);
+  writeFileSync(
+    script,
+    `local M = dofile(${JSON.stringify(bundle)})\n` +
+      `local function out(...) local t = {...}; for i = 1, select("#", ...) do t[i] = tostring(t[i]) end; io.write(table.concat(t, " "), "\\n") end\n` +
+      body,
+  );
+  const run = spawnSync("luajit", [script], { encoding: "utf8" });
+  if (run.status !== 0 || run.stderr !== "") throw new Error(`luajit failed (exit ${run.status}): ${run.stderr}`);
+  const lines = run.stdout.split("\n");
+  if (lines.pop() !== "") throw new Error("the Lua output does not end with a newline");
+  return lines;
+}
