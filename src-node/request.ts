@@ -4,6 +4,7 @@ import type {
   FarmOptions,
   FrameSource,
   JobOptions,
+  LoaderInfo,
   Platform,
   SaverInfo,
   SharedRoot,
@@ -187,6 +188,10 @@ function validateJob(v: unknown): JobOptions {
   if (paused !== undefined) job.paused = paused;
   const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.logDir });
   if (logDir?.trim()) job.logDir = logDir.trim();
+  const jobRoot = optStr(v.jobRoot, "job.jobRoot", { max: LIMITS.path });
+  if (jobRoot?.trim()) job.jobRoot = jobRoot.trim();
+  const inPlace = bool(v.inPlace, "job.inPlace");
+  if (inPlace !== undefined) job.inPlace = inPlace;
   const progress = bool(v.progress, "job.progress");
   if (progress !== undefined) job.progress = progress;
   return job;
@@ -202,7 +207,28 @@ function validateSaver(v: unknown, i: number): SaverInfo {
   };
   const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
   if (raw !== undefined) saver.rawPath = raw;
+  const format = optStr(v.outputFormat, `${field}.outputFormat`, { max: LIMITS.name });
+  if (format !== undefined) saver.outputFormat = format;
   return saver;
+}
+
+function validateLoader(v: unknown, i: number): LoaderInfo {
+  const field = `comp.loaders[${i}]`;
+  if (!isRecord(v)) bad(field, `must be an object, got ${describe(v)}`);
+  const loader: LoaderInfo = {
+    name: str(v.name, `${field}.name`, { max: LIMITS.name }),
+    enabled: bool(v.enabled, `${field}.enabled`) ?? bad(`${field}.enabled`, "is required (true or false)"),
+    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true }),
+  };
+  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
+  if (raw !== undefined) loader.rawPath = raw;
+  if (v.frames !== undefined && v.frames !== null) {
+    if (!isRecord(v.frames)) bad(`${field}.frames`, `must be an object like {"first": 1, "last": 100}, got ${describe(v.frames)}`);
+    const first = int(v.frames.first, `${field}.frames.first`, -1_000_000_000, 1_000_000_000);
+    const last = int(v.frames.last, `${field}.frames.last`, first, 1_000_000_000);
+    loader.frames = { first, last };
+  }
+  return loader;
 }
 
 function validateComp(v: unknown): CompInfo {
@@ -224,6 +250,11 @@ function validateComp(v: unknown): CompInfo {
   if (modified !== undefined) comp.modified = modified;
   const savedFileOnly = bool(v.savedFileOnly, "comp.savedFileOnly");
   if (savedFileOnly) comp.savedFileOnly = true;
+  if (v.loaders !== undefined && v.loaders !== null) {
+    const loaders = list(v.loaders, "comp.loaders");
+    if (loaders.length > LIMITS.savers) bad("comp.loaders", `has ${loaders.length} Loaders; the limit is ${LIMITS.savers}`);
+    comp.loaders = loaders.map(validateLoader);
+  }
   return comp;
 }
 
@@ -313,8 +344,19 @@ export function validateRequest(doc: unknown): SubmitRequest {
     if (typeof t !== "number" || !(t > 0 && t <= 600)) bad("timeoutSeconds", `must be a number of seconds from 0 to 600, got ${describe(t)}`);
     request.timeoutSeconds = t;
   }
+  if (doc.maxBodyBytes !== undefined && doc.maxBodyBytes !== null) {
+    const m = doc.maxBodyBytes;
+    if (typeof m !== "number" || !Number.isInteger(m) || m < MIN_MAX_BODY || m > MAX_MAX_BODY) {
+      bad("maxBodyBytes", `must be a whole number of bytes from ${MIN_MAX_BODY} to ${MAX_MAX_BODY}, got ${describe(m)}`);
+    }
+    request.maxBodyBytes = m;
+  }
   return request;
 }
+
+/** Limits of `maxBodyBytes` / `--max-body`: a body must hold at least one task; above 1 GB is not a limit. */
+export const MIN_MAX_BODY = 16 * 1024;
+export const MAX_MAX_BODY = 1024 * 1024 * 1024;
 
 /** Parses request JSON text; syntax errors become bad_request with the position. */
 export function parseRequestText(text: string, source: string): SubmitRequest {

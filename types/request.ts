@@ -39,6 +39,11 @@ export interface SaverInfo {
   path: string;
   /** The path as written in the Saver, before path maps (may start with `Comp:`). */
   rawPath?: string;
+  /**
+   * The Saver's `OutputFormat` input id (e.g. "OpenEXRFormat", "QuickTimeMovies"; fusion.md §11), when known:
+   * a movie format means one file for all frames, whatever the extension (savers.ts isMovieFormat).
+   */
+  outputFormat?: string;
 }
 
 /** What the comp script read from the active composition. */
@@ -64,6 +69,28 @@ export interface CompInfo {
   /** `COMPI_RenderStep` (1 when absent). */
   step: number;
   savers: SaverInfo[];
+  /**
+   * The comp's Loader tools as the comp script saw them (optional, additive): the pre-flight checks that their files
+   * exist on this machine and are reachable by the farm. Absent: the helper reads the Loaders from the comp file.
+   */
+  loaders?: LoaderInfo[];
+}
+
+/** One Loader tool of the comp (its first clip), as the comp script (or the .comp reader) saw it. */
+export interface LoaderInfo {
+  /** Tool name (`TOOLS_Name`). */
+  name: string;
+  /** False when the Loader is pass-through (`TOOLB_PassThrough`): it reads nothing and is not checked. */
+  enabled: boolean;
+  /** The clip's file resolved with `comp:MapPath` on the submitting machine ("" when the Loader has no clip). */
+  path: string;
+  /** The file name as written in the Loader, before path maps (may start with `Comp:`). */
+  rawPath?: string;
+  /**
+   * The file frame numbers the clip reads, first and last, when it is a numbered sequence; absent for a single file
+   * (then only `path` is checked).
+   */
+  frames?: { first: number; last: number };
 }
 
 /** A shared network root as each client OS mounts it, e.g. `{linux: "/mnt/hq", macosx: "/Volumes/hq", windows: "\\\\srv\\hq"}`. */
@@ -101,6 +128,18 @@ export interface JobOptions {
   paused?: boolean;
   /** Folder (submitter-side path, mapped per client OS) for one Fusion log file per task. */
   logDir?: string;
+  /**
+   * Folder (submitter-side path) under which the helper creates the job folder
+   * `<comp name>_<YYYYMMDD-HHMMSS>_<random>/`; absent: `<comp folder>/hqueue`. When clients of another OS take
+   * part it must lie under a shared root.
+   */
+  jobRoot?: string;
+  /**
+   * Render the comp file where it is, as Fusion saved it, without a job folder (no snapshot, no per-OS copies):
+   * editing the comp after submit changes what later tasks render. For farms where nothing can be written next to
+   * the comp; not recommended.
+   */
+  inPlace?: boolean;
   /** Turn Fusion's `Rendered frame N (i of n)` lines into HQueue progress where the client shell allows. Default true. */
   progress?: boolean;
 }
@@ -125,6 +164,11 @@ export interface SubmitRequest {
   server: string;
   /** Timeout for each XML-RPC call, in seconds (default 10). */
   timeoutSeconds?: number;
+  /**
+   * Most bytes one `newjob` call may carry (default 2 MB): a bigger job is sent as a parent plus batches of
+   * children (`newjob(specs, parent_id)`). Servers built on Django refuse bodies over 2.5 MB by default.
+   */
+  maxBodyBytes?: number;
   comp: CompInfo;
   job: JobOptions;
   farm: FarmOptions;
@@ -193,6 +237,8 @@ export type ErrorCode =
   | "not_found"
   /** The server lacks an optional call the command needs (it answered with a fault), and there is no fallback. */
   | "not_supported"
+  /** Pre-flight: no client of the farm can ever take the job (it would wait for a machine for ever). */
+  | "no_client"
   | "internal";
 
 export interface ErrorBody {
@@ -203,6 +249,63 @@ export interface ErrorBody {
   hint?: string;
   /** The request field at fault, dotted (e.g. "job.frames.set"). */
   field?: string;
+  /** Every pre-flight finding when the pre-flight refused the job (the refusal and the warnings next to it). */
+  checks?: PreflightCheck[];
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Pre-flight findings (plan and submit): what would stall or break a render, each with a code and the field/tool
+ * it concerns, so a front end can show it next to that field.
+ * --------------------------------------------------------------------------------------------- */
+
+export type PreflightCode =
+  /** No client can take the job (refusal). */
+  | "no_client"
+  /** Every client that could take the job is disabled or unavailable now (warning). */
+  | "clients_not_ready"
+  /** The server could not list its clients or groups: the client check was skipped (note). */
+  | "clients_not_checked"
+  /** The OSes the farm's clients run, and whether shared roots are needed for them (note). */
+  | "farm_oses"
+  /** The comp, a Saver or a Loader is on a location only this machine can reach (warning). */
+  | "local_path"
+  /** A Loader's file (or a frame of its sequence) does not exist on this machine (warning). */
+  | "loader_missing"
+  /** A Loader's file could not be checked (path map the helper cannot expand, relative path, other OS) (note). */
+  | "loader_not_checked"
+  /** A Saver file name ends in digits: Fusion reads them as the frame number (warning). */
+  | "saver_name_digits"
+  /** A Saver file name has no extension (warning). */
+  | "saver_name_no_extension"
+  /** A Saver's output folder does not exist on this machine (warning; same words as the dialog's pre-flight). */
+  | "output_folder_missing";
+
+export interface PreflightCheck {
+  code: PreflightCode;
+  /** `refusal`: submit refuses the job; `warning`: sent, but the artist should look; `note`: for information. */
+  level: "refusal" | "warning" | "note";
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** The request field it concerns, dotted (e.g. "farm.assign.names", "comp.path", "comp.savers"). */
+  field?: string;
+  /** The tool it concerns (Saver or Loader name). */
+  tool?: string;
+  /** The path it concerns. */
+  path?: string;
+}
+
+/** What the farm's clients run (`plan --server-clients`): proposed client OSes and whether shared roots are needed. */
+export interface FarmOses {
+  /** Number of clients the server listed. */
+  clients: number;
+  /** Clients per OS family (clients whose platform names no family are counted in `unknown`). */
+  byOs: Partial<Record<Platform, number>>;
+  unknown: number;
+  /** The OS families present, in linux, macosx, windows order: what a fresh dialog proposes as client OSes. */
+  platforms: Platform[];
+  /** True when clients of an OS other than the submitting machine's exist and the request names no shared root. */
+  sharedRootsNeeded: boolean;
 }
 
 export interface Failure {
@@ -236,6 +339,10 @@ export interface PlanResult {
   spec: JobSpec;
   /** The helper's own Node.js (process.version, e.g. "v22.23.2"), for the dialog's Node.js field. Optional: older helpers leave it out. */
   nodeVersion?: string;
+  /** The pre-flight findings (their messages are also in `warnings`/`notes`). */
+  checks?: PreflightCheck[];
+  /** With `--server-clients`: the OSes the farm's clients run. */
+  farm?: FarmOses;
 }
 
 export interface SubmitResult {
@@ -247,8 +354,12 @@ export interface SubmitResult {
   frameCount: number;
   taskCount: number;
   paused: boolean;
+  /** The job folder (submitter-side path): comp snapshot, one comp copy per client OS, manifest.json. */
+  jobFolder?: string;
   warnings: string[];
   notes: string[];
+  /** The pre-flight findings (their messages are also in `warnings`/`notes`). */
+  checks?: PreflightCheck[];
 }
 
 export interface JobState {
@@ -435,8 +546,39 @@ export interface HelpResult {
   text: string;
 }
 
+/** `verify`: what a job folder's job did not write. */
+export interface VerifyResult {
+  ok: true;
+  command: "verify";
+  jobFolder: string;
+  jobId?: number;
+  /** True when every expected file exists and is not empty. */
+  complete: boolean;
+  frameCount: number;
+  /** Frames some Saver did not write (missing or empty file), ascending. */
+  missingFrames: number[];
+  savers: { saver: string; path: string; movie: boolean; expected: number; problems: { frame: number | null; file: string; state: "missing" | "empty" }[] }[];
+}
+
+/** `resubmit --missing`: a new job for exactly the missing frames, rendering the same job folder's copies. */
+export interface ResubmitResult {
+  ok: true;
+  command: "resubmit";
+  jobFolder: string;
+  /** The new job; absent when nothing was missing (nothing submitted). */
+  jobId?: number;
+  url?: string;
+  frames: number[];
+  taskCount: number;
+  paused: boolean;
+  warnings: string[];
+  notes: string[];
+}
+
 export type HelperResponse =
   | Failure
+  | VerifyResult
+  | ResubmitResult
   | HelpResult
   | PingResult
   | PlanResult
@@ -463,4 +605,4 @@ export type HelperResponse =
  */
 export type HelperCommand =
   | "plan" | "submit" | "ping" | "clients" | "groups" | "status" | "cancel" | "log" | "watch"
-  | "jobs" | "pause" | "resume" | "retry" | "priority";
+  | "jobs" | "pause" | "resume" | "retry" | "priority" | "verify" | "resubmit";

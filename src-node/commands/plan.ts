@@ -1,7 +1,10 @@
 import type { PlanResult, SubmitRequest } from "../../types/request";
+import { existsSync } from "node:fs";
 import { planJob } from "../core/job-spec";
+import { preparePackage } from "../package/job-folder";
 import { formatRuns } from "../core/frames";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+import { addFindings, preflight, throwIfRefused } from "./preflight";
 import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
 import { serverSharedRoots } from "./shared-roots";
 
@@ -32,6 +35,24 @@ export async function withServerRoots(ctx: CommandContext, request: SubmitReques
   return { ...request, farm: { ...request.farm, sharedRoots: roots } };
 }
 
+/**
+ * The plan `submit` would send: with a job folder (the default) the tasks run its runners and the copies are checked
+ * the way submit checks them (refusals included), the folder's random part shown as `xxxxxx`. When the comp file
+ * cannot be read here (a request from another machine), the plan shows inline commands and says so.
+ */
+export function planWithJobFolder(request: SubmitRequest, stamp: string, user: string): PlanResult {
+  if (request.job.inPlace || !existsSync(request.comp.path)) {
+    const plan = planJob(request, { user, stamp });
+    if (!request.job.inPlace) plan.notes.push(`The comp file ${request.comp.path} cannot be read here: the job folder (snapshot, per-OS copies, runners) is made at submit.`);
+    return plan;
+  }
+  const pkg = preparePackage(request, stamp, "xxxxxx");
+  const plan = planJob(request, { user, stamp, compPathByOs: pkg.copyPaths, runnerPathByOs: pkg.runners.paths });
+  plan.warnings.push(...pkg.warnings);
+  plan.notes.push(`Submit creates the job folder ${pkg.layout.folder} (xxxxxx: a random part).`, ...pkg.runners.notes);
+  return plan;
+}
+
 export function describePlan(plan: PlanResult): string {
   const lines = [`${plan.frameCount} frame(s) in ${plan.taskCount} task(s): ${plan.spec.name}`];
   const shown = plan.tasks.slice(0, 20);
@@ -45,11 +66,12 @@ export function describePlan(plan: PlanResult): string {
 export const planCommand: Command = {
   name: "plan",
   summary: "show the exact job that submit would send, without sending it",
-  usage: "hqueue-helper plan (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json] [--server-roots]",
+  usage: "hqueue-helper plan (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json] [--server-roots] [--server-clients]",
   options: {
     ...REQUEST_OPTIONS,
     ...SERVER_OPTIONS,
     "server-roots": { help: "ask the server for shared roots when the request has none (needs the server)" },
+    "server-clients": { help: "ask the server for its clients: check that one can take the job, show the OSes they run" },
     spec: { help: "print the full HQueue job spec (human mode)" },
     ...OUTPUT_OPTIONS,
   },
@@ -59,9 +81,14 @@ export const planCommand: Command = {
     const stamp = submissionStamp();
     const notes: string[] = [];
     if (ctx.args.flags.has("server-roots")) request = await withServerRoots(ctx, request, notes);
-    const plan = planJob(request, { user: currentUser(ctx.env), stamp });
+    const plan = planWithJobFolder(request, stamp, currentUser(ctx.env));
     plan.notes.unshift(...notes);
     plan.nodeVersion = process.version;
+    const serverClients = ctx.args.flags.has("server-clients");
+    const report = await preflight(ctx, request, plan, { client: serverClients ? makeClient(ctx, request) : undefined, describeFarm: serverClients });
+    throwIfRefused(report.checks);
+    addFindings(plan, report.checks);
+    if (report.farm) plan.farm = report.farm;
     let human = describePlan(plan);
     if (ctx.args.flags.has("spec")) human += `\n${JSON.stringify(plan.spec, null, 2)}`;
     ctx.out.result(plan, human);

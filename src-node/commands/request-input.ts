@@ -30,6 +30,8 @@ export const REQUEST_OPTIONS: OptionSpecs = {
   "submitter-os": { value: true, meta: "OS", help: "OS whose paths the comp and Savers use (default: this machine's)" },
   "email-reasons": { value: true, meta: "LIST", help: "statuses/events that send e-mail, comma-separated" },
   env: { value: true, repeat: true, meta: "NAME=VALUE", help: "environment variable for every task" },
+  "job-root": { value: true, meta: "DIR", help: "where submit creates the job folder (default: <comp folder>/hqueue)" },
+  "in-place": { help: "render the comp where it is: no job folder, snapshot or per-OS copies (not recommended)" },
 };
 
 /** --help of plan and submit: what the input files may be (src-node/input-file.ts). */
@@ -139,6 +141,8 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
       environment,
       paused: boolFieldOption(args, "paused"),
       logDir: textFieldOption(args, "logDir"),
+      jobRoot: optionValue(args, "job-root"),
+      inPlace: args.flags.has("in-place") || undefined,
       progress: boolFieldOption(args, "progress"),
     },
     farm: {

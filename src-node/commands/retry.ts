@@ -17,7 +17,7 @@ import { type Command, currentUser, jobIdArgument, makeClient, OUTPUT_OPTIONS, S
 import { childIdsOf, isFailedStatus, isFault, notSupported, num, readJob } from "./job-lookup";
 import { conditionsOf, framesOfTasks, type RetryTask, retrySpec, retryTaskFromServer } from "./retry-plan";
 import { finishedNames } from "./status";
-import { newjobError } from "./submit";
+import { newjobError } from "./send-job";
 
 /** Spec keys asked of the server for a resubmission (hqueue.md §3); the server may leave any of them out. */
 const TASK_SPEC_KEYS = ["id", "name", "command", "conditions", "tags", "cpus", "triesLeft", "priority", "environment"];

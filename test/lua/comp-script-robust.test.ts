@@ -244,18 +244,27 @@ describe("the first dialog, default settings, the real helper", () => {
     try {
       const server = hqueue.url.replace("http://", "");
       // No timers, no change events: a minimal harness.
-      const run = await runCompScript({
-        fakeRuntime: "node",
-        env: { KARTALINK_HQUEUE_HELPER: helper },
-        uiProgrammaticEvents: false,
-        actions: [silent("Server", "Text", server), click("Submit")],
+      // The saved comp is on disk where Fusion says it is (the helper snapshots it into the job folder).
+      const run = await runCompScript((dir) => {
+        fs.copyFileSync(path.join(COMPS, "lua-basic.comp"), path.join(dir, "shots", "basic.comp"));
+        return {
+          fakeRuntime: "node",
+          env: { KARTALINK_HQUEUE_HELPER: helper },
+          uiProgrammaticEvents: false,
+          actions: [silent("Server", "Text", server), click("Submit")],
+        };
       });
       expect(run.transcript.error).toBeNull();
       expect(run.text(MONITOR, "JobTitle")).toMatch(/^Submitted job \d+: 10 frames in 1 task\.$/);
       const jobs = [...hqueue.jobs.values()];
       expect(jobs.filter((job) => job.parentId === null)).toHaveLength(1);
-      // The render task opens the comp where it was saved (one OS: no path mapping needed).
-      expect(jobs.some((job) => JSON.stringify(job.command).includes(path.join(run.dir, "shots", "basic.comp")))).toBe(true);
+      // The render task runs the job folder the helper made next to the comp (its runner renders the comp's copy).
+      const jobRoot = path.join(run.dir, "shots", "hqueue");
+      const folders = fs.readdirSync(jobRoot);
+      expect(folders).toHaveLength(1);
+      expect(folders[0]).toMatch(/^basic_\d{8}-\d{6}_[0-9a-f]{6}$/);
+      expect(jobs.some((job) => JSON.stringify(job.command).includes(path.join(jobRoot, folders[0], "render-linux.sh")))).toBe(true);
+      expect(fs.readFileSync(path.join(jobRoot, folders[0], "render-linux.sh"), "utf8")).toContain(path.join(jobRoot, folders[0], "basic.linux.comp"));
     } finally {
       await hqueue.close();
     }
