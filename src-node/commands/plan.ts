@@ -2,7 +2,7 @@ import type { PlanResult, SubmitRequest } from "../../types/request";
 import { existsSync } from "node:fs";
 import { planJob } from "../core/job-spec";
 import { preparePackage } from "../package/job-folder";
-import { formatRuns } from "../core/frames";
+import { formatRuns } from "../portable/frames";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { addFindings, preflight, throwIfRefused } from "./preflight";
 import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";

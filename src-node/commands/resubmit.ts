@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Platform, ResubmitResult, SubmitRequest } from "../../types/request";
-import { formatRuns, toRuns } from "../core/frames";
+import { formatRuns, toRuns } from "../portable/frames";
 import { planJob } from "../core/job-spec";
 import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";

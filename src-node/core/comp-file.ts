@@ -692,7 +692,7 @@ function collectTools(tools: LuaValue | undefined, out: { savers: SaverInfo[]; l
 
 /** What parseCompText reads of a comp (everything else is parsed and dropped): see collectTools and renderStep. */
 const TOOLS_KEEP: { [key: string]: KeepRule } = {};
-TOOLS_KEEP["*"] = { PassThrough: true, Inputs: { Clip: { Value: { Filename: true } } }, Tools: TOOLS_KEEP };
+TOOLS_KEEP["*"] = { PassThrough: true, Inputs: { Clip: { Value: { Filename: true } }, OutputFormat: { Value: true } }, Tools: TOOLS_KEEP };
 const COMP_KEEP: KeepRule = {
   RenderRange: true,
   GlobalRange: true,

@@ -14,7 +14,7 @@ import type { Platform, PlanResult, SharedRoot, SubmitRequest } from "../../type
 import { HelperError } from "../errors";
 import { parseCompText } from "./comp-file";
 import { rewriteComp, type PathChange, type UnmappedPath } from "./comp-rewrite";
-import { rangeFrames } from "./frames";
+import { rangeFrames } from "../portable/frames";
 import { dirnameOf, isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath } from "./render-node";
 import { runnerFileName, runnerScript, type ExpectedOutput } from "./runners";

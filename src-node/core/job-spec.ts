@@ -9,8 +9,8 @@ import type {
   TaskPlan,
 } from "../../types/request";
 import { HelperError } from "../errors";
-import { chunkFrames, taskLabel, type Task } from "./chunks";
-import { parseFrameSet, rangeFrames } from "./frames";
+import { chunkFrames, taskLabel, type Task } from "../portable/chunks";
+import { parseFrameSet, rangeFrames } from "../portable/frames";
 import { isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath, taskCommand } from "./render-node";
 import { isMovieOutput } from "./savers";
@@ -186,6 +186,12 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     if (path === "") warnings.push(`Saver ${saver.name} has no output file name.`);
     else if (pathMap) {
       warnings.push(`Saver ${saver.name} writes to ${path}, through Fusion's path map "${pathMap}:"; each render node expands it with its own path maps, so make sure they define it.`);
+    } else if (comp.platform !== "windows" && isAbsolutePath(path, "windows")) {
+      // C:\... or \\server\share in a comp saved on Linux/macOS: not relative, but this computer cannot reach it.
+      warnings.push(
+        `Saver ${saver.name} writes to ${path}, a Windows path, but this comp was saved on ${PLATFORM_LABEL[comp.platform]}: ` +
+          `only Windows render nodes can write there, and HQueue Render cannot check or create that folder from here. Use a path this computer mounts, or render on Windows clients only.`,
+      );
     } else if (!isAbsolutePath(path, comp.platform)) {
       warnings.push(`Saver ${saver.name} writes to a relative path (${path}); render nodes resolve it against their own folder.`);
     }

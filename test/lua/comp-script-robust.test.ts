@@ -88,9 +88,9 @@ describe("the platform without FuPLATFORM_* globals", () => {
   it("Windows from package.config when there is no ffi either (cmd.exe quoting), Linux otherwise", async () => {
     const windows = await runCompScript({ platform: "Windows", exec: "record", standin: { platformGlobals: false, ffi: false }, actions: [timers] });
     expect(windows.transcript.error).toBeNull();
-    const popen = windows.transcript.executed.filter((e) => e.fn === "io.popen");
-    expect(popen).toHaveLength(1);
-    expect(popen[0].cmd.startsWith('""')).toBe(true);
+    const launches = windows.transcript.executed.filter((e) => e.fn === "bmd.executebg");
+    expect(launches).toHaveLength(1);
+    expect(launches[0].cmd.startsWith('cmd.exe /d /s /c ""')).toBe(true);
     expect(windows.item(MAIN, "SameOsOnly").Text).toContain("Only Windows clients");
 
     const linux = await runCompScript({ platform: "Linux", standin: { platformGlobals: false, ffi: false }, actions: [click("Submit")] });
@@ -124,6 +124,24 @@ describe("a UI Manager that delivers events differently", () => {
     expect(run.callsOf("status")).toHaveLength(2);
     expect(run.text(MAIN, "FramesSummary")).toBe("10 frames in 2 tasks");
     expect(run.text(MONITOR, "Overall")).toContain("Finished: every task succeeded.");
+  });
+
+  it("disp.On.Timeout only, empty event tables, two timers active at once (a test running, a plan due): both get ticks", async () => {
+    const run = await runCompScript({
+      standin: { uiTimerEvents: "dispatcher", uiEventFields: "none" },
+      fakeConfig: { delays: { ping: 0.5 } },
+      idleTimers: false,
+      actions: [
+        timers,
+        click("TestServer"),
+        set("JobName", "Text", "edited while testing"),
+        { do: "timers", maxTicks: 200, sleepMs: 20 },
+      ],
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.text(MAIN, "ServerStatus")).toBe("Connected: the HQueue server at http://localhost:5000 answered in 3 ms.");
+    // The edit's plan ran too (after the test: one helper command at a time), with the edited name.
+    expect(run.callsOf("plan").map((call) => call.request!.job.name)).toContain("edited while testing");
   });
 
   it("no timer ever fires: Submit plans and submits what the fields hold", async () => {
