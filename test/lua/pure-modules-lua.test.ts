@@ -61,13 +61,13 @@ describe("preflight", () => {
     const lines = lua(`
       local exists = function(p) return p == "/mnt/out" end
       local function show(r) out(#r.blockers, #r.warnings, table.concat(r.missingFolders, "|"), r.blockers[1] or "-", r.warnings[1] or "-") end
-      show(M.preflight(${comp(`{ { name = "S1", enabled = true, path = "/mnt/out/a.exr", rawPath = "/mnt/out/a.exr" } }`)}, exists))
-      show(M.preflight(${comp(`{ { name = "S1", enabled = true, path = "/mnt/gone/a.exr", rawPath = "" }, { name = "S2", enabled = true, path = "/mnt/gone/b.exr", rawPath = "" } }`)}, exists))
-      show(M.preflight(${comp(`{}`)}, exists))
-      show(M.preflight(${comp(`{ { name = "S1", enabled = false, path = "/mnt/out/a.exr", rawPath = "" } }`)}, exists))
+      show(M.preflight(${comp(`{ { name = "S1", enabled = true, path = "/mnt/out/a.exr", rawPath = "/mnt/out/a.exr" } }`)}, "linux", exists))
+      show(M.preflight(${comp(`{ { name = "S1", enabled = true, path = "/mnt/gone/a.exr", rawPath = "" }, { name = "S2", enabled = true, path = "/mnt/gone/b.exr", rawPath = "" } }`)}, "linux", exists))
+      show(M.preflight(${comp(`{}`)}, "linux", exists))
+      show(M.preflight(${comp(`{ { name = "S1", enabled = false, path = "/mnt/out/a.exr", rawPath = "" } }`)}, "linux", exists))
       local unsaved = ${comp(`{ { name = "S1", enabled = true, path = "/mnt/out/a.exr", rawPath = "" } }`)}
       unsaved.fileName = ""
-      show(M.preflight(unsaved, exists))
+      show(M.preflight(unsaved, "linux", exists))
     `);
     expect(lines[0]).toBe("0 0  - -");
     expect(lines[1]).toBe("0 2 /mnt/gone - Saver S1: its folder /mnt/gone does not exist on this computer.");
