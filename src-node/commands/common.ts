@@ -2,6 +2,8 @@ import { userInfo } from "node:os";
 import type { Platform } from "../../types/request";
 import { type OptionSpecs, type ParsedArgs, optionValue } from "../args";
 import { HelperError } from "../errors";
+import { textRow } from "../portable/fields";
+import { fieldOptions } from "./field-options";
 import { parseServerAddress, type ServerAddress } from "../hqueue/address";
 import { HQueueClient, HQueueError } from "../hqueue/client";
 import type { Output } from "../output";
@@ -32,7 +34,7 @@ export const OUTPUT_OPTIONS: OptionSpecs = {
 };
 
 export const SERVER_OPTIONS: OptionSpecs = {
-  server: { value: true, meta: "HOST[:PORT]", help: "HQueue server (default $HQUEUE_SERVER, then localhost:5000)" },
+  ...fieldOptions("server"),
   timeout: { value: true, meta: "SECONDS", help: "timeout for each call to the server (default 10)" },
 };
 
@@ -40,7 +42,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export function serverAddress(ctx: CommandContext, fromRequest?: string): ServerAddress {
   const option = optionValue(ctx.args, "server");
-  const text = option || fromRequest || ctx.env.HQUEUE_SERVER || "localhost:5000";
+  const text = option || fromRequest || ctx.env.HQUEUE_SERVER || textRow("server").default;
   try {
     return parseServerAddress(text);
   } catch (e) {
