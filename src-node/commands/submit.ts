@@ -6,6 +6,7 @@ import { type HQueueClient, HQueueError } from "../hqueue/client";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { describePlan, needsServerRoots, withServerRoots } from "./plan";
 import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
+import { sendNewjob } from "./send-newjob";
 
 const EVENT_NAME_METHODS = ["getStartedJobEventNames", "getResumedEventNames", "getRescheduledEventNames", "getPriorityChangedEventNames"];
 
@@ -66,23 +67,6 @@ async function checkAssignNames(client: HQueueClient, assign: Assign): Promise<v
   }
 }
 
-/** A newjob whose answer was lost may still have created the job: say so, never resend it. */
-export function newjobError(e: unknown, client: HQueueClient): HelperError {
-  if (e instanceof HQueueError) {
-    // A fault or a client error status is the server's answer: no job. Anything lost after the request
-    // reached the server (timeout, reset, 5xx from a proxy, garbage) leaves the outcome unknown.
-    const answered = e.kind === "fault" || e.kind === "bad_request" || (e.kind === "http" && (e.httpStatus ?? 500) < 500);
-    if (!answered && e.sent) {
-      return new HelperError(
-        "submit_unconfirmed",
-        `The job was sent to ${client.address.baseUrl} but the server's answer was lost (${e.kind}: ${e.message}). The job may or may not have been created.`,
-        { hint: `open ${client.address.baseUrl}/ and look for the job before submitting again, so that it does not render twice` },
-      );
-    }
-  }
-  return serverError(e, client, "creating the job");
-}
-
 export async function submitRequest(ctx: CommandContext): Promise<{ result: SubmitResult; human: string }> {
   let request = await loadRequest(ctx);
   const client = makeClient(ctx, request);
@@ -118,32 +102,8 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     throw serverError(e, client, "checking the e-mail reasons");
   }
 
-  // The phase file (src-node/phase-file.ts) records "sending" on disk before a byte of newjob can leave: a helper
-  // killed from here on may have created the job, and the caller must say so. Unable to record it: nothing is sent.
-  const phase = ctx.out.phase;
-  const beforeSend = phase
-    ? () => {
-        try {
-          phase.append("sending");
-        } catch (e) {
-          throw new HelperError("internal", `Cannot record in ${phase.path} that the job is being sent (${(e as Error).message}). Nothing was submitted.`, {
-            hint: "check that the temporary folder is writable and not full, then submit again",
-          });
-        }
-      }
-    : undefined;
-  let ids: number[];
-  try {
-    ids = await client.newjob(plan.spec, { beforeSend });
-  } catch (e) {
-    throw newjobError(e, client);
-  }
-  const jobId = ids[0];
-  try {
-    phase?.append(`answered ${jobId}`);
-  } catch {
-    // Only a hint for a caller that loses the answer; the answer itself follows on stdout and in the response file.
-  }
+  // From here on the job may exist (send-newjob.ts keeps the phase file: `sending`, `answered <id>`).
+  const jobId = await sendNewjob(client, plan.spec, ctx.out.phase);
   const url = jobPageUrl(client.address, jobId);
   const warnings = [...plan.warnings];
   let paused = false;
