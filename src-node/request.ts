@@ -4,6 +4,7 @@ import type {
   FarmOptions,
   FrameSource,
   JobOptions,
+  LoaderInfo,
   Platform,
   SaverInfo,
   SharedRoot,
@@ -188,7 +189,28 @@ function validateSaver(v: unknown, i: number): SaverInfo {
   };
   const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
   if (raw !== undefined) saver.rawPath = raw;
+  const format = optStr(v.outputFormat, `${field}.outputFormat`, { max: LIMITS.name });
+  if (format !== undefined) saver.outputFormat = format;
   return saver;
+}
+
+function validateLoader(v: unknown, i: number): LoaderInfo {
+  const field = `comp.loaders[${i}]`;
+  if (!isRecord(v)) bad(field, `must be an object, got ${describe(v)}`);
+  const loader: LoaderInfo = {
+    name: str(v.name, `${field}.name`, { max: LIMITS.name }),
+    enabled: bool(v.enabled, `${field}.enabled`) ?? bad(`${field}.enabled`, "is required (true or false)"),
+    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true }),
+  };
+  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
+  if (raw !== undefined) loader.rawPath = raw;
+  if (v.frames !== undefined && v.frames !== null) {
+    if (!isRecord(v.frames)) bad(`${field}.frames`, `must be an object like {"first": 1, "last": 100}, got ${describe(v.frames)}`);
+    const first = int(v.frames.first, `${field}.frames.first`, -1_000_000_000, 1_000_000_000);
+    const last = int(v.frames.last, `${field}.frames.last`, first, 1_000_000_000);
+    loader.frames = { first, last };
+  }
+  return loader;
 }
 
 function validateComp(v: unknown): CompInfo {
@@ -210,6 +232,11 @@ function validateComp(v: unknown): CompInfo {
   if (modified !== undefined) comp.modified = modified;
   const savedFileOnly = bool(v.savedFileOnly, "comp.savedFileOnly");
   if (savedFileOnly) comp.savedFileOnly = true;
+  if (v.loaders !== undefined && v.loaders !== null) {
+    const loaders = list(v.loaders, "comp.loaders");
+    if (loaders.length > LIMITS.savers) bad("comp.loaders", `has ${loaders.length} Loaders; the limit is ${LIMITS.savers}`);
+    comp.loaders = loaders.map(validateLoader);
+  }
   return comp;
 }
 

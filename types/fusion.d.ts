@@ -253,6 +253,13 @@ interface Tool {
    * `comp:MapPath(...)` it. Undefined on tools without a Clip input. fusion.md §2 Savers (R19; DL; AY).
    */
   readonly Clip?: FusionInput<string>;
+  /**
+   * Saver file format input: an id such as "OpenEXRFormat", "TiffFormat" or "QuickTimeMovies", read as
+   * `tool.OutputFormat[fu.TIME_UNDEFINED]`; it does not change the Clip's extension, so the two can disagree.
+   * fusion.md §11 Saver inputs (OpenPype/AYON Fusion creators). Not read by the comp script yet (the helper reads
+   * it from the .comp file: comp-file.ts).
+   */
+  readonly OutputFormat?: FusionInput<string>;
 }
 
 /** `tool:GetAttrs()` keys used by submitters. fusion.md §2 Savers (DL RenderTasks.eyeonscript; R19 SaverManager; AY). */

@@ -39,6 +39,11 @@ export interface SaverInfo {
   path: string;
   /** The path as written in the Saver, before path maps (may start with `Comp:`). */
   rawPath?: string;
+  /**
+   * The Saver's `OutputFormat` input id (e.g. "OpenEXRFormat", "QuickTimeMovies"; fusion.md §11), when known:
+   * a movie format means one file for all frames, whatever the extension (savers.ts isMovieFormat).
+   */
+  outputFormat?: string;
 }
 
 /** What the comp script read from the active composition. */
@@ -64,6 +69,28 @@ export interface CompInfo {
   /** `COMPI_RenderStep` (1 when absent). */
   step: number;
   savers: SaverInfo[];
+  /**
+   * The comp's Loader tools as the comp script saw them (optional, additive): the pre-flight checks that their files
+   * exist on this machine and are reachable by the farm. Absent: the helper reads the Loaders from the comp file.
+   */
+  loaders?: LoaderInfo[];
+}
+
+/** One Loader tool of the comp (its first clip), as the comp script (or the .comp reader) saw it. */
+export interface LoaderInfo {
+  /** Tool name (`TOOLS_Name`). */
+  name: string;
+  /** False when the Loader is pass-through (`TOOLB_PassThrough`): it reads nothing and is not checked. */
+  enabled: boolean;
+  /** The clip's file resolved with `comp:MapPath` on the submitting machine ("" when the Loader has no clip). */
+  path: string;
+  /** The file name as written in the Loader, before path maps (may start with `Comp:`). */
+  rawPath?: string;
+  /**
+   * The file frame numbers the clip reads, first and last, when it is a numbered sequence; absent for a single file
+   * (then only `path` is checked).
+   */
+  frames?: { first: number; last: number };
 }
 
 /** A shared network root as each client OS mounts it, e.g. `{linux: "/mnt/hq", macosx: "/Volumes/hq", windows: "\\\\srv\\hq"}`. */
@@ -193,6 +220,8 @@ export type ErrorCode =
   | "not_found"
   /** The server lacks an optional call the command needs (it answered with a fault), and there is no fallback. */
   | "not_supported"
+  /** Pre-flight: no client of the farm can ever take the job (it would wait for a machine for ever). */
+  | "no_client"
   | "internal";
 
 export interface ErrorBody {
@@ -203,6 +232,63 @@ export interface ErrorBody {
   hint?: string;
   /** The request field at fault, dotted (e.g. "job.frames.set"). */
   field?: string;
+  /** Every pre-flight finding when the pre-flight refused the job (the refusal and the warnings next to it). */
+  checks?: PreflightCheck[];
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Pre-flight findings (plan and submit): what would stall or break a render, each with a code and the field/tool
+ * it concerns, so a front end can show it next to that field.
+ * --------------------------------------------------------------------------------------------- */
+
+export type PreflightCode =
+  /** No client can take the job (refusal). */
+  | "no_client"
+  /** Every client that could take the job is disabled or unavailable now (warning). */
+  | "clients_not_ready"
+  /** The server could not list its clients or groups: the client check was skipped (note). */
+  | "clients_not_checked"
+  /** The OSes the farm's clients run, and whether shared roots are needed for them (note). */
+  | "farm_oses"
+  /** The comp, a Saver or a Loader is on a location only this machine can reach (warning). */
+  | "local_path"
+  /** A Loader's file (or a frame of its sequence) does not exist on this machine (warning). */
+  | "loader_missing"
+  /** A Loader's file could not be checked (path map the helper cannot expand, relative path, other OS) (note). */
+  | "loader_not_checked"
+  /** A Saver file name ends in digits: Fusion reads them as the frame number (warning). */
+  | "saver_name_digits"
+  /** A Saver file name has no extension (warning). */
+  | "saver_name_no_extension"
+  /** A Saver's output folder does not exist on this machine (warning; same words as the dialog's pre-flight). */
+  | "output_folder_missing";
+
+export interface PreflightCheck {
+  code: PreflightCode;
+  /** `refusal`: submit refuses the job; `warning`: sent, but the artist should look; `note`: for information. */
+  level: "refusal" | "warning" | "note";
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** The request field it concerns, dotted (e.g. "farm.assign.names", "comp.path", "comp.savers"). */
+  field?: string;
+  /** The tool it concerns (Saver or Loader name). */
+  tool?: string;
+  /** The path it concerns. */
+  path?: string;
+}
+
+/** What the farm's clients run (`plan --server-clients`): proposed client OSes and whether shared roots are needed. */
+export interface FarmOses {
+  /** Number of clients the server listed. */
+  clients: number;
+  /** Clients per OS family (clients whose platform names no family are counted in `unknown`). */
+  byOs: Partial<Record<Platform, number>>;
+  unknown: number;
+  /** The OS families present, in linux, macosx, windows order: what a fresh dialog proposes as client OSes. */
+  platforms: Platform[];
+  /** True when clients of an OS other than the submitting machine's exist and the request names no shared root. */
+  sharedRootsNeeded: boolean;
 }
 
 export interface Failure {
@@ -236,6 +322,10 @@ export interface PlanResult {
   spec: JobSpec;
   /** The helper's own Node.js (process.version, e.g. "v22.23.2"), for the dialog's Node.js field. Optional: older helpers leave it out. */
   nodeVersion?: string;
+  /** The pre-flight findings (their messages are also in `warnings`/`notes`). */
+  checks?: PreflightCheck[];
+  /** With `--server-clients`: the OSes the farm's clients run. */
+  farm?: FarmOses;
 }
 
 export interface SubmitResult {
@@ -249,6 +339,8 @@ export interface SubmitResult {
   paused: boolean;
   warnings: string[];
   notes: string[];
+  /** The pre-flight findings (their messages are also in `warnings`/`notes`). */
+  checks?: PreflightCheck[];
 }
 
 export interface JobState {

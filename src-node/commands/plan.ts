@@ -2,6 +2,7 @@ import type { PlanResult, SubmitRequest } from "../../types/request";
 import { planJob } from "../core/job-spec";
 import { formatRuns } from "../core/frames";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+import { addFindings, preflight, throwIfRefused } from "./preflight";
 import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
 import { serverSharedRoots } from "./shared-roots";
 
@@ -45,11 +46,12 @@ export function describePlan(plan: PlanResult): string {
 export const planCommand: Command = {
   name: "plan",
   summary: "show the exact job that submit would send, without sending it",
-  usage: "hqueue-helper plan (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json] [--server-roots]",
+  usage: "hqueue-helper plan (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json] [--server-roots] [--server-clients]",
   options: {
     ...REQUEST_OPTIONS,
     ...SERVER_OPTIONS,
     "server-roots": { help: "ask the server for shared roots when the request has none (needs the server)" },
+    "server-clients": { help: "ask the server for its clients: check that one can take the job, show the OSes they run" },
     spec: { help: "print the full HQueue job spec (human mode)" },
     ...OUTPUT_OPTIONS,
   },
@@ -62,6 +64,11 @@ export const planCommand: Command = {
     const plan = planJob(request, { user: currentUser(ctx.env), stamp });
     plan.notes.unshift(...notes);
     plan.nodeVersion = process.version;
+    const serverClients = ctx.args.flags.has("server-clients");
+    const report = await preflight(ctx, request, plan, { client: serverClients ? makeClient(ctx, request) : undefined, describeFarm: serverClients });
+    throwIfRefused(report.checks);
+    addFindings(plan, report.checks);
+    if (report.farm) plan.farm = report.farm;
     let human = describePlan(plan);
     if (ctx.args.flags.has("spec")) human += `\n${JSON.stringify(plan.spec, null, 2)}`;
     ctx.out.result(plan, human);

@@ -5,6 +5,7 @@ import { jobPageUrl } from "../hqueue/address";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { describePlan, needsServerRoots, withServerRoots } from "./plan";
+import { addFindings, preflight, throwIfRefused } from "./preflight";
 import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
 import { sendNewjob } from "./send-newjob";
 
@@ -96,6 +97,10 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   } catch (e) {
     throw serverError(e, client, "checking the clients and groups");
   }
+  // The pre-flight (src-node/core/preflight/): a job no client can take is refused here, before anything is sent.
+  const report = await preflight(ctx, request, plan, { client });
+  throwIfRefused(report.checks, " Nothing was submitted.");
+  addFindings(plan, report.checks);
   try {
     await checkEmailReasons(client, request.job.emailTo ? (request.job.emailReasons ?? []) : []);
   } catch (e) {
@@ -125,6 +130,7 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     paused,
     warnings,
     notes: [...notes, ...plan.notes],
+    checks: plan.checks,
   };
   const human = [
     `Submitted job ${jobId}${paused ? " (paused)" : ""}: ${plan.frameCount} frame(s) in ${plan.taskCount} task(s).`,

@@ -593,7 +593,11 @@ function collectTools(tools: LuaValue | undefined, out: { savers: SaverInfo[]; l
     if (tool.type === "Saver") {
       const filename = getPath(tool, "Inputs", "Clip", "Value", "Filename");
       const path = typeof filename === "string" ? filename : "";
-      out.savers.push({ name: keyName(key), enabled: tool.fields.get("PassThrough") !== true, path, rawPath: path });
+      const saver: SaverInfo = { name: keyName(key), enabled: tool.fields.get("PassThrough") !== true, path, rawPath: path };
+      // `OutputFormat = Input { Value = FuID { "QuickTimeMovies" } }` (every fixture that sets a format).
+      const format = getPath(tool, "Inputs", "OutputFormat", "Value");
+      if (isTable(format) && format.type === "FuID" && typeof format.items[0] === "string") saver.outputFormat = format.items[0];
+      out.savers.push(saver);
     } else if (tool.type === "Loader") {
       out.loaders++;
     }

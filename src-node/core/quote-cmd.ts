@@ -3,10 +3,12 @@
  * the Microsoft C runtime's argv parser in the started program (MSVCRT / CommandLineToArgvW rules).
  *
  * How a command reaches the program:
- *  1. The HQueue client (Python, `subprocess` with shell=True) runs `cmd.exe /c "<command>"`; LuaJIT's
- *     io.popen runs `cmd.exe /c <string>` (use {@link cmdForSlashC} there). `/c` strips the first and the
- *     last quote of its argument when the text has more than two quotes (which every command from
- *     {@link cmdJoin} has), leaving exactly `<command>`.
+ *  1. How the HQueue Windows client starts a job's command is not documented (hqueue.md §17): Python
+ *     `subprocess` shell=True (`cmd.exe /c "<line>"`), `cmd.exe /c <line>`, `cmd.exe /s /c "<line>"`, or a
+ *     line of a temporary `.bat`/`.cmd` file. {@link cmdTaskLine} writes lines that come out the same under
+ *     all four (see there). LuaJIT's io.popen runs `cmd.exe /c <string>` (C `_popen`, documented): the comp
+ *     script uses {@link cmdJoin} + {@link cmdForSlashC} there. `/c` strips the first and the last quote of
+ *     its argument when the text has more than two quotes, leaving exactly `<command>`.
  *  2. cmd.exe expands `%NAME%` when NAME is defined (command-line mode: undefined names stay as written),
  *     before anything else and regardless of quotes and carets.
  *  3. cmd.exe handles `^ & | < > ( )` outside double quotes; inside double quotes they are literal.
@@ -144,6 +146,76 @@ export function cmdJoin(argv: readonly string[]): string {
   for (let i = 1; i < argv.length; i++) {
     out = out + " " + quoteCmdArg(argv[i]);
   }
+  return out;
+}
+
+/** Why `arg` cannot be part of a {@link cmdTaskLine}, or undefined when it can: {@link cmdUnsafeReason} plus `%`. */
+export function cmdTaskLineUnsafeReason(arg: string): string | undefined {
+  const reason = cmdUnsafeReason(arg);
+  if (reason !== undefined) return reason;
+  for (let i = 0; i < arg.length; i++) {
+    if (arg.charCodeAt(i) === PERCENT) {
+      return (
+        'it contains "%", which Windows cmd.exe reads one way on a command line and another way in a batch ' +
+        "file (how the HQueue client runs commands is not documented); rename it without \"%\""
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Characters that may stay bare at the start of a program word: [A-Za-z0-9_.\\]. */
+function isProgramStartSafe(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === BACKSLASH
+  );
+}
+
+/**
+ * The program as the first word of a {@link cmdTaskLine}: it must not begin with a quote (so `cmd /c <line>`
+ * strips nothing) and must hold a quote pair (so `cmd /c "<line>"` never meets the "exactly two quotes"
+ * rule). A drive path keeps its `X:\` bare (`C:\"Program Files\…\FusionRenderNode.exe"`), anything else
+ * its first character (`\"\srv\apps\x.exe"`, `n"ode"`). cmd.exe finds the program from this word with all
+ * its quotes removed; the program's C runtime reads argv[0] with quotes toggling and backslashes literal.
+ */
+function programWord(program: string): string {
+  const c0 = program.charCodeAt(0);
+  const isDrive =
+    program.length > 3 && ((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90)) && program.charCodeAt(1) === 58 && program.charCodeAt(2) === BACKSLASH;
+  const bare = isDrive ? 3 : 1;
+  return program.substring(0, bare) + '"' + program.substring(bare) + '"';
+}
+
+/**
+ * A Windows task line that runs `argv[0]` with exactly `argv[1…]` however the HQueue client hands it to cmd.exe:
+ * `cmd.exe /c "<line>"` (Python shell=True), `cmd.exe /c <line>`, `cmd.exe /s /c "<line>"`, or as a line of a
+ * `.bat`/`.cmd` file, with delayed expansion on or off. Proven against the cmd.exe model
+ * (test/support/cmd-model.ts, test/core/quote-cmd.test.ts):
+ *  - the line never begins with a quote ({@link programWord}), so `cmd /c <line>` keeps it as it is, and it
+ *    always holds more than two quotes once wrapped, so `cmd /c "<line>"` and `cmd /s /c "<line>"` strip
+ *    exactly the added pair;
+ *  - it holds no `%` (refused: on a command line `%` must be escaped `^%`, in a batch file doubled `%%`, and
+ *    neither spelling is right in the other form) and no `!` (refused: delayed expansion), so neither
+ *    expansion phase changes anything;
+ *  - every other special character is inside double quotes ({@link quoteCmdArg}).
+ * Throws with the reason when an argument cannot be carried.
+ */
+export function cmdTaskLine(argv: readonly string[]): string {
+  if (argv.length === 0) throw new Error("cmdTaskLine needs at least the program.");
+  for (let i = 0; i < argv.length; i++) {
+    const what = i === 0 ? "the program" : "the argument";
+    if (i === 0 && argv[0].length === 0) throw new Error(describe(argv[0], what, "the program path is empty"));
+    const reason = cmdTaskLineUnsafeReason(argv[i]);
+    if (reason !== undefined) throw new Error(describe(argv[i], what, reason));
+  }
+  const program = argv[0];
+  if (!isProgramStartSafe(program.charCodeAt(0))) {
+    throw new Error(
+      describe(program, "the program", "it must start with a drive letter, a backslash, a letter, a digit, \"_\" or \".\""),
+    );
+  }
+  let out = programWord(program);
+  for (let i = 1; i < argv.length; i++) out = out + " " + quoteCmdArg(argv[i]);
   return out;
 }
 

@@ -12,7 +12,7 @@
  *   succeeds after a failed render would be worse than a task without progress.
  */
 import type { FrameRun, Platform } from "../../types/request";
-import { cmdJoin } from "./quote-cmd";
+import { cmdTaskLine } from "./quote-cmd";
 import { quoteSh, shJoin } from "./quote-sh";
 
 /** Fusion Render Node major versions with known install paths (20 follows the pattern, unconfirmed). */
@@ -45,6 +45,8 @@ export interface RenderArgsOptions {
   cleanLog?: boolean;
   /** Pass `-verbose` (default true). */
   verbose?: boolean;
+  /** Pass `-quiet` (no dialog that waits for a click; fusion.md §11). Default false (the inline commands). */
+  quiet?: boolean;
 }
 
 /** Number of frames in a run; throws when the run is not a valid arithmetic run of integer frames. */
@@ -66,13 +68,29 @@ function frameText(n: number): string {
 /** The Render Node's arguments (after the executable) to render one run of `compPath`. */
 export function renderNodeArgs(platform: Platform, compPath: string, run: FrameRun, opts: RenderArgsOptions): string[] {
   frameRunLength(run);
+  return renderNodeArgsWithFrameTexts(platform, compPath, frameText(run.start), frameText(run.end), frameText(run.step), opts);
+}
+
+/**
+ * {@link renderNodeArgs} with the frame numbers as given texts: the task runners pass placeholders that they
+ * replace by the shell's own variables (the frames are known only when the task runs).
+ */
+export function renderNodeArgsWithFrameTexts(
+  platform: Platform,
+  compPath: string,
+  start: string,
+  end: string,
+  step: string,
+  opts: RenderArgsOptions,
+): string[] {
   const flag = (name: string): string => (platform === "windows" ? "/" : "-") + name;
-  const args = [compPath, flag("render"), flag("start"), frameText(run.start), flag("end"), frameText(run.end), flag("step"), frameText(run.step)];
+  const args = [compPath, flag("render"), flag("start"), start, flag("end"), end, flag("step"), step];
   if (opts.logFile !== undefined) {
     args.push(flag("log"), opts.logFile);
     if (opts.cleanLog === true) args.push(flag("cleanlog"));
   }
   if (opts.verbose !== false) args.push(flag("verbose"));
+  if (opts.quiet === true) args.push(flag("quiet"));
   args.push(flag("quit"));
   return args;
 }
@@ -96,9 +114,22 @@ function progressAwkProgram(runLengths: readonly number[]): string {
     ].join("; ");
   }
   const total = runLengths.reduce((sum, n) => sum + n, 0);
+  return multiRunProgressAwk(`nruns = split("${runLengths.join(" ")}", size, " "); total = ${total}`);
+}
+
+/**
+ * The same progress filter for run lengths known only when the task runs (the task runners): awk is started
+ * with `-v sizes="5 3 …"` (frames per run, space-separated, only digits and spaces).
+ */
+export function progressAwkProgramForSizesVariable(): string {
+  return multiRunProgressAwk('nruns = split(sizes, size, " "); total = 0; for (k = 1; k <= nruns; k++) total += size[k]');
+}
+
+/** The multi-run awk program; `begin` sets nruns, size[1..nruns] and total. */
+function multiRunProgressAwk(begin: string): string {
   // One line (rules and statements separated by `;`) so the command stays readable in the HQueue web UI.
   return [
-    `BEGIN { nruns = split("${runLengths.join(" ")}", size, " "); run = 1; before = 0; total = ${total} }`,
+    `BEGIN { ${begin}; run = 1; before = 0 }`,
     `$0 == "${RUN_DONE_MARKER}" { if (run <= nruns) before += size[run]; run++; next }`,
     "{ print; fflush() }",
     "/Rendered frame/ && match($0, /\\([0-9]+ of [0-9]+\\)/) {" +
@@ -119,7 +150,7 @@ function awkFilter(runLengths: readonly number[]): string {
   const key = runLengths.join(" ");
   let awk = awkFilterCache.get(key);
   if (awk === undefined) {
-    awk = `awk ${quoteSh(progressAwkProgram(runLengths))}`;
+    awk = `awk $kl_o ${quoteSh(progressAwkProgram(runLengths))}`;
     if (awkFilterCache.size > 1000) awkFilterCache.clear();
     awkFilterCache.set(key, awk);
   }
@@ -136,7 +167,8 @@ function awkFilter(runLengths: readonly number[]): string {
  *
  *   kl_f=$TMPDIR/kartalink-hqueue-$$.fifo; rm -f "$kl_f";
  *   command -v awk && mkfifo "$kl_f" || { RENDERS (plain && chain); exit $?; };
- *   awk … < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"; trap 'kill -TERM $kl_p; exit 143' TERM INT HUP;
+ *   case $(awk -W version …) in *mawk*) kl_o='-W interactive';; esac;   (mawk: line-by-line input)
+ *   awk $kl_o … < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"; trap 'kill -TERM $kl_p; exit 143' TERM INT HUP;
  *   R1 >&3 & kl_p=$!; wait $kl_p || exit $?; echo MARKER >&3; …; exec Rn >&3 3>&-
  *
  * Without awk or a FIFO (an odd client), the renders run plainly: no progress, but the right status.
@@ -146,6 +178,8 @@ function posixProgressWrapper(renders: readonly string[], runLengths: readonly n
   const parts = [
     'kl_f="${TMPDIR:-/tmp}/kartalink-hqueue-$$.fifo"; rm -f "$kl_f"',
     `{ command -v awk >/dev/null 2>&1 && mkfifo "$kl_f" 2>/dev/null; } || { ${plain}; exit $?; }`,
+    // mawk (Debian/Ubuntu's awk) reads a pipe in blocks: without -W interactive progress would come in bursts.
+    `case $(awk -W version 2>&1 </dev/null) in *mawk*) kl_o='-W interactive';; *) kl_o=;; esac`,
     `${awkFilter(runLengths)} < "$kl_f" & exec 3>"$kl_f"; rm -f "$kl_f"`,
   ];
   if (renders.length > 1) {
@@ -159,8 +193,9 @@ function posixProgressWrapper(renders: readonly string[], runLengths: readonly n
 }
 
 /**
- * The task's shell command for a client of `platform`: POSIX sh on macOS/Linux, cmd.exe on Windows.
- * Throws (with the reason) when a path cannot be written for that shell, e.g. `!` for cmd.exe.
+ * The task's shell command for a client of `platform`: POSIX sh on macOS/Linux, cmd.exe on Windows (a line
+ * that runs the same under every way the client may start cmd.exe: see `cmdTaskLine`).
+ * Throws (with the reason) when a path cannot be written for that shell, e.g. `!` or `%` for cmd.exe.
  */
 export function taskCommand(
   platform: Platform,
@@ -170,7 +205,7 @@ export function taskCommand(
   opts: TaskCommandOptions,
 ): string {
   if (runs.length === 0) throw new Error("A task needs at least one frame run.");
-  const join = platform === "windows" ? cmdJoin : shJoin;
+  const join = platform === "windows" ? cmdTaskLine : shJoin;
   const renders = runs.map((run, index) =>
     join([exe, ...renderNodeArgs(platform, compPath, run, { logFile: opts.logFile, cleanLog: index === 0, verbose: opts.verbose })]),
   );

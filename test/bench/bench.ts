@@ -9,10 +9,11 @@
  *      of XML-RPC calls (constant whatever the task count);
  *   4. the comp script under LuaJIT in the Fusion stand-in: dialog open and request build on a 5,000-tool /
  *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts);
- *   5. peak memory of `plan` on the largest .comp the helper accepts (256 MB) vs a 1 MB one (comp-file-bench.ts).
+ *   5. peak memory of `plan` on the largest .comp the helper accepts (256 MB) vs a 1 MB one (comp-file-bench.ts);
+ *   6. body: the newjob body per task of a typical job, inline commands vs task-runner lines (body-bench.ts).
  *
  * Prints a table and writes the same figures to bench-results.json at the repo root (git-ignored).
- * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp,compfile]
+ * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp,compfile,body]
  *   --quick: 3 runs per figure and sizes up to 10,000 tasks (a smoke run while developing; not the reported figures).
  *   BENCH_HELPER=/path/to/hqueue-helper.js: measure that helper build instead of dist/build (A/B of a change).
  */
@@ -24,6 +25,7 @@ import { checkReceivedJob, startBenchReceiver, type BenchReceiver } from "../sup
 import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standin";
 import { makeRequest } from "../support/requests";
 import { helperPath, repoRoot, writeRequest } from "../support/run-helper";
+import { benchNewjobBody } from "./body-bench";
 import { benchCompScript } from "./comp-bench";
 import { benchCompFileMemory } from "./comp-file-bench";
 import { growthExponent, jsonOf, median, runProcess, scratchDir } from "./measure";
@@ -38,7 +40,7 @@ export interface Row {
   section: string;
   id: string;
   label: string;
-  unit: "ms" | "MB" | "calls" | "x";
+  unit: "ms" | "MB" | "calls" | "x" | "bytes";
   median: number;
   runs: number[];
   reference?: Reference;
@@ -336,6 +338,8 @@ function formatValue(value: number, unit: Row["unit"]): string {
       return `${value}`;
     case "x":
       return value.toFixed(2);
+    case "bytes":
+      return `${value.toFixed(0)} B`;
   }
 }
 
@@ -364,6 +368,10 @@ async function main(): Promise<void> {
   const standin = await startHQueueStandin({ port: 0, runJobs: false });
   const receiver = await startBenchReceiver();
   try {
+    if (wanted("body")) {
+      log("newjob body per task: inline commands vs task runners");
+      rows.push(...benchNewjobBody());
+    }
     if (wanted("cold")) {
       log("cold start");
       await coldStart(standin);

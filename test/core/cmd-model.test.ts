@@ -5,8 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  CMD_INVOCATIONS,
   CmdModelUnsupported,
   cmdParse,
+  cmdRunAs,
+  percentExpandBatch,
   cmdProgram,
   cmdRunAsPython,
   cmdSlashC,
@@ -163,5 +166,74 @@ describe("the program cmd.exe starts", () => {
     const r = cmdRunAsPython('"C:\\Fusion\\FusionRenderNode.exe" "\\\\srv\\a b\\c.comp" /render', plain);
     expect(r).toMatchObject({ separators: [], argv: ["C:\\Fusion\\FusionRenderNode.exe", "\\\\srv\\a b\\c.comp", "/render"] });
     expect(r.commands[0].program).toBe("C:\\Fusion\\FusionRenderNode.exe");
+  });
+});
+
+describe("cmd /s /c (cmd /?: /S always takes rule 2)", () => {
+  it("strips the first and the last quote even around one executable name", () => {
+    expect(cmdSlashC('"C:\\a b\\x.exe"', () => true, true)).toBe("C:\\a b\\x.exe");
+    expect(cmdSlashC('""C:\\a b\\x.exe" "arg""', undefined, true)).toBe('"C:\\a b\\x.exe" "arg"');
+    expect(cmdSlashC('C:\\"a b"\\x.exe', undefined, true)).toBe('C:\\"a b"\\x.exe');
+  });
+});
+
+describe("batch-file percent expansion (phase 1, batch mode)", () => {
+  const env = { X: "v", Path: "C:\\bin" };
+  it("%% is one %, undefined names are nothing, a lone % is removed", () => {
+    expect(percentExpandBatch("100%% %X% %path% %NOPE%|", env)).toBe("100% v C:\\bin |");
+    expect(percentExpandBatch("a%b", env)).toBe("ab");
+    expect(percentExpandBatch("%%X%%", env)).toBe("%X%");
+    expect(percentExpandBatch('"%X%" ^%X^%', env)).toBe('"v" ^'); // carets and quotes do not protect
+  });
+
+  it("%0-%9 and %* are the batch file's arguments; %~ modifiers and edits are not modelled", () => {
+    expect(percentExpandBatch("%0 %1 %2 %3 %*", {}, ["t.bat", "1", "10"])).toBe("t.bat 1 10  1 10");
+    expect(() => percentExpandBatch("%~dp0", {})).toThrow(CmdModelUnsupported);
+    expect(percentExpandBatch("[%~1] [%~2] [%~3]", {}, ["t.bat", "\"a b\"", "c", ""])).toBe("[a b] [c] []");
+    expect(percentExpandBatch("%X:~0,1%|%N:~-4%|%N:~1%|%N:~1,-1%|%N:~-10%", { X: "v", N: "000042" })).toBe("v|0042|00042|0004|000042");
+    expect(() => percentExpandBatch("%X:a=b%", env)).toThrow(CmdModelUnsupported);
+    expect(() => percentExpandBatch("%U:~1%", env)).toThrow(CmdModelUnsupported);
+  });
+
+  it("an undefined !NAME! is nothing in a batch file", () => {
+    const r = cmdParse("p a!U!b", { env: {}, delayedExpansion: true, mode: "batch" });
+    expect(r.argv).toEqual(["p", "ab"]);
+  });
+});
+
+describe("the four ways a client may run a line", () => {
+  const exe = "C:\\Program Files\\x\\x.exe";
+  const opts = { env: { PATH: "C:\\Windows" }, delayedExpansion: false };
+
+  it("a line that starts with a quote breaks under cmd /c <line> (the program name falls apart)", () => {
+    const line = `"${exe}" "a b" /render`;
+    expect(cmdRunAs("python-shell", line, opts).argv).toEqual([exe, "a b", "/render"]);
+    expect(cmdRunAs("slash-s-c", line, opts).argv).toEqual([exe, "a b", "/render"]);
+    expect(cmdRunAs("batch-line", line, opts).argv).toEqual([exe, "a b", "/render"]);
+    const broken = cmdRunAs("slash-c", line, opts);
+    expect(broken.commands[0].program).toBe("C:\\Program");
+  });
+
+  it("a line that does not start with a quote comes out the same under all four", () => {
+    const line = 'C:\\"Program Files\\x\\x.exe" "a b" /render';
+    for (const form of CMD_INVOCATIONS) {
+      const r = cmdRunAs(form, line, opts, () => true);
+      expect(r.commands[0].program, form).toBe(exe);
+      expect(r.argv, form).toEqual([exe, "a b", "/render"]);
+    }
+  });
+
+  it("% is escaped on a command line and doubled in a batch file: no spelling serves both", () => {
+    for (const spelling of ['"a"^%"b"', '"a%%b"', '"a%b"', "a^%b", '"a"%%"b"']) {
+      const results = CMD_INVOCATIONS.map((form) => cmdRunAs(form, `p"x" ${spelling}`, { env: {}, delayedExpansion: false }).argv[1]);
+      expect(results.every((arg) => arg === "a%b"), spelling).toBe(false);
+    }
+    expect(cmdRunAs("slash-c", 'p"x" "a"^%"b"', opts).argv[1]).toBe("a%b");
+    expect(cmdRunAs("batch-line", 'p"x" "a%%b"', opts).argv[1]).toBe("a%b");
+  });
+
+  it("Python's quotes around a line with no quote at all meet rule 1 (decided by the file system)", () => {
+    expect(() => cmdRunAs("python-shell", "notepad a.txt", opts)).toThrow(CmdModelUnsupported);
+    expect(cmdRunAs("python-shell", "notepad a.txt", opts, () => false).argv).toEqual(["notepad", "a.txt"]);
   });
 });

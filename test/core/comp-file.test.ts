@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { isMovieFormat } from "../../src-node/core/savers";
 import {
   CompFileError,
   getPath,
@@ -154,7 +155,9 @@ describe.skipIf(!haveFixtures)(fixturesTitle, () => {
     // every fixture stores StepSize = 5 with StepRender = false (or no RenderSettings): step 1
     expect(comp.step).toBe(1);
     expect(comp.loaders).toBe(expected.loaders);
-    expect(comp.savers).toEqual(expected.savers.map(([name, enabled, p]) => ({ name, enabled, path: p, rawPath: p })));
+    expect(comp.savers.map(({ outputFormat: _format, ...rest }) => rest)).toEqual(
+      expected.savers.map(([name, enabled, p]) => ({ name, enabled, path: p, rawPath: p })),
+    );
     const [total, passThrough] = SOURCES_COUNTS[file];
     expect(comp.savers).toHaveLength(total);
     expect(comp.savers.filter((s) => !s.enabled)).toHaveLength(passThrough);
@@ -304,6 +307,39 @@ describe.skipIf(!haveLuajit)("the value tree matches LuaJIT loading the same fil
  * Synthetic comps and syntax
  * ---------------------------------------------------------------------------------------------- */
 
+describe("Saver OutputFormat (fusion.md §11: `OutputFormat = Input { Value = FuID { id } }`)", () => {
+  // One entry per Saver in file order (null: no OutputFormat input), read off the fixtures by hand.
+  const EXR = "OpenEXRFormat";
+  const FORMATS: Record<string, (string | null)[]> = {
+    "fu07.7_cgru_mandelbrot_jpg_saver_winpaths.comp": ["JpegFormat"],
+    "fu08.2_kartavr_equirect2fisheye_mov_saver.comp": ["QuickTimeMovies"],
+    "fu08.2_kartavr_saverintool_no_filename_script_strings.comp": [EXR],
+    "fu08.2_kartavr_uvpass_stitching_passthrough_savers.comp": Array(5).fill("PNGFormat"),
+    "fu09.0_altus_denoiser_12_exr_savers_in_group.comp": Array(12).fill(EXR),
+    "fu09.0_hos_tiler_fuse_subrange.comp": ["JpegFormat"],
+    "fu09.0_kartavr_imagegrid_fuse_non_utf8.comp": ["JpegFormat", "JpegFormat"],
+    "fu09.0_linux_posix_png_saver.comp": ["PNGFormat"],
+    "fu09.0_siredric_blocks_subrange_previews_path.comp": ["JpegFormat"],
+    "fu10_teapot_tif_saver_group.comp": ["TiffFormat"],
+    "fu16.1_guinness_can_macro_loaders_no_savers.comp": [],
+    "fu18.0_paperdave_default_saver_without_clip.comp": [EXR],
+    "fu18.6_prism_empty_preset_no_tools.comp": [],
+    "fu19.0_kartaverse_stmap_3savers_jpg_exr_compmap.comp": [EXR, "JpegFormat", "JpegFormat"],
+    "fu19.0_rivelink_spatial_2_exr_savers_fuses.comp": [EXR, EXR],
+  };
+  for (const [file, formats] of Object.entries(FORMATS)) {
+    it(file, () => {
+      expect(readCompFile(path.join(fixturesDir, file)).savers.map((s) => s.outputFormat ?? null)).toEqual(formats);
+    });
+  }
+  it("covers every fixture; the one movie Saver is a movie by its format", () => {
+    expect(Object.keys(FORMATS).sort()).toEqual(Object.keys(FIXTURES).sort());
+    const mov = readCompFile(path.join(fixturesDir, "fu08.2_kartavr_equirect2fisheye_mov_saver.comp")).savers[0];
+    expect(isMovieFormat(mov.outputFormat)).toBe(true);
+    expect(isMovieFormat("OpenEXRFormat") || isMovieFormat("JpegFormat") || isMovieFormat(undefined)).toBe(false);
+  });
+});
+
 describe("synthetic comps (test/comps)", () => {
   it("synthetic-parser-torture.comp: nested groups and macros, UNC, no Clip, movie, odd names, step", () => {
     const comp = readCompFile(path.join(compsDir, "synthetic-parser-torture.comp"));
@@ -318,7 +354,7 @@ describe("synthetic comps (test/comps)", () => {
       savers: [
         { name: "UNCSaver", enabled: true, path: "\\\\server\\share\\render\\shot.0001.dpx", rawPath: "\\\\server\\share\\render\\shot.0001.dpx" },
         { name: "Disabled", enabled: false, path: "Comp:/render/off.0000.exr", rawPath: "Comp:/render/off.0000.exr" },
-        { name: "NoClip", enabled: true, path: "", rawPath: "" },
+        { name: "NoClip", enabled: true, path: "", rawPath: "", outputFormat: "OpenEXRFormat" },
         { name: "Movie", enabled: true, path: "Comp:\\render\\movie.mov", rawPath: "Comp:\\render\\movie.mov" },
         { name: "Inner", enabled: true, path: "/mnt/hq/render/inner.0000.png", rawPath: "/mnt/hq/render/inner.0000.png" },
         { name: "Deep", enabled: true, path: "/mnt/hq/ünï cödé/deep.0000.tif", rawPath: "/mnt/hq/ünï cödé/deep.0000.tif" },

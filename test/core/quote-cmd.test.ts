@@ -3,10 +3,12 @@ import {
   cmdForSlashC,
   cmdJoin,
   cmdProgramUnsafeReason,
+  cmdTaskLine,
+  cmdTaskLineUnsafeReason,
   cmdUnsafeReason,
   quoteCmdArg,
 } from "../../src-node/core/quote-cmd";
-import { cmdParse, cmdRunAsPython, cmdSlashC } from "../support/cmd-model";
+import { CMD_INVOCATIONS, cmdParse, cmdRunAs, cmdRunAsPython, cmdSlashC } from "../support/cmd-model";
 import { prng } from "../support/prng";
 
 
@@ -177,5 +179,76 @@ describe("cmdJoin through the cmd.exe model", () => {
       const on = cmdParse(`p ${candidate}`, { env: {}, delayedExpansion: true }).argv[1];
       expect(off === "a!b" && on === "a!b", candidate).toBe(false);
     }
+  });
+});
+
+describe("cmdTaskLine: one line for every way the HQueue client may start cmd.exe", () => {
+  // The hostile arguments minus "%" (refused: see below), and programs of every shape we accept.
+  const args = hostileArgs(0x15c0de, 3000).map((a) => a.split("%").join("_"));
+  const programs = [...PROGRAMS, "C:\\x.exe", "\\\\srv\\a b\\é (1)\\r.exe", "_tool", ".\\r n.exe", "9 lives.exe"];
+
+  for (const form of CMD_INVOCATIONS) {
+    for (const delayedExpansion of [false, true]) {
+      it(`3000 hostile arguments arrive exactly: ${form}, delayed expansion ${delayedExpansion ? "on" : "off"}`, () => {
+        let checked = 0;
+        for (let start = 0; start < args.length; start += 10) {
+          const batch = args.slice(start, start + 10);
+          const program = programs[(start / 10) % programs.length];
+          const line = cmdTaskLine([program, ...batch]);
+          expect(line.startsWith('"'), line).toBe(false);
+          // cmd /c rule 1 (exactly two quotes around an executable) must not matter: decide it both ways.
+          for (const isExecutable of [() => true, () => false]) {
+            const r = cmdRunAs(form, line, { env: hostileEnv(batch), delayedExpansion }, isExecutable);
+            expect(r.separators, line).toEqual([]);
+            expect(r.commands).toHaveLength(1);
+            expect(r.commands[0].program, line).toBe(program);
+            expect(r.argv, line).toEqual([program, ...batch]);
+          }
+          checked += batch.length;
+        }
+        expect(checked).toBe(3000);
+      });
+    }
+  }
+
+  it("chains with && the same way under every form", () => {
+    const a = ["C:\\Program Files\\R N\\r.exe", "\\\\srv\\x & y\\c.comp", "/start", "1"];
+    const b = ["C:\\Program Files\\R N\\r.exe", "\\\\srv\\x & y\\c.comp", "/start", "9"];
+    const line = cmdTaskLine(a) + " && " + cmdTaskLine(b);
+    for (const form of CMD_INVOCATIONS) {
+      const r = cmdRunAs(form, line, { env: {}, delayedExpansion: true });
+      expect(r.separators).toEqual(["&&"]);
+      expect(r.commands.map((c) => c.argv)).toEqual([a, b]);
+    }
+  });
+
+  it("is readable: a drive path keeps X:\\ bare, other programs their first character", () => {
+    expect(cmdTaskLine(["C:\\Program Files\\F\\R.exe", "\\\\srv\\s\\c.comp", "/render", "1"])).toBe(
+      'C:\\"Program Files\\F\\R.exe" "\\\\srv\\s\\c.comp" /render 1',
+    );
+    expect(cmdTaskLine(["\\\\srv\\r.exe"])).toBe('\\"\\srv\\r.exe"');
+    expect(cmdTaskLine(["node", "x"])).toBe('n"ode" x');
+  });
+
+  it("refuses %, !, \" and control characters anywhere, and odd program starts, with the reason", () => {
+    expect(cmdTaskLineUnsafeReason("\\\\srv\\100%\\a.comp")).toMatch(/"%".*batch file/);
+    expect(() => cmdTaskLine(["C:\\x.exe", "\\\\srv\\100%\\a.comp"])).toThrow(/"%"/);
+    expect(() => cmdTaskLine(["C:\\x.exe", "a!b"])).toThrow(/"!"/);
+    expect(() => cmdTaskLine(["C:\\x.exe", 'a"b'])).toThrow(/double quote/);
+    expect(() => cmdTaskLine(["C:\\x.exe", "a\nb"])).toThrow(/line break/);
+    expect(() => cmdTaskLine(["C:\\1%\\x.exe"])).toThrow(/"%"/);
+    for (const program of ["", " x.exe", "&x.exe", "(x).exe", "@x.exe", ":x.exe", "^x.exe", '"x.exe']) {
+      expect(() => cmdTaskLine([program]), program).toThrow(/program/);
+    }
+    expect(() => cmdTaskLine([])).toThrow();
+    expect(cmdTaskLineUnsafeReason("C:\\ok ^&()' `$=\\é")).toBeUndefined();
+  });
+
+  it("the helper-launch encoding (cmdJoin) would not do: it starts with a quote and spells % for one form", () => {
+    const program = "C:\\Program Files\\F\\R.exe";
+    const broken = cmdRunAs("slash-c", cmdJoin([program, "a b"]), { env: {}, delayedExpansion: false });
+    expect(broken.commands[0].program).not.toBe(program);
+    const percent = cmdRunAs("batch-line", cmdJoin([program, "a%b"]), { env: {}, delayedExpansion: false });
+    expect(percent.argv[1]).not.toBe("a%b");
   });
 });

@@ -11,7 +11,7 @@ import {
   taskCommand,
 } from "../../src-node/core/render-node";
 import type { FrameRun } from "../../types/request";
-import { cmdRunAsPython } from "../support/cmd-model";
+import { CMD_INVOCATIONS, cmdRunAs } from "../support/cmd-model";
 import { SHELLS } from "../support/shells";
 
 describe("defaultRenderNodePath", () => {
@@ -249,39 +249,43 @@ describe("taskCommand on linux, run by real shells with a stand-in Render Node",
   });
 });
 
-describe("taskCommand on windows, through the cmd.exe model", () => {
+describe("taskCommand on windows, through the cmd.exe model (every way the client may start cmd.exe)", () => {
   const exe = defaultRenderNodePath("windows", "19");
   const runs: FrameRun[] = [
     { start: 1, end: 5, step: 1 },
     { start: 10, end: 20, step: 5 },
   ];
 
-  it("chains one render per run with &&, no progress wrapper, argv recovered exactly", () => {
-    const comp = "\\\\srv\\share\\shot 010\\%PATH% 100% ^ & (v2) ; ' ` $ = é\\comp.comp";
+  it("chains one render per run with &&, no progress wrapper, argv recovered exactly under all four forms", () => {
+    const comp = "\\\\srv\\share\\shot 010\\PATH 100 ^ & (v2) ; ' ` $ = é\\comp.comp";
     const logFile = "\\\\srv\\share\\logs\\task 1\\";
     const command = taskCommand("windows", exe, comp, runs, { logFile, progress: true });
     expect(command).not.toContain("ALF_PROGRESS");
-    for (const delayedExpansion of [false, true]) {
-      const parsed = cmdRunAsPython(command, { env: { PATH: "C:\\Windows", " 100": "X" }, delayedExpansion });
-      expect(parsed.separators).toEqual(["&&"]);
-      expect(parsed.commands.map((c) => c.program)).toEqual([exe, exe]);
-      expect(parsed.commands.map((c) => c.argv)).toEqual(
-        runs.map((run, index) => [exe, ...renderNodeArgs("windows", comp, run, { logFile, cleanLog: index === 0 })]),
-      );
+    expect(command.startsWith('"')).toBe(false);
+    for (const form of CMD_INVOCATIONS) {
+      for (const delayedExpansion of [false, true]) {
+        const parsed = cmdRunAs(form, command, { env: { PATH: "C:\\Windows", " 100": "X" }, delayedExpansion });
+        expect(parsed.separators).toEqual(["&&"]);
+        expect(parsed.commands.map((c) => c.program)).toEqual([exe, exe]);
+        expect(parsed.commands.map((c) => c.argv)).toEqual(
+          runs.map((run, index) => [exe, ...renderNodeArgs("windows", comp, run, { logFile, cleanLog: index === 0 })]),
+        );
+      }
     }
-    // The backslash before the inserted closing quote is doubled.
-    expect(command.startsWith(`"${exe}" "\\\\srv\\share\\shot 010\\\\"^%"PATH"^%`)).toBe(true);
+    // The backslash before the closing quote is doubled.
+    expect(command).toContain(' "\\\\srv\\share\\logs\\task 1\\\\" ');
     expect(command).toContain(" /render /start 1 /end 5 /step 1 /log ");
   });
 
   it("is readable for a plain path", () => {
     expect(taskCommand("windows", exe, "\\\\srv\\share\\shot 010\\comp.comp", [{ start: 1, end: 10, step: 1 }], { progress: true })).toBe(
-      `"${exe}" "\\\\srv\\share\\shot 010\\comp.comp" /render /start 1 /end 10 /step 1 /verbose /quit`,
+      `C:\\"${exe.slice(3)}" "\\\\srv\\share\\shot 010\\comp.comp" /render /start 1 /end 10 /step 1 /verbose /quit`,
     );
   });
 
   it("refuses paths cmd.exe cannot take, with the reason", () => {
     expect(() => taskCommand("windows", exe, "\\\\srv\\Wow!\\a.comp", runs, { progress: false })).toThrow(/"!"/);
+    expect(() => taskCommand("windows", exe, "\\\\srv\\100%\\a.comp", runs, { progress: false })).toThrow(/"%".*batch file/);
     expect(() => taskCommand("windows", exe, "\\\\srv\\a.comp", runs, { progress: false, logFile: 'C:\\"x' })).toThrow(/double quote/);
     expect(() => taskCommand("windows", "C:\\100%\\x.exe", "a.comp", runs, { progress: false })).toThrow(/"%"/);
     expect(() => taskCommand("windows", exe, "a.comp", [], { progress: false })).toThrow();
@@ -337,6 +341,20 @@ exit 0
       expect(r.status === 143 || r.signal === "SIGTERM").toBe(true);
       expect(r.later).toBe(r.frames);
       expect(r.later).toBeLessThan(6);
+    });
+
+    it(`${shell.name}: progress arrives while rendering, not in one burst at the end (mawk reads pipes in blocks)`, async () => {
+      const frames = path.join(dir, `live-${shell.name.replace(/\W/g, "")}`);
+      const command = taskCommand("linux", exe, "/mnt/hq/x.comp", [{ start: 1, end: 8, step: 1 }], { progress: true });
+      const child = spawn(shell.name, [...shell.argsPrefix, "-c", command], { env: { ...process.env, FAKE_FRAMES: frames } });
+      let firstProgress = 0;
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        if (firstProgress === 0 && d.includes("ALF_PROGRESS")) firstProgress = Date.now();
+      });
+      await new Promise((r) => child.on("exit", r));
+      // 8 frames at 0.3 s: the first progress line comes about 2 s before the end.
+      expect(firstProgress).toBeGreaterThan(0);
+      expect(Date.now() - firstProgress).toBeGreaterThan(1000);
     });
   }
 });

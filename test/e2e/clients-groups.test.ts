@@ -71,7 +71,8 @@ describe("hqueue-helper groups", () => {
 
 describe("submit checks assigned client and group names against the server", () => {
   const submit = (assign: { mode: "clients" | "groups"; names: string[] }) =>
-    runHelper(["submit", "--request", writeRequest(makeRequest({ server: farm.url, farm: { assign } as never })), "--json"]);
+    // Commands for every OS, so that the pre-flight's OS check (preflight-clients.test.ts) lets every listed client in.
+    runHelper(["submit", "--request", writeRequest(makeRequest({ server: farm.url, farm: { assign, platforms: ["linux", "macosx", "windows"], sharedRoots: [{ linux: "/mnt/hq", macosx: "/Volumes/hq", windows: "\\\\fs\\hq" }] } as never })), "--json"]);
 
   it("known names pass (the job is created)", async () => {
     for (const assign of [{ mode: "groups" as const, names: ["GPU"] }, { mode: "clients" as const, names: ["mac01", "lin01"] }]) {

@@ -151,7 +151,7 @@ describe("commands per client OS", () => {
     const spec = (run.json as PlanResult).spec;
     expect(JSON.stringify(spec)).not.toContain('"shell"');
     const command = spec.children![0].command as Record<string, string>;
-    expect(command.windows).toContain('"C:\\Program Files\\Blackmagic Design\\Fusion Render Node 19\\FusionRenderNode.exe"');
+    expect(command.windows).toContain('C:\\"Program Files\\Blackmagic Design\\Fusion Render Node 19\\FusionRenderNode.exe"');
     expect(command.windows).toContain('"\\\\fileserver\\hq\\shots\\sh010\\comp\\sh010.comp"');
     expect(command.windows).toContain("/render /start 1 /end 5 /step 1");
     expect(command.macosx).toContain("/Volumes/hq/shots/sh010/comp/sh010.comp");

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErrorCode, Failure, HelperResponse, SubmitRequest, SubmitResult } from "../../types/request";
-import { cmdRunAsPython } from "../support/cmd-model";
+import { CMD_INVOCATIONS, cmdRunAs } from "../support/cmd-model";
 import { type HQueueStandin, type StandinJob, startHQueueStandin } from "../support/hqueue-standin";
 import { makeRequest } from "../support/requests";
 import { type HelperRun, runHelper } from "../support/run-helper";
@@ -294,7 +294,7 @@ const CASES: HostileCase[] = [
     },
   },
   {
-    name: "% variables in the comp path are not expanded by cmd.exe (Windows)",
+    name: "% in the comp path for Windows clients: refused (cmd.exe reads it differently on a command line and in a batch file) or exact",
     request: all(linuxWindowsRoots, set("comp.path", "/mnt/hq/%USERNAME%/100%/shot.comp")),
     expect: {
       errorOrJob: ["unsafe_path"],
@@ -402,7 +402,17 @@ function createdJob(result: SubmitResult): CreatedJob {
     parent,
     tasks,
     linuxArgv: (i = 0) => runLinuxCommand(commandFor(i, "linux")),
-    windowsArgv: (i = 0, env = {}) => cmdRunAsPython(commandFor(i, "windows"), { env, delayedExpansion: false }).argv,
+    windowsArgv: (i = 0, env = {}) => {
+      // Every way the client may start cmd.exe, both delayed-expansion modes: one and the same argv.
+      const line = commandFor(i, "windows");
+      const first = cmdRunAs("python-shell", line, { env, delayedExpansion: false }).argv;
+      for (const form of CMD_INVOCATIONS) {
+        for (const delayedExpansion of [false, true]) {
+          expect(cmdRunAs(form, line, { env, delayedExpansion }).argv, `${form} ${delayedExpansion}: ${line}`).toEqual(first);
+        }
+      }
+      return first;
+    },
   };
 }
 

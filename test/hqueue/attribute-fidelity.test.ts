@@ -104,7 +104,7 @@ afterAll(async () => {
 });
 
 describe("the helper reads only attributes the documented stand-in serves", () => {
-  it("clients, groups, submit (client and group checks), status, watch, log and cancel", async () => {
+  it("clients, groups, submit (client and group checks), plan --server-clients, status, watch, log and cancel", async () => {
     const env = { HQUEUE_SERVER: "" };
     const server = ["--server", standin.url];
     const run = (argv: string[]): Promise<number> => runCli(argv, env);
@@ -119,6 +119,8 @@ describe("the helper reads only attributes the documented stand-in serves", () =
     // (Whether the submission itself succeeds is not this test's concern; the checks run before newjob.)
     for (const assign of [{ mode: "clients" as const, names: ["lin01"] }, { mode: "groups" as const, names: ["Fusion"] }]) {
       await run(["submit", "--request", writeRequest(makeRequest({ server: standin.url, farm: { assign } as never })), "--json"]);
+      // The pre-flight's client check and farm OS summary read the same documented attributes.
+      await run(["plan", "--request", writeRequest(makeRequest({ server: standin.url, farm: { assign } as never })), "--server-clients", "--json"]);
     }
     const [id] = await new HQueueClient(standin.url).newjob({ name: "fidelity", children: [{ name: "t1", command: "echo one" }, { name: "t2", command: "echo two" }] });
     expect(await run(["watch", String(id), "--interval", "0.05", ...server, "--json", "--response-file", answer("watch")])).toBe(0);

@@ -6,7 +6,7 @@
  * Output, one line per vector: `ok <hex>` (result), `none` (undefined result) or `err <hex>` (error message).
  * Hex keeps newlines, NUL and every other byte out of the line framing.
  */
-import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdUnsafeReason, quoteCmdArg } from "../../src-node/core/quote-cmd";
+import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdTaskLine, cmdTaskLineUnsafeReason, cmdUnsafeReason, quoteCmdArg } from "../../src-node/core/quote-cmd";
 import { quoteSh, shJoin } from "../../src-node/core/quote-sh";
 
 // Only the two Lua io functions used here (module-scoped, so this also type-checks on the Node side).
@@ -50,6 +50,8 @@ function run(fn: string, hexes: string): string | undefined {
   if (fn === "cmdUnsafeReason") return cmdUnsafeReason(fromHex(hexes));
   if (fn === "cmdProgramUnsafeReason") return cmdProgramUnsafeReason(fromHex(hexes));
   if (fn === "cmdForSlashC") return cmdForSlashC(fromHex(hexes));
+  if (fn === "cmdTaskLine") return cmdTaskLine(list(hexes));
+  if (fn === "cmdTaskLineUnsafeReason") return cmdTaskLineUnsafeReason(fromHex(hexes));
   throw new Error("unknown function " + fn);
 }
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import ts from "typescript";
 import * as tstl from "typescript-to-lua";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdUnsafeReason, quoteCmdArg } from "../../src-node/core/quote-cmd";
+import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdTaskLine, cmdTaskLineUnsafeReason, cmdUnsafeReason, quoteCmdArg } from "../../src-node/core/quote-cmd";
 import { quoteSh, shJoin } from "../../src-node/core/quote-sh";
 import { prng } from "../support/prng";
 
@@ -39,7 +39,7 @@ function randomStrings(seed: number, count: number): string[] {
   return out;
 }
 
-type Fn = "quoteSh" | "shJoin" | "quoteCmdArg" | "cmdJoin" | "cmdUnsafeReason" | "cmdProgramUnsafeReason" | "cmdForSlashC";
+type Fn = "quoteSh" | "shJoin" | "quoteCmdArg" | "cmdJoin" | "cmdUnsafeReason" | "cmdProgramUnsafeReason" | "cmdForSlashC" | "cmdTaskLine" | "cmdTaskLineUnsafeReason";
 
 interface Vector {
   fn: Fn;
@@ -58,6 +58,8 @@ function nodeResult(vector: Vector): string {
       case "cmdUnsafeReason": value = cmdUnsafeReason(first); break;
       case "cmdProgramUnsafeReason": value = cmdProgramUnsafeReason(first); break;
       case "cmdForSlashC": value = cmdForSlashC(first); break;
+      case "cmdTaskLine": value = cmdTaskLine(vector.args); break;
+      case "cmdTaskLineUnsafeReason": value = cmdTaskLineUnsafeReason(first); break;
     }
     return value === undefined ? "none" : `ok ${Buffer.from(value, "utf8").toString("hex")}`;
   } catch (e) {
@@ -71,11 +73,12 @@ function buildVectors(): Vector[] {
   singles.push(...UNICODE, ...PIECES, "C:\\dir\\", "a%b%c", "%", "\\\\srv\\s\\x!y", "=ls", "if", "x=1");
   const strings = [...singles, ...randomStrings(0x10a, 600)];
   const vectors: Vector[] = [];
-  const single: Fn[] = ["quoteSh", "quoteCmdArg", "cmdUnsafeReason", "cmdProgramUnsafeReason", "cmdForSlashC"];
+  const single: Fn[] = ["quoteSh", "quoteCmdArg", "cmdUnsafeReason", "cmdProgramUnsafeReason", "cmdForSlashC", "cmdTaskLineUnsafeReason"];
   for (const s of strings) for (const fn of single) vectors.push({ fn, args: [s] });
   for (let i = 0; i + 4 <= strings.length; i += 4) {
     const group = strings.slice(i, i + 4);
-    vectors.push({ fn: "shJoin", args: group }, { fn: "cmdJoin", args: group });
+    vectors.push({ fn: "shJoin", args: group }, { fn: "cmdJoin", args: group }, { fn: "cmdTaskLine", args: group });
+    vectors.push({ fn: "cmdTaskLine", args: ["C:\\Program Files (x86)\\é\\x.exe", ...group.map((s) => s.replace(/[!"%\0-\x1f\x7f]/g, "_"))] });
     vectors.push({ fn: "cmdJoin", args: ["C:\\Program Files (x86)\\é\\x.exe", ...group.map((s) => s.replace(/[!"\0-\x1f\x7f]/g, "_"))] });
   }
   vectors.push({ fn: "shJoin", args: ["FOO=bar", "if"] }, { fn: "shJoin", args: ["if"] });

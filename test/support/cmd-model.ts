@@ -2,15 +2,21 @@
  * A model of how a Windows command line reaches a program through cmd.exe, for testing quote-cmd without
  * Windows. It follows Microsoft's documentation (`cmd /?`, "Parsing C++ command-line arguments") and the
  * well-known phase analysis of cmd.exe's parser (dbenham/jeb, "How does the Windows Command Interpreter
- * (CMD.EXE) parse scripts?"), in COMMAND-LINE mode (what `cmd /c` uses; batch files differ):
+ * (CMD.EXE) parse scripts?"), in COMMAND-LINE mode (what `cmd /c` uses) and in BATCH mode (a line of a
+ * `.bat`/`.cmd` file), which differ only in phase 1 and in undefined `!NAME!`:
  *
- *  /c     `cmd /c <text>`: more than two quotes (or any special character) → if the text starts with `"`,
- *         that quote and the last `"` of the text are removed (text after the last quote is kept).
- *         The "exactly two quotes around an executable name" case depends on the file system: it is only
- *         modelled when the caller says whether the name is an executable.
- *  1      `%NAME%` → value when NAME is defined (case-insensitive; includes cmd's dynamic variables such as
- *         CD, DATE, RANDOM); otherwise the `%` is kept and scanning resumes right after it. `%%` stays.
- *         Carets and quotes do not protect anything here. `%NAME:…%` edits are not modelled (they throw).
+ *  /c     `cmd /c <text>` (`cmd /?`): rule 1, when there is no /S, exactly two quotes, no special character
+ *         (&<>()@^|) between them, whitespace between them and the text between them names an executable
+ *         file: the text is kept as it is. Rule 2 otherwise: if the text starts with `"`, that quote and the
+ *         last `"` of the text are removed (text after the last quote is kept); else the text is kept. Rule 1
+ *         depends on the file system: it is only modelled when the caller says whether the name is an
+ *         executable. `/s /c` always takes rule 2.
+ *  1      Command-line mode: `%NAME%` → value when NAME is defined (case-insensitive; includes cmd's
+ *         dynamic variables such as CD, DATE, RANDOM); otherwise the `%` is kept and scanning resumes right
+ *         after it. `%%` stays. Carets and quotes do not protect anything here.
+ *         Batch mode: `%%` → `%`; `%0`…`%9` → the batch file's arguments, `%*` → all of them; `%NAME%` →
+ *         value, or nothing when NAME is undefined; a `%` without a closing one is removed.
+ *         `%NAME:…%` edits and `%~` modifiers are not modelled (they throw).
  *  1.5    CR characters are removed.
  *  2      Quotes toggle a quoted state (and stay in the text). Outside quotes: `^x` → literal x (the caret is
  *         removed; a caret at the very end is dropped); `&`, `&&`, `|`, `||` split commands; `<`, `>`, `>>`
@@ -18,14 +24,18 @@
  *         All of these are reported in `separators`.
  *  5      Only when delayed expansion is on: each token (the command token, then the rest) that contains `!`
  *         is rescanned: `^x` → x (even inside quotes), `!NAME!` → value, an unpaired `!` is removed,
- *         consecutive opening `!` collapse. An undefined `!NAME!` is not modelled (throws): its command-line
- *         mode result is not documented.
+ *         consecutive opening `!` collapse. An undefined `!NAME!` is nothing in batch mode; in command-line
+ *         mode it is not modelled (throws): its result there is not documented.
  *  run    cmd finds the program from the command token (the first word, ended by an unquoted space, tab, `,`,
  *         `;` or `=`) with its quotes removed, and passes the command text to the program, whose C runtime
  *         splits it (post-2008 MSVCRT rules, argv[0] read by its own rule).
  *
  * Whatever the model cannot decide throws {@link CmdModelUnsupported} rather than guessing.
  */
+
+import { msvcrtArgv } from "./msvcrt-argv";
+
+export { msvcrtArgv };
 
 export class CmdModelUnsupported extends Error {
   constructor(message: string) {
@@ -39,6 +49,10 @@ export interface CmdParseOptions {
   env: Record<string, string>;
   /** Whether delayed expansion (`cmd /v:on`, or the registry default) is on. */
   delayedExpansion: boolean;
+  /** Command-line mode (default) or a line of a batch file. */
+  mode?: "command-line" | "batch";
+  /** Batch mode: the batch file's %0, %1, … (%0 is its path as it was started). */
+  batchArgs?: readonly string[];
 }
 
 export interface CmdCommand {
@@ -81,11 +95,12 @@ function refuseEdits(env: Record<string, string>, name: string, marker: string):
   }
 }
 
-/** `cmd /c <argument>`: the text cmd.exe goes on to parse. */
-export function cmdSlashC(argument: string, isExecutable?: (name: string) => boolean): string {
+/** `cmd /c <argument>` (or `cmd /s /c <argument>` when `slashS`): the text cmd.exe goes on to parse. */
+export function cmdSlashC(argument: string, isExecutable?: (name: string) => boolean, slashS = false): string {
   const text = argument.replace(/^[ \t]+/, "");
   const quoteCount = text.split('"').length - 1;
-  if (quoteCount === 2 && text.startsWith('"')) {
+  // Rule 1 keeps the text as it is; it can only make a difference when the text starts with a quote.
+  if (!slashS && quoteCount === 2 && text.startsWith('"')) {
     const inner = text.slice(1, text.indexOf('"', 1));
     if (!/[&<>()@^|]/.test(inner) && /[ \t]/.test(inner)) {
       if (isExecutable === undefined) {
@@ -128,6 +143,77 @@ export function percentExpand(line: string, env: Record<string, string>): string
     }
   }
   return out;
+}
+
+/** Phase 1, batch mode (a line of a `.bat`/`.cmd` file). */
+export function percentExpandBatch(line: string, env: Record<string, string>, args: readonly string[] = []): string {
+  let out = "";
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c !== "%") {
+      out += c;
+      i++;
+      continue;
+    }
+    const next = line[i + 1];
+    if (next === "%") {
+      out += "%";
+      i += 2;
+      continue;
+    }
+    if (next !== undefined && next >= "0" && next <= "9") {
+      out += args[Number(next)] ?? "";
+      i += 2;
+      continue;
+    }
+    if (next === "*") {
+      out += args.slice(1).join(" ");
+      i += 2;
+      continue;
+    }
+    if (next === "~") {
+      // `%~N`: argument N with its surrounding quotes removed (`call /?`); other modifiers are not modelled.
+      const digit = line[i + 2];
+      if (digit === undefined || digit < "0" || digit > "9") throw new CmdModelUnsupported("%~ modifiers other than %~N are not modelled");
+      const arg = args[Number(digit)] ?? "";
+      out += arg.length >= 2 && arg.startsWith('"') && arg.endsWith('"') ? arg.slice(1, -1) : arg.replace(/^"/, "");
+      i += 3;
+      continue;
+    }
+    const close = line.indexOf("%", i + 1);
+    if (close < 0) {
+      i++; // a lone % is removed
+      continue;
+    }
+    const name = line.slice(i + 1, close);
+    if (name.includes(":")) {
+      out += substringEdit(env, name);
+      i = close + 1;
+      continue;
+    }
+    out += lookup(env, name) ?? "";
+    i = close + 1;
+  }
+  return out;
+}
+
+/**
+ * `%NAME:~start[,length]%` of a defined NAME (`set /?`): negative start counts from the end, negative length
+ * leaves that many off the end. Other edits (`:a=b`) and edits of undefined names are not modelled.
+ */
+function substringEdit(env: Record<string, string>, edit: string): string {
+  const colon = edit.indexOf(":");
+  const value = lookup(env, edit.slice(0, colon));
+  const m = /^~(-?\d+)(?:,(-?\d+))?$/.exec(edit.slice(colon + 1));
+  if (value === undefined || !m) throw new CmdModelUnsupported(`%${edit}%: this variable edit is not modelled`);
+  const n = value.length;
+  let start = Number(m[1]);
+  if (start < 0) start = Math.max(0, n + start);
+  start = Math.min(start, n);
+  if (m[2] === undefined) return value.slice(start);
+  const length = Number(m[2]);
+  return length >= 0 ? value.slice(start, start + length) : value.slice(start, Math.max(start, n + length));
 }
 
 /** Phase 2: split into command texts, handling quotes, carets and operators. */
@@ -208,7 +294,7 @@ function splitCommandToken(text: string): { before: string; token: string; rest:
 }
 
 /** Phase 5 on one token. */
-function delayedExpandToken(token: string, env: Record<string, string>): string {
+function delayedExpandToken(token: string, env: Record<string, string>, batch: boolean): string {
   if (!token.includes("!")) return token;
   let out = "";
   let i = 0;
@@ -236,6 +322,10 @@ function delayedExpandToken(token: string, env: Record<string, string>): string 
     const name = token.slice(i + 1, close);
     refuseEdits(env, name, "!");
     const value = lookup(env, name);
+    if (value === undefined && batch) {
+      i = close + 1; // batch mode: an undefined !NAME! is nothing
+      continue;
+    }
     if (value === undefined) {
       throw new CmdModelUnsupported(`!${name}! with ${name} undefined: the command-line mode result is not modelled`);
     }
@@ -245,10 +335,10 @@ function delayedExpandToken(token: string, env: Record<string, string>): string 
   return out;
 }
 
-function delayedExpand(text: string, env: Record<string, string>): string {
+function delayedExpand(text: string, env: Record<string, string>, batch: boolean): string {
   if (!text.includes("!")) return text;
   const { before, token, rest } = splitCommandToken(text);
-  return before + delayedExpandToken(token, env) + delayedExpandToken(rest, env);
+  return before + delayedExpandToken(token, env, batch) + delayedExpandToken(rest, env, batch);
 }
 
 /** The program cmd.exe starts for a command text: the command token with its quotes removed. */
@@ -256,74 +346,19 @@ export function cmdProgram(text: string): string {
   return splitCommandToken(text).token.split('"').join("");
 }
 
-const isBlank = (c: string | undefined): boolean => c === " " || c === "\t";
-
-/**
- * The C runtime's argv for a command line (post-2008 MSVCRT / UCRT rules, as documented in "Parsing C++
- * command-line arguments"). argv[0] is read by its own rule: quotes toggle, backslashes are literal.
- */
-export function msvcrtArgv(commandLine: string): string[] {
-  const argv: string[] = [];
-  let i = 0;
-  while (isBlank(commandLine[i])) i++;
-  let program = "";
-  let quoted = false;
-  for (; i < commandLine.length; i++) {
-    const c = commandLine[i];
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && isBlank(c)) break;
-    else program += c;
-  }
-  argv.push(program);
-  for (;;) {
-    while (isBlank(commandLine[i])) i++;
-    if (i >= commandLine.length) break;
-    let arg = "";
-    quoted = false;
-    while (i < commandLine.length) {
-      const c = commandLine[i];
-      if (!quoted && isBlank(c)) break;
-      if (c === "\\") {
-        let count = 0;
-        while (commandLine[i + count] === "\\") count++;
-        if (commandLine[i + count] === '"') {
-          arg += "\\".repeat(Math.floor(count / 2));
-          if (count % 2 === 1) {
-            arg += '"';
-            i += count + 1;
-          } else {
-            i += count; // the quote is a delimiter, handled next
-          }
-        } else {
-          arg += "\\".repeat(count);
-          i += count;
-        }
-        continue;
-      }
-      if (c === '"') {
-        if (quoted && commandLine[i + 1] === '"') {
-          arg += '"'; // `""` inside quotes: a literal quote, still quoted
-          i += 2;
-        } else {
-          quoted = !quoted;
-          i++;
-        }
-        continue;
-      }
-      arg += c;
-      i++;
-    }
-    argv.push(arg);
-  }
-  return argv;
-}
-
 /** A command line (already past `cmd /c`'s quote handling) through cmd.exe's phases to each program's argv. */
 export function cmdParse(commandLine: string, opts: CmdParseOptions): CmdParseResult {
-  const expanded = percentExpand(commandLine, opts.env);
+  const batch = opts.mode === "batch";
+  const expanded = batch ? percentExpandBatch(commandLine, opts.env, opts.batchArgs) : percentExpand(commandLine, opts.env);
+  return cmdParseExpanded(expanded, opts);
+}
+
+/** {@link cmdParse} from phase 2 on, for text that phase 1 has already expanded (a batch interpreter's lines). */
+export function cmdParseExpanded(expanded: string, opts: CmdParseOptions): CmdParseResult {
+  const batch = opts.mode === "batch";
   const { texts, separators } = specialCharacters(expanded);
   const commands = texts.map((raw): CmdCommand => {
-    const text = opts.delayedExpansion ? delayedExpand(raw, opts.env) : raw;
+    const text = opts.delayedExpansion ? delayedExpand(raw, opts.env, batch) : raw;
     const trimmed = text.slice(splitCommandToken(text).before.length);
     return { text: trimmed, program: cmdProgram(text), argv: msvcrtArgv(trimmed) };
   });
@@ -333,4 +368,33 @@ export function cmdParse(commandLine: string, opts: CmdParseOptions): CmdParseRe
 /** What the HQueue Windows client does with a job command: Python `subprocess` shell=True → `cmd.exe /c "<command>"`. */
 export function cmdRunAsPython(command: string, opts: CmdParseOptions): CmdParseResult {
   return cmdParse(cmdSlashC(`"${command}"`), opts);
+}
+
+/**
+ * The ways a client may hand a command line to cmd.exe (hqueue.md §17: the HQueue client's is not documented):
+ * Python `subprocess` shell=True, `cmd /c` with the line as it is, `cmd /s /c "<line>"`, a line of a batch file.
+ */
+export const CMD_INVOCATIONS = ["python-shell", "slash-c", "slash-s-c", "batch-line"] as const;
+export type CmdInvocation = (typeof CMD_INVOCATIONS)[number];
+
+/**
+ * `line` run by cmd.exe as `invocation` says. `isExecutable` decides `/c` rule 1 (exactly two quotes around an
+ * executable's name) when it matters; without it that case throws {@link CmdModelUnsupported}.
+ */
+export function cmdRunAs(
+  invocation: CmdInvocation,
+  line: string,
+  opts: CmdParseOptions,
+  isExecutable?: (name: string) => boolean,
+): CmdParseResult {
+  switch (invocation) {
+    case "python-shell":
+      return cmdParse(cmdSlashC(`"${line}"`, isExecutable), { ...opts, mode: "command-line" });
+    case "slash-c":
+      return cmdParse(cmdSlashC(line, isExecutable), { ...opts, mode: "command-line" });
+    case "slash-s-c":
+      return cmdParse(cmdSlashC(`"${line}"`, isExecutable, true), { ...opts, mode: "command-line" });
+    case "batch-line":
+      return cmdParse(line, { ...opts, mode: "batch", batchArgs: opts.batchArgs ?? ["C:\\Temp\\hq-task.bat"] });
+  }
 }

@@ -247,3 +247,45 @@ describe("render-node stand-in: bundle", () => {
     expect(r.stdout).toContain("Auto-exiting with errcode 0");
   });
 });
+
+describe("render-node stand-in: hooks for the task runners' verification", () => {
+  const shots = (): string[] => renderFiles().filter((f) => f.startsWith("shot."));
+
+  it("FUSION_STANDIN_SKIP_FRAMES renders and reports every frame but writes none, or only the others", () => {
+    const none = run([compPath, "-render", "-quiet"], { FUSION_STANDIN_SKIP_FRAMES: "all" });
+    expect(none.status).toBe(0);
+    expect(renderedFrames(none)).toEqual([1, 2, 3, 4, 5]);
+    expect(renderFiles()).toEqual([]);
+    const some = run([compPath, "-render"], { FUSION_STANDIN_SKIP_FRAMES: "2, 4" });
+    expect(some.status).toBe(0);
+    expect(shots()).toEqual(["shot.0001.png", "shot.0003.png", "shot.0005.png"]);
+  });
+
+  it("FUSION_STANDIN_EMPTY_FRAMES writes those frames' files empty", () => {
+    expect(run([compPath, "-render"], { FUSION_STANDIN_EMPTY_FRAMES: "3" }).status).toBe(0);
+    expect(readFileSync(path.join(shotDir, "render/shot.0003.png"), "utf8")).toBe("");
+    expect(readFileSync(path.join(shotDir, "render/shot.0002.png"), "utf8")).toContain("frame=2");
+  });
+
+  it("FUSION_STANDIN_EXIT_CODE: a complete render, then that exit code (a crash on exit)", () => {
+    const r = run([compPath, "-render"], { FUSION_STANDIN_EXIT_CODE: "139" });
+    expect(r.status).toBe(139);
+    expect(r.lines).toContain("Auto-exiting with errcode 0");
+    expect(shots()).toHaveLength(5);
+  });
+
+  it("FUSION_STANDIN_NEEDS_QUIET: without -quiet it stops at startup, as a modal dialog would; with it, it renders", () => {
+    const stuck = run([compPath, "-render"], { FUSION_STANDIN_NEEDS_QUIET: "1" });
+    expect(stuck.status).toBe(30);
+    expect(stuck.stdout).toContain("without -quiet");
+    expect(renderFiles()).toEqual([]);
+    expect(run([compPath, "/render", "/quiet"], { FUSION_STANDIN_NEEDS_QUIET: "1" }).status).toBe(0);
+  });
+
+  it("FUSION_STANDIN_NEEDS_DISPLAY: without DISPLAY it fails at startup (exit 20)", () => {
+    const r = run([compPath, "-render"], { FUSION_STANDIN_NEEDS_DISPLAY: "1", DISPLAY: "" });
+    expect(r.status).toBe(20);
+    expect(renderFiles()).toEqual([]);
+    expect(run([compPath, "-render"], { FUSION_STANDIN_NEEDS_DISPLAY: "1", DISPLAY: ":0" }).status).toBe(0);
+  });
+});

@@ -27,6 +27,11 @@
  *   FUSION_STANDIN_LICENSE_FAIL=1    print "FLEXnet Licensing error" and exit 20 at startup
  *   FUSION_STANDIN_RECORD=<file>     append one JSON line {argv, cwd} per run (before anything else)
  *   FUSION_STANDIN_FRAME_MS=<ms>     time each frame takes (default 0), for progress/watch tests
+ *   FUSION_STANDIN_SKIP_FRAMES=all|<f,f,…>  render (and report) those frames but write no file for them
+ *   FUSION_STANDIN_EMPTY_FRAMES=all|<f,f,…> write those frames' files empty (0 bytes)
+ *   FUSION_STANDIN_EXIT_CODE=<n>     after a complete render, exit with n instead of 0 (a crash on exit)
+ *   FUSION_STANDIN_NEEDS_QUIET=1     without -quiet, stop at startup as if a modal dialog waited (exit 30)
+ *   FUSION_STANDIN_NEEDS_DISPLAY=1   without DISPLAY, fail at startup like a Linux Render Node with no X (exit 20)
  *
  * Exit codes as Deadline reads Fusion's: 0 OK, 10 render failure, 20 startup problem.
  */
@@ -36,11 +41,22 @@ import type { Platform } from "../../types/request";
 import { CompFileError, readCompFile, type CompFile } from "../../src-node/core/comp-file";
 import { parseFrameSet, rangeFrames } from "../../src-node/core/frames";
 import { isAbsolutePath } from "../../src-node/core/path-map";
-import { frameFileName, isMovieOutput, resolveCompRelative } from "../../src-node/core/savers";
+import { frameFileName, isMovieSaver, resolveCompRelative } from "../../src-node/core/savers";
 
 export const EXIT_OK = 0;
 export const EXIT_RENDER_FAILED = 10;
 export const EXIT_STARTUP = 20;
+/** Not Fusion's: the stand-in's "a modal dialog would wait here forever" (FUSION_STANDIN_NEEDS_QUIET). */
+export const EXIT_DIALOG = 30;
+
+/** `all`, or a comma-separated frame list, from an environment variable. */
+function frameFilter(name: string): (frame: number) => boolean {
+  const text = (process.env[name] ?? "").trim();
+  if (text === "") return () => false;
+  if (text === "all") return () => true;
+  const frames = new Set(text.split(",").map((f) => Number(f.trim())));
+  return (frame) => frames.has(frame);
+}
 
 const SWITCHES = new Set(["render", "cleanlog", "verbose", "status", "quiet", "quietlicense", "clean", "quit", "listen"]);
 const WITH_VALUE = new Set(["start", "end", "step", "frames", "log"]);
@@ -153,15 +169,15 @@ function outputsOf(comp: CompFile, compPath: string, out: Console): Output[] {
       out.line(`Warning: ${saver.name}: the stand-in cannot resolve "${saver.path}"; nothing is written for it.`);
       continue;
     }
-    outputs.push({ saver: saver.name, path, movie: isMovieOutput(path) });
+    outputs.push({ saver: saver.name, path, movie: isMovieSaver({ ...saver, path }) });
   }
   return outputs;
 }
 
-function writeFrame(output: Output, frame: number, compPath: string): void {
+function writeFrame(output: Output, frame: number, compPath: string, empty: boolean): void {
   const file = output.movie ? output.path : frameFileName(output.path, frame);
   mkdirSync(nodePath.dirname(file), { recursive: true });
-  const body = `FusionRenderNode stand-in\ncomp=${compPath}\nsaver=${output.saver}\nframe=${frame}\n`;
+  const body = empty ? "" : `FusionRenderNode stand-in\ncomp=${compPath}\nsaver=${output.saver}\nframe=${frame}\n`;
   if (output.movie && existsSync(file)) appendFileSync(file, `frame=${frame}\n`);
   else writeFileSync(file, body);
 }
@@ -188,6 +204,16 @@ export function main(argv: readonly string[]): number {
     }
   }
   const out = new Console(logFile);
+
+  if (process.env.FUSION_STANDIN_NEEDS_QUIET === "1" && !options.switches.has("quiet")) {
+    out.line("Stand-in: a modal dialog would wait here for a click (the Render Node was started without -quiet).");
+    return EXIT_DIALOG;
+  }
+  if (process.env.FUSION_STANDIN_NEEDS_DISPLAY === "1" && !process.env.DISPLAY) {
+    out.line("qt.qpa.xcb: could not connect to display");
+    out.line(`Auto-exiting with errcode ${EXIT_STARTUP}`);
+    return EXIT_STARTUP;
+  }
 
   if (process.env.FUSION_STANDIN_LICENSE_FAIL === "1") {
     out.line("FLEXnet Licensing error: no license for Fusion Render Node could be found.");
@@ -229,6 +255,8 @@ export function main(argv: readonly string[]): number {
   const fixedBy = process.env.FUSION_STANDIN_FAIL_UNLESS;
   const failAt = fixedBy !== undefined && fixedBy !== "" && existsSync(fixedBy) ? undefined : process.env.FUSION_STANDIN_FAIL_AT;
   const frameMs = Number(process.env.FUSION_STANDIN_FRAME_MS ?? "0") || 0;
+  const skip = frameFilter("FUSION_STANDIN_SKIP_FRAMES");
+  const empty = frameFilter("FUSION_STANDIN_EMPTY_FRAMES");
   const began = Date.now();
   out.line(`Render started at ${clock(new Date())} (Range: ${frames[0].toFixed(1)} to ${frames[frames.length - 1].toFixed(1)})`);
   for (let i = 0; i < frames.length; i++) {
@@ -241,7 +269,7 @@ export function main(argv: readonly string[]): number {
       return EXIT_RENDER_FAILED;
     }
     try {
-      for (const output of outputs) writeFrame(output, frame, compPath);
+      if (!skip(frame)) for (const output of outputs) writeFrame(output, frame, compPath, empty(frame));
     } catch (e) {
       out.line(`Render failed at ${clock(new Date())}: ${(e as Error).message}`);
       out.line(`Auto-exiting with errcode ${EXIT_RENDER_FAILED}`);
@@ -256,7 +284,8 @@ export function main(argv: readonly string[]): number {
     `Render completed successfully at ${clock(new Date())} - Total Time: ${totalTime(seconds)}, Average: ${rate.toFixed(2)} frames/second`,
   );
   out.line(`Auto-exiting with errcode ${EXIT_OK}`);
-  return EXIT_OK;
+  const exitCode = process.env.FUSION_STANDIN_EXIT_CODE;
+  return exitCode !== undefined && exitCode.trim() !== "" ? Number(exitCode) : EXIT_OK;
 }
 
 process.exit(main(process.argv.slice(2)));

@@ -1,0 +1,57 @@
+/**
+ * Pre-flight: Saver output folders that do not exist on the submitting computer. The dialog's pre-flight
+ * (src-lua/preflight.ts) makes the same check in Fusion; `plan` and `submit` report it in the same words. Written as a
+ * portable module (no RegExp, JSON or Date, only string methods TypeScriptToLua supports) so the comp script can
+ * compile this one rule instead of its own copy. Pure: the caller says whether a folder exists.
+ */
+import type { PreflightCheck, SaverInfo } from "../../../types/request";
+
+/** `/x`, `\x`, `C:\x` or `C:/x`: a path that names its folder without a current directory. */
+export function looksAbsolute(path: string): boolean {
+  const first = path.substring(0, 1);
+  if (first === "/" || first === "\\") return true;
+  const second = path.substring(1, 2);
+  const third = path.substring(2, 3);
+  return second === ":" && (third === "\\" || third === "/");
+}
+
+/** The folder of a file path (either separator); "" when it has none; `C:\` for a file at a drive's root. */
+export function folderOf(path: string): string {
+  let index = -1;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const c = path.substring(i, i + 1);
+    if (c === "/" || c === "\\") {
+      index = i;
+      break;
+    }
+  }
+  if (index < 0) return "";
+  if (index === 0) return path.substring(0, 1);
+  if (index === 2 && path.substring(1, 2) === ":") return path.substring(0, 3);
+  return path.substring(0, index);
+}
+
+/** The dialog's words for a missing output folder. */
+export function missingFolderMessage(saverName: string, folder: string): string {
+  return "Saver " + saverName + ": its folder " + folder + " does not exist on this computer.";
+}
+
+/** One warning per enabled Saver whose output folder does not exist here. */
+export function checkOutputFolders(savers: readonly SaverInfo[], dirExists: (path: string) => boolean): PreflightCheck[] {
+  const checks: PreflightCheck[] = [];
+  for (const saver of savers) {
+    if (!saver.enabled || saver.path === "" || !looksAbsolute(saver.path)) continue;
+    const folder = folderOf(saver.path);
+    if (folder === "" || dirExists(folder)) continue;
+    checks.push({
+      code: "output_folder_missing",
+      level: "warning",
+      field: "comp.savers",
+      tool: saver.name,
+      path: folder,
+      message: missingFolderMessage(saver.name, folder),
+      hint: "create the folder before the render (the dialog offers to create it)",
+    });
+  }
+  return checks;
+}
