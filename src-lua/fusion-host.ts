@@ -288,10 +288,33 @@ export function createFusionHost(c: Composition): Host {
       pipe.close();
       return typeof output === "string" ? output : "";
     },
+    launchBackground: (commandLine) => launchBackground(osName, commandLine),
+    now: () => os.time(),
+    sleep: (seconds) => {
+      pcall(() => bmd.wait(seconds));
+    },
     openUrl: (url) => bmd.openurl(url),
     scriptPath: () => scriptPathFromSource(debug.getinfo(1, "S")?.source),
     log: (message) => print(message),
   };
+}
+
+/**
+ * Windows: `bmd.executebg` (fusion.md §1 table, §5, §11: starts a process without a console window and does not
+ * wait; its return value is not documented, so only an error counts as a failure). A Fusion without it gets
+ * `os.execute('start "" /B ...')` (fusion.md §5 Backgrounding, IS), which flashes a console window but works.
+ * macOS/Linux: `os.execute` of a line that ends in `&` (fusion.md §5 Backgrounding, IS/RP): sh returns at once.
+ * Either way a launch that did not really happen shows as a helper that never writes its phase file.
+ */
+function launchBackground(osName: OsName, commandLine: string): string | undefined {
+  if (osName === "Windows") {
+    const [launched] = pcall(() => bmd.executebg(commandLine));
+    if (launched) return undefined;
+    const [executed, problem] = pcall(() => os.execute('start "" /B ' + commandLine));
+    return executed ? undefined : tostring(problem);
+  }
+  const [executed, problem] = pcall(() => os.execute(commandLine));
+  return executed ? undefined : tostring(problem);
 }
 
 /**

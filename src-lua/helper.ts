@@ -1,15 +1,11 @@
 /**
- * Finding `node` and `hqueue-helper.js`, and running one helper command: the request goes to a temp file,
- * the command line is quoted for the submitting OS's shell, the answer comes back through --response-file.
+ * Finding `node` and `hqueue-helper.js` (running the helper: helper-session.ts).
  * Pure decisions (search order, command line) are separate from the Host calls that carry them out.
  */
-import type { ErrorBody, ErrorCode, Failure, HelperCommand, HelperResponse, SubmitRequest } from "../types/request";
-import { cmdForSlashC, cmdJoin, cmdProgramUnsafeReason, cmdUnsafeReason } from "../src-node/core/quote-cmd";
-import { shJoin } from "../src-node/core/quote-sh";
+import type { ErrorBody } from "../types/request";
 import type { Host, OsName } from "./host";
-import { decodeJson, encodeJson } from "./json";
 import { installRootOf, reactorDeployPath, RUNTIME_ATOM_NAME, runtimeNodeCandidates, SCRIPT_DEPLOY_DIR } from "./node-runtime";
-import { dirnameOf, joinPath, lastLines, trimText } from "./text";
+import { dirnameOf, joinPath, trimText } from "./text";
 
 export const HELPER_FILE = "hqueue-helper.js";
 /** Where the atom deploys the helper, relative to the install root (Reactor:Deploy or a Fusion user folder). */
@@ -180,120 +176,4 @@ export function findHelper(host: Host, savedPath: string): Lookup {
   };
 }
 
-/* ------------------------------------------------------------------------------------------------
- * Command lines
- * --------------------------------------------------------------------------------------------- */
-
-export type CommandLine = { ok: true; line: string } | { ok: false; error: ErrorBody };
-
-/**
- * The line for io.popen: every argument quoted for the submitting OS's shell, stderr merged into the output.
- * On Windows io.popen runs `cmd.exe /c <line>`, which strips the first and last quote: the command is wrapped
- * in one more pair (cmdForSlashC, DL's io.popen note in fusion.md §5).
- */
-export function helperCommandLine(os: OsName, argv: string[]): CommandLine {
-  if (os === "Windows") {
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i];
-      // The program itself is stricter (cmd.exe finds it before any quoting rule applies, so no `%`).
-      const reason = i === 0 ? cmdProgramUnsafeReason(arg) : cmdUnsafeReason(arg);
-      if (reason !== undefined) {
-        return {
-          ok: false,
-          error: {
-            code: "unsafe_path",
-            message: "Cannot start the helper with \"" + arg + "\": " + reason + ".",
-            field: LAUNCH_FIELD,
-            hint: "Move Node.js, the helper or the temporary folder (TEMP) to a path without that character.",
-          },
-        };
-      }
-    }
-    return { ok: true, line: cmdForSlashC(cmdJoin(argv) + " 2>&1") };
-  }
-  return { ok: true, line: shJoin(argv) + " 2>&1" };
-}
-
-/* ------------------------------------------------------------------------------------------------
- * Running
- * --------------------------------------------------------------------------------------------- */
-
-export interface HelperTools {
-  node: string;
-  helper: string;
-}
-
-export interface HelperCall {
-  command: HelperCommand;
-  /** Written to a temp file and passed as --request. */
-  request?: SubmitRequest;
-  /** Positional arguments after the command (job id). */
-  positionals?: string[];
-  /** Extra options, e.g. ["--server", "hq:5000"]. */
-  options?: string[];
-}
-
-export function failure(code: ErrorCode, message: string, hint?: string): Failure {
-  const error: ErrorBody = { code, message };
-  if (hint !== undefined) error.hint = hint;
-  return { ok: false, error };
-}
-
-function isResponse(value: unknown): value is HelperResponse {
-  if (typeof value !== "object" || value === undefined) return false;
-  const ok = (value as { ok?: unknown }).ok;
-  if (ok === true) return true;
-  if (ok !== false) return false;
-  const error = (value as { error?: unknown }).error;
-  if (typeof error !== "object" || error === undefined) return false;
-  return typeof (error as { message?: unknown }).message === "string";
-}
-
-/** Why the helper printed no answer, from what it printed instead. */
-function noAnswer(output: string | undefined): Failure {
-  if (output === undefined) {
-    return failure("internal", "The helper could not be started.", "Check the Node.js path in this dialog.");
-  }
-  const tail = trimText(lastLines(output, 8));
-  const oldNode = output.includes("SyntaxError") || output.includes("Unexpected token");
-  return failure(
-    "internal",
-    "The helper did not answer." + (tail !== "" ? " It printed: " + tail : ""),
-    oldNode
-      ? "This looks like an old Node.js: HQueue Render needs Node.js 18 or newer (https://nodejs.org)."
-      : "Check that Node.js 18 or newer is installed and that the HQueue Render installation is complete.",
-  );
-}
-
-/** Runs one helper command and returns its JSON answer, or a Failure saying why there is none. Never throws. */
-export function runHelper(host: Host, tools: HelperTools, call: HelperCall): HelperResponse {
-  const base = joinPath(host.os === "Windows" ? "windows" : "linux", host.tempDir(), "kartalink-hqueue-" + host.uniqueToken());
-  const responsePath = base + "-response.json";
-  const requestPath = base + "-request.json";
-  const argv: string[] = [tools.node, tools.helper, call.command];
-  for (const positional of call.positionals ?? []) argv.push(positional);
-  if (call.request !== undefined) {
-    const [encoded, text] = pcall(() => encodeJson(call.request));
-    if (!encoded || typeof text !== "string") return failure("internal", "Could not write the request: " + tostring(text));
-    if (!host.writeFile(requestPath, text)) {
-      return failure("internal", "Could not write the request file " + requestPath + ".", "Check that the temporary folder exists and is writable.");
-    }
-    argv.push("--request", requestPath);
-  }
-  for (const option of call.options ?? []) argv.push(option);
-  argv.push("--json", "--response-file", responsePath);
-
-  const line = helperCommandLine(host.os, argv);
-  if (!line.ok) {
-    if (call.request !== undefined) host.removeFile(requestPath);
-    return { ok: false, error: line.error };
-  }
-  const output = host.runCommand(line.line);
-  const answer = host.readFile(responsePath);
-  host.removeFile(responsePath);
-  if (call.request !== undefined) host.removeFile(requestPath);
-  if (answer === undefined || trimText(answer) === "") return noAnswer(output);
-  const [decoded, value] = pcall(() => decodeJson(answer));
-  if (!decoded || !isResponse(value)) return noAnswer(answer);
-  return value;
-}
+// Running the helper (in the background, polled from a timer): helper-session.ts.

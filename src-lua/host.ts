@@ -76,6 +76,15 @@ export interface Host {
    * or undefined when it could not be started.
    */
   runCommand(commandLine: string): string | undefined;
+  /**
+   * Starts a command line without waiting for it (helper-session.ts builds the line for this OS). Returns undefined
+   * when launched, or why it could not be. Whether the program then really runs shows only in the files it writes.
+   */
+  launchBackground(commandLine: string): string | undefined;
+  /** Wall-clock seconds (os.time: whole seconds are enough for time limits). */
+  now(): number;
+  /** Sleeps (bmd.wait): only for a UI Manager whose timers never fire. */
+  sleep(seconds: number): void;
   openUrl(url: string): void;
   /** Path of this script file (from debug.getinfo), or undefined. */
   scriptPath(): string | undefined;

@@ -3,7 +3,7 @@
  * is pure logic (frames, chunks, movie Savers, relative and unmapped paths); what only this machine can know
  * is checked here: whether the comp is saved, which Savers are enabled, and whether output folders exist.
  */
-import type { CompSnapshot } from "./host";
+import type { CompSnapshot, OsName } from "./host";
 import { dirnameOf } from "./text";
 
 export interface Preflight {
@@ -19,16 +19,25 @@ export const UNSAVED_MESSAGE =
   "This comp has never been saved. Render nodes open the comp from its file, so save it (File > Save As…) " +
   "to a folder the render farm can reach, then run HQueue Render again.";
 
-function looksAbsolute(path: string): boolean {
-  const first = path.substring(0, 1);
-  if (first === "/" || first === "\\") return true;
-  // C:\ or C:/
-  const second = path.substring(1, 2);
+/** `C:\x`, `C:/x` or `\\server\share`: a Windows absolute path. */
+function isWindowsAbsolute(path: string): boolean {
+  if (path.substring(0, 2) === "\\\\") return true;
+  const letter = path.substring(0, 1).toLowerCase();
   const third = path.substring(2, 3);
-  return second === ":" && (third === "\\" || third === "/");
+  return letter >= "a" && letter <= "z" && path.substring(1, 2) === ":" && (third === "\\" || third === "/");
 }
 
-export function preflight(comp: CompSnapshot, dirExists: (path: string) => boolean): Preflight {
+/**
+ * An absolute path this computer can check and create: `/x` on macOS/Linux; `C:\x`, `C:/x`, `\\server\share` or
+ * `/x` (the current drive) on Windows. A Windows path on macOS/Linux is another OS's path: bmd.createdir would make
+ * a folder literally named `C:\...` in Fusion's working folder; the helper's plan warns about it instead.
+ */
+function checkableHere(path: string, os: OsName): boolean {
+  if (os === "Windows") return isWindowsAbsolute(path) || path.substring(0, 1) === "/";
+  return path.substring(0, 1) === "/";
+}
+
+export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: string) => boolean): Preflight {
   const result: Preflight = { blockers: [], warnings: [], missingFolders: [] };
   if (comp.fileName === "") result.blockers.push(UNSAVED_MESSAGE);
   const enabled = comp.savers.filter((saver) => saver.enabled);
@@ -47,7 +56,7 @@ export function preflight(comp: CompSnapshot, dirExists: (path: string) => boole
     );
   }
   for (const saver of enabled) {
-    if (saver.path === "" || !looksAbsolute(saver.path)) continue;
+    if (saver.path === "" || !checkableHere(saver.path, os)) continue;
     const folder = dirnameOf(saver.path);
     if (folder === "" || dirExists(folder)) continue;
     result.warnings.push("Saver " + saver.name + ": its folder " + folder + " does not exist on this computer.");

@@ -20,6 +20,8 @@ import { cancelCommand, clientsCommand, groupsCommand, pingCommand } from "./com
 import { statusCommand } from "./commands/status";
 import { submitCommand } from "./commands/submit";
 import { watchCommand } from "./commands/watch";
+import { verifyCommand } from "./commands/verify";
+import { resubmitCommand } from "./commands/resubmit";
 import { exitCodeFor, HelperError } from "./errors";
 import { Output } from "./output";
 
@@ -38,6 +40,8 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   priorityCommand,
   cancelCommand,
+  verifyCommand,
+  resubmitCommand,
 ];
 
 export const VERSION = "6.0.0";

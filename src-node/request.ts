@@ -174,6 +174,10 @@ function validateJob(v: unknown): JobOptions {
   if (paused !== undefined) job.paused = paused;
   const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.path });
   if (logDir?.trim()) job.logDir = logDir.trim();
+  const jobRoot = optStr(v.jobRoot, "job.jobRoot", { max: LIMITS.path });
+  if (jobRoot?.trim()) job.jobRoot = jobRoot.trim();
+  const inPlace = bool(v.inPlace, "job.inPlace");
+  if (inPlace !== undefined) job.inPlace = inPlace;
   const progress = bool(v.progress, "job.progress");
   if (progress !== undefined) job.progress = progress;
   return job;
@@ -324,8 +328,19 @@ export function validateRequest(doc: unknown): SubmitRequest {
     if (typeof t !== "number" || !(t > 0 && t <= 600)) bad("timeoutSeconds", `must be a number of seconds from 0 to 600, got ${describe(t)}`);
     request.timeoutSeconds = t;
   }
+  if (doc.maxBodyBytes !== undefined && doc.maxBodyBytes !== null) {
+    const m = doc.maxBodyBytes;
+    if (typeof m !== "number" || !Number.isInteger(m) || m < MIN_MAX_BODY || m > MAX_MAX_BODY) {
+      bad("maxBodyBytes", `must be a whole number of bytes from ${MIN_MAX_BODY} to ${MAX_MAX_BODY}, got ${describe(m)}`);
+    }
+    request.maxBodyBytes = m;
+  }
   return request;
 }
+
+/** Limits of `maxBodyBytes` / `--max-body`: a body must hold at least one task; above 1 GB is not a limit. */
+export const MIN_MAX_BODY = 16 * 1024;
+export const MAX_MAX_BODY = 1024 * 1024 * 1024;
 
 /** Parses request JSON text; syntax errors become bad_request with the position. */
 export function parseRequestText(text: string, source: string): SubmitRequest {

@@ -1,4 +1,6 @@
-import { dirname, resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -12,5 +14,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests spawn luajit, node and sh; two cores: keep parallelism modest so timeouts stay meaningful.
     maxWorkers: 2,
+    // Every helper the tests start (directly or through the comp script) records its jobs here, not in the
+    // tester's home (~/.kartalink-hqueue/jobs.jsonl).
+    env: { KARTALINK_HQUEUE_INDEX: join(mkdtempSync(join(tmpdir(), "hq-index-")), "jobs.jsonl") },
   },
 });

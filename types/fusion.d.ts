@@ -310,7 +310,12 @@ declare namespace bmd {
   function setclipboard(this: void, text: string): void;
   /**
    * Background launch of a command line. [C] exists; return value, blocking and quoting are [I].
-   * fusion.md §1 table (Vonk Ultra docs; a public Resolve script uses `pcall(bmd.executebg, ...)`), §5 Backgrounding.
+   * fusion.md §1 table (Vonk Ultra docs; a public Resolve script uses `pcall(bmd.executebg, ...)` "to launch without
+   * a console window"), §5 Backgrounding, §11 ("starts a process without a console window and does not wait; its
+   * callers poll a marker file" [likely]). Used for the helper on Windows (src-lua/fusion-host.ts launchBackground):
+   * the return value is ignored (only an error counts), the line works whether it reaches CreateProcess or another
+   * cmd.exe /c, and a launch that did not happen shows as no phase file (helper-session.ts); if it blocks, the run
+   * is simply already over when it returns.
    */
   function executebg(this: void, commandLine: string): unknown;
 }

@@ -128,6 +128,18 @@ export interface JobOptions {
   paused?: boolean;
   /** Folder (submitter-side path, mapped per client OS) for one Fusion log file per task. */
   logDir?: string;
+  /**
+   * Folder (submitter-side path) under which the helper creates the job folder
+   * `<comp name>_<YYYYMMDD-HHMMSS>_<random>/`; absent: `<comp folder>/hqueue`. When clients of another OS take
+   * part it must lie under a shared root.
+   */
+  jobRoot?: string;
+  /**
+   * Render the comp file where it is, as Fusion saved it, without a job folder (no snapshot, no per-OS copies):
+   * editing the comp after submit changes what later tasks render. For farms where nothing can be written next to
+   * the comp; not recommended.
+   */
+  inPlace?: boolean;
   /** Turn Fusion's `Rendered frame N (i of n)` lines into HQueue progress where the client shell allows. Default true. */
   progress?: boolean;
 }
@@ -152,6 +164,11 @@ export interface SubmitRequest {
   server: string;
   /** Timeout for each XML-RPC call, in seconds (default 10). */
   timeoutSeconds?: number;
+  /**
+   * Most bytes one `newjob` call may carry (default 2 MB): a bigger job is sent as a parent plus batches of
+   * children (`newjob(specs, parent_id)`). Servers built on Django refuse bodies over 2.5 MB by default.
+   */
+  maxBodyBytes?: number;
   comp: CompInfo;
   job: JobOptions;
   farm: FarmOptions;
@@ -337,6 +354,8 @@ export interface SubmitResult {
   frameCount: number;
   taskCount: number;
   paused: boolean;
+  /** The job folder (submitter-side path): comp snapshot, one comp copy per client OS, manifest.json. */
+  jobFolder?: string;
   warnings: string[];
   notes: string[];
   /** The pre-flight findings (their messages are also in `warnings`/`notes`). */
@@ -527,8 +546,39 @@ export interface HelpResult {
   text: string;
 }
 
+/** `verify`: what a job folder's job did not write. */
+export interface VerifyResult {
+  ok: true;
+  command: "verify";
+  jobFolder: string;
+  jobId?: number;
+  /** True when every expected file exists and is not empty. */
+  complete: boolean;
+  frameCount: number;
+  /** Frames some Saver did not write (missing or empty file), ascending. */
+  missingFrames: number[];
+  savers: { saver: string; path: string; movie: boolean; expected: number; problems: { frame: number | null; file: string; state: "missing" | "empty" }[] }[];
+}
+
+/** `resubmit --missing`: a new job for exactly the missing frames, rendering the same job folder's copies. */
+export interface ResubmitResult {
+  ok: true;
+  command: "resubmit";
+  jobFolder: string;
+  /** The new job; absent when nothing was missing (nothing submitted). */
+  jobId?: number;
+  url?: string;
+  frames: number[];
+  taskCount: number;
+  paused: boolean;
+  warnings: string[];
+  notes: string[];
+}
+
 export type HelperResponse =
   | Failure
+  | VerifyResult
+  | ResubmitResult
   | HelpResult
   | PingResult
   | PlanResult
@@ -555,4 +605,4 @@ export type HelperResponse =
  */
 export type HelperCommand =
   | "plan" | "submit" | "ping" | "clients" | "groups" | "status" | "cancel" | "log" | "watch"
-  | "jobs" | "pause" | "resume" | "retry" | "priority";
+  | "jobs" | "pause" | "resume" | "retry" | "priority" | "verify" | "resubmit";

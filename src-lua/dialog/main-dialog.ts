@@ -15,10 +15,13 @@
  */
 import type { Failure, HelperResponse, PlanResult, Platform, SubmitRequest, SubmitResult } from "../../types/request";
 import { buildRequest, defaultJobName } from "../build-request";
-import { LAUNCH_FIELD, findHelper, findNode, type HelperCall, type HelperTools, type Lookup, runHelper } from "../helper";
+import { LAUNCH_FIELD, findHelper, findNode, type Lookup } from "../helper";
+import { type HelperCall, type HelperTools, STOPPED_FIELD, serverBaseUrl } from "../helper-session";
 import type { CompSnapshot, Host } from "../host";
 import { encodeJson } from "../json";
+import { summarizeFrames } from "../frames-summary";
 import { type Preflight, preflight } from "../preflight";
+import { HelperRunner } from "./helper-runner";
 import {
   ALL_PLATFORMS,
   type AssignMode,
@@ -151,6 +154,7 @@ interface MainItems {
   Checks: UILabel;
   Status: UILabel;
   CreateFolders: UIButton;
+  StopHelper: UIButton;
   Cancel: UIButton;
   Submit: UIButton;
 }
@@ -203,6 +207,7 @@ export class MainDialog {
   private win!: UIWindow;
   private items!: MainItems;
   private planTimer!: ScriptTimer;
+  private runner!: HelperRunner;
 
   private comp: CompSnapshot;
   private studio: StudioStore;
@@ -238,6 +243,14 @@ export class MainDialog {
   /** Where the node in use came from ("KartaLink | Node.js Runtime", "PATH", ...). */
   private toolsNodeSource = "";
   private submitted: Submitted | undefined;
+  /** Submit was clicked while another helper command ran: it goes when that is over. */
+  private submitQueued = false;
+  /** The running plan is Submit's own: a second click adds nothing. */
+  private submitPlanning = false;
+  /** An edit's plan waits for the command that is running. */
+  private planQueued = false;
+  /** The server whose Test result ServerStatus shows. */
+  private testedServer: string | undefined;
 
   constructor(private readonly ctx: AppContext, input: MainDialogInput) {
     this.host = ctx.host;
@@ -247,7 +260,7 @@ export class MainDialog {
     this.studio = input.studio;
     this.compStore = input.compStore;
     this.notices = [...input.studio.notices, ...input.compStore.notices];
-    this.checks = preflight(this.comp, (path) => this.host.dirExists(path));
+    this.checks = preflight(this.comp, this.host.os, (path) => this.host.dirExists(path));
     this.build(input.initial);
   }
 
@@ -368,6 +381,7 @@ export class MainDialog {
       hgroup(ui, { Weight: 0 }, [
         ui.Button({ ID: "CreateFolders", Text: "Create Missing Folders", Weight: 0, Visible: false }),
         ui.HGap(0, 1),
+        ui.Button({ ID: "StopHelper", Text: "Stop", Weight: 0, Visible: false }),
         ui.Button({ ID: "Cancel", Text: "Cancel", Weight: 0 }),
         ui.Button({ ID: "Submit", Text: "Submit", Weight: 0 }),
       ]),
@@ -401,6 +415,10 @@ export class MainDialog {
     this.refreshPresetList();
 
     this.planTimer = this.ctx.timers.create("PlanTimer", 500, true, () => this.runPlan(), this.win);
+    this.runner = new HelperRunner(this.host, this.ctx.timers, "HelperPoll", this.win, {
+      status: (text, style) => this.setLabel(this.items.Status, text, style),
+      showStop: (visible) => writeProp(() => (this.items.StopHelper.Visible = visible)),
+    });
     this.wire();
     this.applySettings(initial, true);
     items.NodePath.Text = this.studio.nodePath;
@@ -458,8 +476,12 @@ export class MainDialog {
       for (const platform of ALL_PLATFORMS) textFields.push(this.rootFieldId(row, platform));
     }
     for (const id of textFields) this.handle(id, "TextChanged", changed);
-    for (const id of ["Priority", "FramesPerTask", "Tries", "Cpus"]) this.handle(id, "ValueChanged", changed);
-    for (const id of ["FrameSource", "AssignMode", "RenderNodeVersion"]) this.handle(id, "CurrentIndexChanged", changed);
+    for (const id of ["Priority", "Tries", "Cpus"]) this.handle(id, "ValueChanged", changed);
+    for (const id of ["AssignMode", "RenderNodeVersion"]) this.handle(id, "CurrentIndexChanged", changed);
+    // The frames fields only change the summary, computed here: no helper run while typing (Submit plans anyway).
+    const framesChanged = (): void => this.onFramesChanged();
+    this.handle("FramesPerTask", "ValueChanged", framesChanged);
+    this.handle("FrameSource", "CurrentIndexChanged", framesChanged);
     for (const id of ["OsLinux", "OsMac", "OsWindows", "SameOsOnly", "Paused"]) this.handle(id, "Clicked", changed);
     this.handle("CustomFrames", "TextChanged", () => this.onCustomFramesChanged());
     this.handle("NodePath", "TextChanged", () => {
@@ -479,8 +501,9 @@ export class MainDialog {
     this.handle("PresetDelete", "Clicked", () => this.deletePreset());
     this.handle("PresetPromote", "Clicked", () => this.promotePreset());
     this.handle("CreateFolders", "Clicked", () => this.createFolders());
-    this.handle("Cancel", "Clicked", () => this.disp.ExitLoop());
-    this.handle(MAIN_WINDOW_ID, "Close", () => this.disp.ExitLoop());
+    this.handle("StopHelper", "Clicked", () => this.runner.stop());
+    this.handle("Cancel", "Clicked", () => this.close());
+    this.handle(MAIN_WINDOW_ID, "Close", () => this.close());
     this.handle("Submit", "Clicked", () => this.submit());
   }
 
@@ -497,7 +520,22 @@ export class MainDialog {
     if (trimText(textOf(this.items.CustomFrames, () => this.items.CustomFrames.Text)) !== "" && this.frameChoice() !== "custom") {
       selectComboItem(this.items.FrameSource, FRAME_LABELS, FRAME_CHOICES.indexOf("custom"));
     }
-    this.onFieldChanged();
+    this.onFramesChanged();
+  }
+
+  /** "N frames in M tasks" from the frames fields, computed in the script (frames-summary.ts). */
+  private onFramesChanged(): void {
+    if (this.applying) return;
+    this.showFramesSummary(this.readFields().settings);
+  }
+
+  private showFramesSummary(settings: Settings): void {
+    const summary = summarizeFrames(settings, this.comp);
+    if (summary.ok) {
+      this.setLabel(this.items.FramesSummary, plural(summary.frameCount, "frame", "frames") + " in " + plural(summary.taskCount, "task", "tasks"), OK_STYLE);
+    } else {
+      this.setLabel(this.items.FramesSummary, summary.error, ERROR_STYLE);
+    }
   }
 
   /** Shows or hides the advanced section, item by item (Visible + RecalcLayout, fusion.md §3 common properties, LF). */
@@ -508,6 +546,22 @@ export class MainDialog {
     }
     if (visible && !checkedOf(this.items.ShowAdvanced)) writeProp(() => (this.items.ShowAdvanced.Checked = true));
     pcall(() => this.win.RecalcLayout());
+  }
+
+  /**
+   * Cancel or the window's Close. A submission on its way is not abandoned (its answer says whether the job exists):
+   * the artist is told to wait or Stop. Any other helper run is stopped and the dialog closes.
+   */
+  private close(): void {
+    if (this.runner.isSubmitting()) {
+      pcall(() => this.win.Show());
+      showMessage(this.ui, this.disp, "Submission in Progress", "The job is being submitted. Wait for the server's answer, or click Stop first.", [
+        { id: "MessageOk", text: "OK" },
+      ]);
+      return;
+    }
+    this.runner.abandon();
+    this.disp.ExitLoop();
   }
 
   /** Runs the dialog until Submit succeeds (returns the job) or the artist closes it (undefined). */
@@ -757,11 +811,23 @@ export class MainDialog {
     writeProp(() => (this.items.NodePath.ToolTip = "Node.js in use: " + text));
   }
 
-  /** Runs a helper command, or returns the reason it cannot run (node or helper missing). */
-  private helper(call: HelperCall): HelperResponse {
+  /**
+   * Runs a helper command in the background; `onDone` gets its answer, or the reason it cannot run (node or helper
+   * missing). Returns false (and says so) when another command is still running: one at a time per window.
+   */
+  private helper(call: HelperCall, what: string, server: string | undefined, onDone: (this: void, answer: HelperResponse) => void): boolean {
+    const running = this.runner.busyWith();
+    if (running !== undefined) {
+      this.setLabel(this.items.Status, "Still busy: " + running + "… Wait for it, or click Stop.", NOTE_STYLE);
+      return false;
+    }
     const tools = this.lookupTools();
-    if (tools === undefined) return this.toolsProblem ?? { ok: false, error: { code: "internal", message: "The helper cannot run." } };
-    return runHelper(this.host, tools, call);
+    if (tools === undefined) {
+      onDone(this.toolsProblem ?? { ok: false, error: { code: "internal", message: "The helper cannot run." } });
+      return true;
+    }
+    this.runner.run(tools, call, what, server, onDone);
+    return true;
   }
 
   private showToolsProblem(): void {
@@ -778,18 +844,35 @@ export class MainDialog {
   /** Re-reads the comp and the fields, re-runs the local checks and asks the helper for the plan. */
   private runPlan(): void {
     this.planTimer.stop();
+    // A command on its way is not interrupted: the plan follows it (Submit plans what it sends anyway).
+    if (this.runner.busyWith() !== undefined) {
+      if (this.runner.isSubmitting() || this.submitPlanning || this.planQueued) return;
+      this.planQueued = true;
+      this.runner.afterCurrent(() => {
+        this.planQueued = false;
+        if (this.runner.busyWith() === undefined) this.runPlan();
+      });
+      return;
+    }
     this.comp = this.host.readComp();
     this.planWith(this.readFields(), this.comp);
   }
 
-  private planWith(read: FieldRead, comp: CompSnapshot): void {
+  /** Checks the fields here, then asks the helper for the plan (in the background); `then` runs when it is known. */
+  private planWith(read: FieldRead, comp: CompSnapshot, then?: (this: void) => void): void {
     const items = this.items;
-    this.checks = preflight(comp, (path) => this.host.dirExists(path));
+    this.checks = preflight(comp, this.host.os, (path) => this.host.dirExists(path));
     this.setLabel(items.FrameRanges, this.frameRangesText(), PLAIN_STYLE);
     this.setLabel(items.RootsStatus, "", PLAIN_STYLE);
-    this.setLabel(items.ServerStatus, "", PLAIN_STYLE);
+    // A Test result stays while it is about the server in the field.
+    if (trimText(read.settings.server) !== this.testedServer) {
+      this.testedServer = undefined;
+      this.setLabel(items.ServerStatus, "", PLAIN_STYLE);
+    }
     this.setLabel(items.FramesSummary, "", PLAIN_STYLE);
     this.setLabel(items.Status, "", PLAIN_STYLE);
+    // The summary computed here shows until the helper's plan (the authority) answers.
+    if (read.errors.CustomFrames === undefined) this.showFramesSummary(read.settings);
     this.planKey = undefined;
     this.planProblems = [];
     if (!this.showFieldErrors(read.errors)) {
@@ -800,15 +883,30 @@ export class MainDialog {
         if (message !== undefined) this.planProblems.push(message);
       }
       this.showChecks();
+      if (then !== undefined) then();
       return;
     }
     const request = buildRequest(read.settings, comp, this.host.platform, read.paused);
-    const response = this.helper({
+    const call: HelperCall = {
       command: "plan",
       request,
-      // Without shared roots the helper may ask the server for its roots; keep the dialog responsive.
+      // Without shared roots the helper may ask the server for its roots: a short timeout.
       options: ["--server-roots", "--timeout", "3"],
+    };
+    this.planState = "unknown";
+    const started = this.helper(call, "Checking the request", read.settings.server, (response) => {
+      this.showPlan(request, response);
+      if (then !== undefined) then();
     });
+    if (!started) {
+      this.planState = "failed";
+      this.submitPlanning = false;
+    }
+  }
+
+  private showPlan(request: SubmitRequest, response: HelperResponse): void {
+    const items = this.items;
+    this.setLabel(items.Status, "", PLAIN_STYLE);
     if (response.ok && response.command === "plan") {
       this.showNodeInUse(response.nodeVersion);
       this.planState = "ok";
@@ -863,14 +961,16 @@ export class MainDialog {
       this.setLabel(this.items.ServerStatus, "Enter the HQueue server, e.g. hq-server:5000.", ERROR_STYLE);
       return;
     }
-    this.setLabel(this.items.ServerStatus, "Testing " + server + "…", PLAIN_STYLE);
-    const response = this.helper({ command: "ping", options: ["--server", server] });
-    if (response.ok && response.command === "ping") {
-      this.showNodeInUse(response.nodeVersion);
-      this.setLabel(this.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
-    } else if (!response.ok) {
-      this.setLabel(this.items.ServerStatus, describeFailure(response), ERROR_STYLE);
-    }
+    this.helper({ command: "ping", options: ["--server", server] }, "Contacting " + server, server, (response) => {
+      this.setLabel(this.items.Status, "", PLAIN_STYLE);
+      this.testedServer = server;
+      if (response.ok && response.command === "ping") {
+        this.showNodeInUse(response.nodeVersion);
+        this.setLabel(this.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
+      } else if (!response.ok) {
+        this.setLabel(this.items.ServerStatus, describeFailure(response), ERROR_STYLE);
+      }
+    });
   }
 
   /** Lists the server's clients or client groups (per the Clients choice) in the ServerNames tree. */
@@ -882,7 +982,14 @@ export class MainDialog {
       return;
     }
     const server = trimText(textOf(items.Server, () => items.Server.Text));
-    const response = this.helper({ command: mode === "clients" ? "clients" : "groups", options: ["--server", server] });
+    this.helper({ command: mode === "clients" ? "clients" : "groups", options: ["--server", server] }, "Contacting " + server, server, (response) => {
+      this.setLabel(items.Status, "", PLAIN_STYLE);
+      this.showNames(mode, response);
+    });
+  }
+
+  private showNames(mode: AssignMode, response: HelperResponse): void {
+    const items = this.items;
     if (!response.ok) {
       this.setLabel(items.AssignStatus, describeFailure(response), ERROR_STYLE);
       return;
@@ -1182,7 +1289,7 @@ export class MainDialog {
     for (const folder of this.checks.missingFolders) {
       if (!this.host.createDir(folder)) failed.push(folder);
     }
-    this.checks = preflight(this.host.readComp(), (path) => this.host.dirExists(path));
+    this.checks = preflight(this.host.readComp(), this.host.os, (path) => this.host.dirExists(path));
     this.showChecks();
     if (failed.length > 0) this.setLabel(this.items.Status, "Could not create " + failed.join(", ") + ".", ERROR_STYLE);
   }
@@ -1204,6 +1311,19 @@ export class MainDialog {
    */
   private submit(): void {
     this.planTimer.stop();
+    const running = this.runner.busyWith();
+    if (running !== undefined) {
+      // Already on its way, or already waiting for its turn: one click, one submission.
+      if (this.runner.isSubmitting() || this.submitQueued || this.submitPlanning) return;
+      // A check or a test is running: Submit goes as soon as it is over (reading the fields then).
+      this.submitQueued = true;
+      this.runner.afterCurrent(() => {
+        this.submitQueued = false;
+        this.submit();
+      });
+      this.setLabel(this.items.Status, running + "… Submitting once that is done (click Stop to submit sooner).", NOTE_STYLE);
+      return;
+    }
     const read = this.readFields();
     // The comp may have changed while the dialog was open: check what will really be rendered.
     const comp = this.host.readComp();
@@ -1211,11 +1331,22 @@ export class MainDialog {
     const fieldsOk = Object.keys(read.errors).length === 0;
     const planned =
       fieldsOk && this.planState === "ok" && this.planKey === encodeJson(buildRequest(read.settings, comp, this.host.platform, read.paused));
-    if (!planned) this.planWith(read, comp);
-    else {
-      this.checks = preflight(comp, (path) => this.host.dirExists(path));
-      this.showChecks();
+    if (!planned) {
+      this.submitPlanning = true;
+      this.planWith(read, comp, () => {
+        this.submitPlanning = false;
+        this.submitPlanned(read, comp);
+      });
+      return;
     }
+    this.checks = preflight(comp, this.host.os, (path) => this.host.dirExists(path));
+    this.showChecks();
+    this.submitPlanned(read, comp);
+  }
+
+  /** The request is planned (or failed to be): submits it, or says why it cannot be. */
+  private submitPlanned(read: FieldRead, comp: CompSnapshot): void {
+    const fieldsOk = Object.keys(read.errors).length === 0;
     // Every reason Submit cannot go ahead: the comp's blockers, then the fields' and the plan's problems.
     const reasons = [...this.checks.blockers];
     if (this.planState !== "ok" || !fieldsOk) for (const problem of this.planProblems) reasons.push(problem);
@@ -1264,7 +1395,13 @@ export class MainDialog {
     this.setLabel(this.items.Status, ["Submitting to " + settings.server + "…", ...early].join("\n"), early.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
     const request: SubmitRequest = buildRequest(settings, submitted, this.host.platform, read.paused);
     if (savedFileOnly) request.comp.savedFileOnly = true;
-    const response = this.helper({ command: "submit", request });
+    this.helper({ command: "submit", request }, "Submitting to " + settings.server, settings.server, (response) =>
+      this.submitAnswered(settings, compNotes, early, response),
+    );
+  }
+
+  /** What the helper's answer to submit means for the artist (and what is remembered: only a confirmed job). */
+  private submitAnswered(settings: Settings, compNotes: string[] | undefined, early: string[], response: HelperResponse): void {
     if (response.ok && response.command === "submit" && this.tools !== undefined) {
       // Only a submission the helper confirmed is remembered: a typo in the server must not become every comp's default.
       const storeNotes = [...(compNotes ?? this.rememberCompSettings(settings)), ...this.rememberStudioSettings(settings)];
@@ -1274,9 +1411,35 @@ export class MainDialog {
       return;
     }
     const text = response.ok ? "The helper answered " + response.command + " to submit." : describeFailure(response);
-    const title = !response.ok && response.error.code === "submit_unconfirmed" ? "Submission Not Confirmed" : "Submission Failed";
+    if (!response.ok && response.error.field === STOPPED_FIELD) {
+      // Stopped before it sent anything (a stop after sending ends as submit_unconfirmed).
+      this.setLabel(this.items.Status, ["Not submitted: " + text, ...early].join("\n"), NOTE_STYLE);
+      return;
+    }
+    if (!response.ok && response.error.code === "submit_unconfirmed") {
+      // The job may exist: never "failed", nothing remembered either way; the artist checks the server first.
+      const base = serverBaseUrl(settings.server);
+      const page = this.jobPageOf(text, base);
+      this.setLabel(this.items.Status, ["Submission not confirmed: " + text, ...early].join("\n"), NOTE_STYLE);
+      const answer = showMessage(this.ui, this.disp, "Submission Not Confirmed", text, [
+        { id: "OpenJobPage", text: page !== base + "/" ? "Open Job Page" : "Open Job List" },
+        { id: "MessageOk", text: "OK" },
+      ]);
+      if (answer === "OpenJobPage") this.host.openUrl(page);
+      return;
+    }
     this.setLabel(this.items.Status, [text, ...early].join("\n"), ERROR_STYLE);
-    showMessage(this.ui, this.disp, title, text, [{ id: "MessageOk", text: "OK" }]);
+    showMessage(this.ui, this.disp, "Submission Failed", text, [{ id: "MessageOk", text: "OK" }]);
+  }
+
+  /** The job page named in an unconfirmed answer (`<base>/jobs/view/<id>`), else the server's job list. */
+  private jobPageOf(text: string, base: string): string {
+    const marker = base + "/jobs/view/";
+    const at = text.indexOf(marker);
+    if (at < 0) return base + "/";
+    let end = at + marker.length;
+    while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+    return end > at + marker.length ? text.substring(at, end) : base + "/";
   }
 
   /** Submit remembers the settings in the comp (its `last` only). Returns what it could not remember, and why. */

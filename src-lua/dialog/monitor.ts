@@ -2,12 +2,14 @@
  * After a successful submit: the job id and its web page, and a small monitor that polls the helper's
  * `status <id>` on a ui:Timer (overall and per-task progress) with a Cancel Job button.
  * Closing the monitor only stops watching; the job keeps running on the farm.
- * Big jobs: each poll blocks Fusion while the helper runs, so the poll interval grows with the task count
+ * Each poll runs the helper in the background (helper-runner.ts): Fusion never waits for it, and a server that is
+ * slow to answer shows as a waiting status line. Big jobs: the poll interval grows with the task count
  * (pollIntervalFor), at most MAX_TASK_ROWS rows are shown, and rows are updated in place between polls.
  */
 import type { JobState, StatusResult } from "../../types/request";
-import type { HelperTools } from "../helper";
-import { runHelper } from "../helper";
+import type { HelperResponse } from "../../types/request";
+import type { HelperTools } from "../helper-session";
+import { HelperRunner } from "./helper-runner";
 import { formatInt, plural } from "../text";
 import type { AppContext, Submitted } from "./main-dialog";
 import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, hgroup, installCloseHotkeys, showMessage, vgroup, withChildren, wrapText, writeProp } from "./ui";
@@ -18,10 +20,9 @@ export const POLL_INTERVAL_MS = 3000;
 export const MAX_TASK_ROWS = 500;
 
 /**
- * How often to poll a job with `taskCount` tasks. Each poll runs the helper synchronously on Fusion's UI thread
- * (io.popen blocks until it answers), and its cost grows with the task count: a 10,000-task status takes about
- * 0.45 s in the helper plus the JSON decode here. Polling big jobs less often keeps Fusion responsive (the share
- * of time Fusion is blocked stays around 2% or less); a job that big runs for a long time anyway.
+ * How often to poll a job with `taskCount` tasks. The helper runs in the background, but its answer is decoded
+ * here, on Fusion's UI thread, and the server's work grows with the task count: big jobs are polled less often
+ * (a job that big runs for a long time anyway).
  */
 export function pollIntervalFor(taskCount: number): number {
   if (taskCount <= 100) return POLL_INTERVAL_MS;
@@ -76,6 +77,7 @@ export class Monitor {
   private readonly tools: HelperTools;
   private readonly server: string;
   private finished = false;
+  private runner!: HelperRunner;
 
   constructor(private readonly ctx: AppContext, private readonly job: Submitted) {
     const ui = ctx.ui;
@@ -142,15 +144,24 @@ export class Monitor {
     handle("OpenWeb", "Clicked", () => ctx.host.openUrl(result.url));
     handle("CancelJob", "Clicked", () => this.cancelJob());
     handle("CloseMonitor", "Clicked", () => ctx.disp.ExitLoop());
+    this.runner = new HelperRunner(
+      ctx.host,
+      ctx.timers,
+      "MonitorHelperPoll",
+      this.win,
+      { status: (text, style) => this.status(text, style), showStop: () => undefined },
+      true,
+    );
     handle(MONITOR_WINDOW_ID, "Close", () => ctx.disp.ExitLoop());
   }
 
   run(): void {
     this.win.Show();
     this.poll();
-    if (!this.finished) this.timerFor(this.interval).start();
     this.ctx.disp.RunLoop();
     this.stopTimers();
+    // Closing only stops watching: a status or cancel on its way is abandoned (the helper is stopped).
+    this.runner.abandon();
     this.win.Hide();
   }
 
@@ -165,13 +176,10 @@ export class Monitor {
     for (const entry of this.timers) entry.timer.stop();
   }
 
-  /** Polls at the interval that fits the job's size from now on. */
-  private pollEvery(interval: number): void {
-    if (interval === this.interval) return;
-    const started = this.timers.length > 0; // before run() starts a timer, run() starts the right one
-    if (started) this.timerFor(this.interval).stop();
-    this.interval = interval;
-    if (started) this.timerFor(interval).start();
+  /** The next poll, after the interval that fits the job's size (one timer runs at a time: see Timers.resolve). */
+  private scheduleNextPoll(): void {
+    this.stopTimers();
+    if (!this.finished) this.timerFor(this.interval).start();
   }
 
   private status(text: string, style: string): void {
@@ -180,13 +188,23 @@ export class Monitor {
     writeProp(() => (label.StyleSheet = style));
   }
 
+  /** Asks for the job's status in the background; the next poll is scheduled when the answer is in. */
   private poll(): void {
-    const response = runHelper(this.ctx.host, this.tools, {
-      command: "status",
+    if (this.runner.busyWith() !== undefined) return;
+    this.stopTimers();
+    const call = {
+      command: "status" as const,
       positionals: [formatInt(this.jobId)],
       // The tree shows MAX_TASK_ROWS rows: the rest need not be sent, nor decoded here (the counts cover all).
       options: ["--server", this.server, "--max-tasks", formatInt(MAX_TASK_ROWS)],
+    };
+    this.runner.run(this.tools, call, "Asking " + this.server + " for the job's status", this.server, (response) => {
+      this.showStatus(response);
+      this.scheduleNextPoll();
     });
+  }
+
+  private showStatus(response: HelperResponse): void {
     if (!response.ok) {
       const hint = response.error.hint;
       this.status("Could not get the job's status: " + response.error.message + (hint !== undefined ? " " + hint : "") + " (retrying)", ERROR_STYLE);
@@ -204,7 +222,7 @@ export class Monitor {
       writeProp(() => (this.items.CancelJob.Enabled = false));
       this.status("The job has finished.", PLAIN_STYLE);
     } else {
-      this.pollEvery(pollIntervalFor(response.taskCount ?? response.tasks.length));
+      this.interval = pollIntervalFor(response.taskCount ?? response.tasks.length);
       const why = this.interval > POLL_INTERVAL_MS ? " (less often for a job this big, to keep Fusion responsive)" : "";
       this.status("Updated every " + formatInt(this.interval / 1000) + " s" + why + ". Closing this window does not cancel the job.", PLAIN_STYLE);
     }
@@ -271,14 +289,20 @@ export class Monitor {
       ],
     );
     if (answer !== "ConfirmCancelJob") return;
-    const response = runHelper(this.ctx.host, this.tools, {
-      command: "cancel",
-      positionals: [idText],
-      options: ["--server", this.server],
+    // A status poll on its way is not worth waiting for: it is stopped, then the cancel goes, then a fresh poll.
+    this.runner.stopThen(() => {
+      this.stopTimers();
+      this.status("Cancelling job " + idText + "…", PLAIN_STYLE);
+      const call = { command: "cancel" as const, positionals: [idText], options: ["--server", this.server] };
+      this.runner.run(this.tools, call, "Cancelling job " + idText, this.server, (response) => this.cancelAnswered(idText, response));
     });
+  }
+
+  private cancelAnswered(idText: string, response: HelperResponse): void {
     if (!response.ok) {
       const hint = response.error.hint;
       this.status("Could not cancel job " + idText + ": " + response.error.message + (hint !== undefined ? " " + hint : ""), ERROR_STYLE);
+      this.scheduleNextPoll();
       return;
     }
     this.poll();

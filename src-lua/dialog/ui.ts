@@ -93,15 +93,19 @@ interface TimerEntry {
  * The script's timers (fusion.md §3 Timers, IS). Fusion documents two ways a tick arrives: `disp.On.Timeout` with
  * `ev.who` = the timer's ID, and `win.On.<TimerID>.Timeout`. Both are installed; whichever delivers a timer's first
  * tick is used from then on, so a UI Manager that fires both still runs the handler once per tick. Without `ev.who`
- * the tick is matched by `ev.sender` (the timer object), else it goes to the only active timer.
+ * the tick is matched by `ev.sender` (the timer object), else it goes to every active timer (see resolve).
  * Ticks of a timer this script stopped are ignored, and a single-shot timer fires once per start().
  */
 export class Timers {
   private readonly entries: TimerEntry[] = [];
+  /** A tick was delivered at least once: this UI Manager runs timers (see helper-runner.ts). */
+  private seenTick = false;
 
   constructor(private readonly ui: UIManager, disp: UIDispatcher) {
     pcall(() => {
-      disp.On.Timeout = (ev: UIEvent | undefined) => this.deliver("disp", this.resolve(ev));
+      disp.On.Timeout = (ev: UIEvent | undefined) => {
+        for (const entry of this.resolve(ev)) this.deliver("disp", entry);
+      };
     });
   }
 
@@ -133,6 +137,11 @@ export class Timers {
     };
   }
 
+  /** Whether any timer of this script has ever fired. */
+  ticked(): boolean {
+    return this.seenTick;
+  }
+
   stopAll(): void {
     for (const entry of this.entries) {
       entry.active = false;
@@ -143,14 +152,18 @@ export class Timers {
     }
   }
 
-  private resolve(ev: UIEvent | undefined): TimerEntry | undefined {
+  /**
+   * The timer(s) a disp.On.Timeout tick is for. Without ev.who and ev.sender it cannot be told which active timer
+   * fired: every active one gets the tick (each handler only looks at files or re-plans, so an early tick is
+   * harmless, where a dropped one could leave a helper run never polled again).
+   */
+  private resolve(ev: UIEvent | undefined): TimerEntry[] {
     const who = ev !== undefined ? ev.who : undefined;
     const sender = ev !== undefined ? ev.sender : undefined;
-    for (const entry of this.entries) if (who !== undefined && entry.id === who) return entry;
-    for (const entry of this.entries) if (sender !== undefined && entry.timer !== undefined && rawequal(entry.timer, sender)) return entry;
-    if (who !== undefined) return undefined; // another script's timer
-    const active = this.entries.filter((entry) => entry.active);
-    return active.length === 1 ? active[0] : undefined;
+    for (const entry of this.entries) if (who !== undefined && entry.id === who) return [entry];
+    for (const entry of this.entries) if (sender !== undefined && entry.timer !== undefined && rawequal(entry.timer, sender)) return [entry];
+    if (who !== undefined) return []; // another script's timer
+    return this.entries.filter((entry) => entry.active);
   }
 
   private deliver(form: string, entry: TimerEntry | undefined): void {
@@ -158,6 +171,7 @@ export class Timers {
     if (entry.via === undefined) entry.via = form;
     else if (entry.via !== form) return;
     if (entry.singleShot) entry.active = false;
+    this.seenTick = true;
     entry.handler();
   }
 }

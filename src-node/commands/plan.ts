@@ -1,6 +1,8 @@
 import type { PlanResult, SubmitRequest } from "../../types/request";
+import { existsSync } from "node:fs";
 import { planJob } from "../core/job-spec";
-import { formatRuns } from "../core/frames";
+import { preparePackage } from "../package/job-folder";
+import { formatRuns } from "../portable/frames";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { addFindings, preflight, throwIfRefused } from "./preflight";
 import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
@@ -33,6 +35,24 @@ export async function withServerRoots(ctx: CommandContext, request: SubmitReques
   return { ...request, farm: { ...request.farm, sharedRoots: roots } };
 }
 
+/**
+ * The plan `submit` would send: with a job folder (the default) the tasks run its runners and the copies are checked
+ * the way submit checks them (refusals included), the folder's random part shown as `xxxxxx`. When the comp file
+ * cannot be read here (a request from another machine), the plan shows inline commands and says so.
+ */
+export function planWithJobFolder(request: SubmitRequest, stamp: string, user: string): PlanResult {
+  if (request.job.inPlace || !existsSync(request.comp.path)) {
+    const plan = planJob(request, { user, stamp });
+    if (!request.job.inPlace) plan.notes.push(`The comp file ${request.comp.path} cannot be read here: the job folder (snapshot, per-OS copies, runners) is made at submit.`);
+    return plan;
+  }
+  const pkg = preparePackage(request, stamp, "xxxxxx");
+  const plan = planJob(request, { user, stamp, compPathByOs: pkg.copyPaths, runnerPathByOs: pkg.runners.paths });
+  plan.warnings.push(...pkg.warnings);
+  plan.notes.push(`Submit creates the job folder ${pkg.layout.folder} (xxxxxx: a random part).`, ...pkg.runners.notes);
+  return plan;
+}
+
 export function describePlan(plan: PlanResult): string {
   const lines = [`${plan.frameCount} frame(s) in ${plan.taskCount} task(s): ${plan.spec.name}`];
   const shown = plan.tasks.slice(0, 20);
@@ -61,7 +81,7 @@ export const planCommand: Command = {
     const stamp = submissionStamp();
     const notes: string[] = [];
     if (ctx.args.flags.has("server-roots")) request = await withServerRoots(ctx, request, notes);
-    const plan = planJob(request, { user: currentUser(ctx.env), stamp });
+    const plan = planWithJobFolder(request, stamp, currentUser(ctx.env));
     plan.notes.unshift(...notes);
     plan.nodeVersion = process.version;
     const serverClients = ctx.args.flags.has("server-clients");

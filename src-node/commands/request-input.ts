@@ -36,6 +36,8 @@ export const REQUEST_OPTIONS: OptionSpecs = {
   env: { value: true, repeat: true, meta: "NAME=VALUE", help: "environment variable for every task" },
   paused: { help: "submit the job paused" },
   "log-dir": { value: true, meta: "DIR", help: "folder (on shared storage) for one Fusion log per task" },
+  "job-root": { value: true, meta: "DIR", help: "where submit creates the job folder (default: <comp folder>/hqueue)" },
+  "in-place": { help: "render the comp where it is: no job folder, snapshot or per-OS copies (not recommended)" },
   "no-progress": { help: "do not wrap the render to report progress" },
 };
 
@@ -146,6 +148,8 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
       environment,
       paused: args.flags.has("paused"),
       logDir: optionValue(args, "log-dir"),
+      jobRoot: optionValue(args, "job-root"),
+      inPlace: args.flags.has("in-place") || undefined,
       progress: !args.flags.has("no-progress"),
     },
     farm: {

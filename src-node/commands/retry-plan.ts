@@ -5,7 +5,7 @@
  * (job folder with the request and plan) can later produce the same tasks without asking the server for commands.
  */
 import type { Condition, JobSpec, Platform } from "../../types/request";
-import { parseFrameSet, toRuns, formatRuns } from "../core/frames";
+import { parseFrameSet, toRuns, formatRuns } from "../portable/frames";
 
 export interface RetryTask {
   id: number;

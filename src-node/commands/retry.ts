@@ -112,7 +112,7 @@ async function resubmit(
   const parent = {
     id, name: String(job.name ?? `job ${id}`), priority: Number.isInteger(priority) ? priority : undefined, conditions: parentConditions, ...parentExtras(extras),
   };
-  return sendNewjob(client, retrySpec(parent, tasks, user, frames), phase);
+  return (await sendNewjob(client, retrySpec(parent, tasks, user, frames), phase)).jobId;
 }
 
 function notSupportedKeys(client: HQueueClient, why: string, again: string): HelperError {

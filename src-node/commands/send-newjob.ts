@@ -1,34 +1,27 @@
 /**
- * The one way a command sends `newjob` (submit, and retry when it submits a new job): with the phase file of a
- * background run kept (src-node/phase-file.ts, README "Background runs"). `sending` is on disk (fsynced) before a byte
- * of newjob can leave, so a helper killed from there on may have created a job and its caller must say so; unable to
- * record it, nothing is sent. `answered <id>` follows the server's answer. A lost answer is never re-sent.
+ * The one way a command sends a job (submit, and retry when it submits a new job): send-job.ts's sendJob, with the
+ * phase file of a background run kept (src-node/phase-file.ts, README "Background runs"). `sending` is on disk
+ * (fsynced) before a byte of the first newjob can leave, so a helper killed from there on may have created a job and
+ * its caller must say so; unable to record it, nothing is sent. `answered <id>` follows once the job exists.
  */
 import type { JobSpec } from "../../types/request";
 import { HelperError } from "../errors";
-import { type HQueueClient, HQueueError } from "../hqueue/client";
+import { DEFAULT_MAX_BODY } from "../hqueue/batches";
+import type { HQueueClient } from "../hqueue/client";
 import type { PhaseFile } from "../phase-file";
-import { serverError } from "./common";
+import { type SentJob, sendJob } from "./send-job";
 
-/** A newjob whose answer was lost may still have created the job: say so, never resend it. */
-export function newjobError(e: unknown, client: HQueueClient): HelperError {
-  if (e instanceof HQueueError) {
-    // A fault or a client error status is the server's answer: no job. Anything lost after the request
-    // reached the server (timeout, reset, 5xx from a proxy, garbage) leaves the outcome unknown.
-    const answered = e.kind === "fault" || e.kind === "bad_request" || (e.kind === "http" && (e.httpStatus ?? 500) < 500);
-    if (!answered && e.sent) {
-      return new HelperError(
-        "submit_unconfirmed",
-        `The job was sent to ${client.address.baseUrl} but the server's answer was lost (${e.kind}: ${e.message}). The job may or may not have been created.`,
-        { hint: `open ${client.address.baseUrl}/ and look for the job before submitting again, so that it does not render twice` },
-      );
-    }
-  }
-  return serverError(e, client, "creating the job");
+export interface SendOptions {
+  /** Bytes per newjob call (default: DEFAULT_MAX_BODY). */
+  maxBody?: number;
+  /** Leave the job paused (submit --paused). */
+  paused?: boolean;
+  /** Right after the job exists, before `answered` is recorded and before any further part is sent. */
+  onCreated?: (jobId: number) => void;
 }
 
-/** Sends one job spec; returns the new job's id. Errors are HelperErrors that say whether the job may exist. */
-export async function sendNewjob(client: HQueueClient, spec: JobSpec, phase: PhaseFile | undefined): Promise<number> {
+/** Sends `spec`; errors are HelperErrors that say whether the job may exist (send-job.ts). */
+export function sendNewjob(client: HQueueClient, spec: JobSpec, phase: PhaseFile | undefined, options: SendOptions = {}): Promise<SentJob> {
   const beforeSend = phase
     ? () => {
         try {
@@ -40,19 +33,17 @@ export async function sendNewjob(client: HQueueClient, spec: JobSpec, phase: Pha
         }
       }
     : undefined;
-  let ids: number[];
-  try {
-    ids = await client.newjob(spec, { beforeSend });
-  } catch (e) {
-    // beforeSend's own refusal arrives here as it was thrown (nothing was sent).
-    if (e instanceof HelperError) throw e;
-    throw newjobError(e, client);
-  }
-  const jobId = ids[0];
-  try {
-    phase?.append(`answered ${jobId}`);
-  } catch {
-    // Only a hint for a caller that loses the answer; the answer itself follows on stdout and in the response file.
-  }
-  return jobId;
+  return sendJob(client, spec, {
+    maxBody: options.maxBody ?? DEFAULT_MAX_BODY,
+    paused: options.paused === true,
+    beforeSend,
+    onCreated: (id) => {
+      options.onCreated?.(id);
+      try {
+        phase?.append(`answered ${id}`);
+      } catch {
+        // Only a hint for a caller that loses the answer; the answer itself follows on stdout and in the response file.
+      }
+    },
+  });
 }

@@ -3,11 +3,16 @@ import { planJob } from "../core/job-spec";
 import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
+import { DEFAULT_MAX_BODY } from "../hqueue/batches";
+import { JobFolder, preparePackage, shortRandom, type PreparedPackage } from "../package/job-folder";
+import { MAX_MAX_BODY, MIN_MAX_BODY } from "../request";
+import { optionValue } from "../args";
+import { sendNewjob } from "./send-newjob";
+import { recordJobFolder } from "../package/job-index";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { describePlan, needsServerRoots, withServerRoots } from "./plan";
 import { addFindings, preflight, throwIfRefused } from "./preflight";
 import { INPUT_NOTES, loadRequest, REQUEST_OPTIONS } from "./request-input";
-import { sendNewjob } from "./send-newjob";
 
 const EVENT_NAME_METHODS = ["getStartedJobEventNames", "getResumedEventNames", "getRescheduledEventNames", "getPriorityChangedEventNames"];
 
@@ -72,8 +77,19 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   let request = await loadRequest(ctx);
   const client = makeClient(ctx, request);
   const stamp = submissionStamp();
+  const random = shortRandom();
+  const maxBody = maxBodyBytes(ctx, request.maxBodyBytes);
+  // The job folder's content (snapshot, per-OS copies) decides the task commands: they render the copies.
+  const packaged = (r: typeof request): { pkg?: PreparedPackage; plan: ReturnType<typeof planJob> } => {
+    if (r.job.inPlace) return { plan: planJob(r, { user: currentUser(ctx.env), stamp }) };
+    const pkg = preparePackage(r, stamp, random);
+    const plan = planJob(r, { user: currentUser(ctx.env), stamp, compPathByOs: pkg.copyPaths, runnerPathByOs: pkg.runners.paths });
+    plan.warnings.push(...pkg.warnings);
+    plan.notes.push(...pkg.runners.notes);
+    return { pkg, plan };
+  };
   // Check what can be checked before the server is involved, so a bad request fails fast and offline.
-  const early = needsServerRoots(request) ? undefined : planJob(request, { user: currentUser(ctx.env), stamp });
+  const early = needsServerRoots(request) ? undefined : packaged(request);
 
   try {
     await client.ping();
@@ -82,16 +98,17 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     throw new HelperError(err.code, `${err.message} Nothing was submitted.`, { hint: err.hint });
   }
   const notes: string[] = [];
-  let plan = early;
-  if (plan === undefined) {
+  let prepared = early;
+  if (prepared === undefined) {
     try {
       request = await withServerRoots(ctx, request, notes);
     } catch (e) {
       const err = e instanceof HelperError ? e : serverError(e, client, "asking the server for its shared roots");
       throw new HelperError(err.code, `${err.message} Nothing was submitted.`, { hint: err.hint, field: err.field });
     }
-    plan = planJob(request, { user: currentUser(ctx.env), stamp });
+    prepared = packaged(request);
   }
+  const { pkg, plan } = prepared;
   try {
     await checkAssignNames(client, request.farm.assign);
   } catch (e) {
@@ -107,19 +124,39 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     throw serverError(e, client, "checking the e-mail reasons");
   }
 
-  // From here on the job may exist (send-newjob.ts keeps the phase file: `sending`, `answered <id>`).
-  const jobId = await sendNewjob(client, plan.spec, ctx.out.phase);
-  const url = jobPageUrl(client.address, jobId);
-  const warnings = [...plan.warnings];
-  let paused = false;
-  if (request.job.paused) {
-    try {
-      await client.pauseJobs([jobId]);
-      paused = true;
-    } catch (e) {
-      warnings.push(`Job ${jobId} was created but could not be paused (${serverError(e, client, "pausing the job").message}); it may start rendering.`);
-    }
+  // The job folder exists (and is complete) before anything is sent; it goes away again when nothing was created.
+  const folder = pkg ? JobFolder.create(pkg, request, plan) : undefined;
+  let sent;
+  let created: number | undefined;
+  try {
+    folder?.setState("sending");
+    // send-newjob.ts keeps the phase file: `sending` before a byte can leave (from there on the job may exist), `answered <id>`.
+    sent = await sendNewjob(client, plan.spec, ctx.out.phase, {
+      maxBody,
+      paused: request.job.paused === true,
+      onCreated: (id) => {
+        created = id;
+        folder?.setState("sending", id);
+      },
+    });
+  } catch (e) {
+    // Unconfirmed: tasks may render this folder, keep it. A job that exists but was cancelled (or could not be):
+    // keep it, marked. No job at all: take the folder away.
+    if (e instanceof HelperError && e.code === "submit_unconfirmed") folder?.setState("unconfirmed");
+    else if (created !== undefined) folder?.setState("not submitted");
+    else folder?.discard();
+    throw e;
   }
+  const jobId = sent.jobId;
+  const url = jobPageUrl(client.address, jobId);
+  const warnings = [...plan.warnings, ...sent.warnings];
+  const manifestProblem = folder?.setState("submitted", jobId);
+  if (manifestProblem) warnings.push(manifestProblem);
+  const paused = sent.paused;
+  if (folder) recordJobFolder(ctx.env, { jobId, server: client.address.baseUrl, folder: folder.path });
+  if (folder) notes.push(`Job folder: ${folder.path} (the comp snapshot, one copy per client OS, manifest.json).`);
+  else notes.push("Rendering the comp where it is (in place): no job folder; editing the comp now changes what later tasks render.");
+  if (sent.calls > 1) notes.push(`Sent in ${sent.calls} parts of at most ${maxBody} bytes (--max-body).`);
   const result: SubmitResult = {
     ok: true,
     command: "submit",
@@ -128,6 +165,7 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     frameCount: plan.frameCount,
     taskCount: plan.taskCount,
     paused,
+    ...(folder ? { jobFolder: folder.path } : {}),
     warnings,
     notes: [...notes, ...plan.notes],
     checks: plan.checks,
@@ -141,11 +179,27 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
   return { result, human };
 }
 
+/** `--max-body` (bytes per newjob call), else the request's, else 2 MB. */
+function maxBodyBytes(ctx: CommandContext, fromRequest: number | undefined): number {
+  const text = optionValue(ctx.args, "max-body");
+  if (text === undefined) return fromRequest ?? DEFAULT_MAX_BODY;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < MIN_MAX_BODY || n > MAX_MAX_BODY) {
+    throw new HelperError("usage", `--max-body must be a whole number of bytes from ${MIN_MAX_BODY} to ${MAX_MAX_BODY} (got "${text}")`);
+  }
+  return n;
+}
+
 export const submitCommand: Command = {
   name: "submit",
-  summary: "send the job to HQueue (one newjob call) and print its id and web page",
+  summary: "create the job folder (comp snapshot, one comp copy and task runner per client OS, manifest), send the job to HQueue and print its id and web page",
   usage: "hqueue-helper submit (--request FILE | COMP_FILE [options]) [--server HOST[:PORT]] [--json]",
-  options: { ...REQUEST_OPTIONS, ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
+  options: {
+    ...REQUEST_OPTIONS,
+    ...SERVER_OPTIONS,
+    "max-body": { value: true, meta: "BYTES", help: "most bytes per newjob call (default 2000000); bigger jobs are sent in parts" },
+    ...OUTPUT_OPTIONS,
+  },
   notes: INPUT_NOTES,
   async run(ctx) {
     const { result, human } = await submitRequest(ctx);

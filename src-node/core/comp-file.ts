@@ -85,7 +85,8 @@ export function getPath(v: LuaValue | undefined, ...keys: string[]): LuaValue | 
 
 type Token =
   | { t: "name"; value: string; pos: number }
-  | { t: "string"; value: string; pos: number }
+  /** `end` is the offset just past the literal's closing quote or bracket. */
+  | { t: "string"; value: string; pos: number; end: number }
   | { t: "number"; value: number; pos: number }
   | { t: "sym"; value: string; pos: number }
   | { t: "eof"; pos: number };
@@ -160,10 +161,16 @@ class Tokenizer {
       return { t: "name", value: name[0], pos: start };
     }
     if (isDigitAt(src, start) || (c === "." && isDigitAt(src, start + 1))) return this.number();
-    if (c === '"' || c === "'") return { t: "string", value: this.quotedString(c), pos: start };
+    if (c === '"' || c === "'") {
+      const value = this.quotedString(c);
+      return { t: "string", value, pos: start, end: this.pos };
+    }
     if (c === "[") {
       const open = matchAt(LONG_OPEN, src, start);
-      if (open) return { t: "string", value: this.longBracket(start, open[1].length, "string"), pos: start };
+      if (open) {
+        const value = this.longBracket(start, open[1].length, "string");
+        return { t: "string", value, pos: start, end: this.pos };
+      }
     }
     if ((c === "=" || c === ".") && src[start + 1] === c) {
       // "==" and ".."/"..." are not part of what Fusion writes; they are read as one token so that
@@ -314,14 +321,53 @@ function ruleFor(rule: KeepRule | undefined, key: LuaKey): KeepRule | undefined 
   return Object.hasOwn(rule, "*") ? rule["*"] : undefined;
 }
 
+/**
+ * A string literal of the text, where it is and where it sits in the value tree: the reader keeps positions so
+ * that comp-rewrite.ts can edit literals in place without re-serialising the file.
+ */
+export interface StringLiteral {
+  /** Byte offsets of the literal in the ORIGINAL bytes (quotes/brackets included): bytes.subarray(start, end). */
+  start: number;
+  end: number;
+  /** The string's value as a binary string (one char per byte, escapes resolved, not decoded). */
+  value: string;
+  /**
+   * Keys from the root value down to this string: field names, or 1-based indices for positional entries and for
+   * the argument of `Name "x"` / `Name(…)` calls. `["Tools", "Saver1", "Inputs", "Clip", "Value", "Filename"]`.
+   */
+  keyPath: LuaKey[];
+  /** True when the string is a table key (`["Renders:"] = …`), not a value. */
+  isKey: boolean;
+}
+
 class Parser {
   private tok: Token;
   /** Second token of lookahead, read only to tell `Name = value` from a positional `Name {…}`. */
   private ahead: Token | undefined;
   private depth = 0;
+  private readonly keyPath: LuaKey[] = [];
+  private inKey = false;
 
-  constructor(private readonly lexer: Tokenizer) {
+  constructor(
+    private readonly lexer: Tokenizer,
+    /** When given, every string literal is recorded here (offsets relative to the lexer's text). */
+    private readonly strings?: StringLiteral[],
+  ) {
     this.tok = lexer.next();
+  }
+
+  private record(t: Token, extraKey?: LuaKey): void {
+    if (!this.strings || t.t !== "string") return;
+    const keyPath = extraKey === undefined ? this.keyPath.slice() : [...this.keyPath, extraKey];
+    this.strings.push({ start: t.pos, end: t.end, value: t.value, keyPath, isKey: this.inKey });
+  }
+
+  /** Parses a value with `key` pushed on the key path. */
+  private valueAt(key: LuaKey, keep: KeepRule | undefined = true): LuaValue {
+    this.keyPath.push(key);
+    const v = this.value(keep);
+    this.keyPath.pop();
+    return v;
   }
 
   get token(): Token {
@@ -368,6 +414,7 @@ class Parser {
         this.advance();
         return t.value;
       case "string":
+        this.record(t);
         this.advance();
         return t.value;
       case "name":
@@ -409,6 +456,7 @@ class Parser {
         result = table;
         callee += "{}";
       } else if (this.tok.t === "string") {
+        this.record(this.tok, 1);
         const text = this.text();
         result = keep === undefined ? DROPPED : { kind: "table", type: callee, items: [text], fields: new Map() };
         callee += '""';
@@ -418,10 +466,10 @@ class Parser {
         const items: LuaValue[] = [];
         const itemKeep = keep === true ? true : undefined;
         if (!this.isSym(")")) {
-          items.push(this.value(itemKeep));
+          items.push(this.valueAt(1, itemKeep));
           while (this.isSym(",")) {
             this.advance();
-            items.push(this.value(itemKeep));
+            items.push(this.valueAt(items.length + 1, itemKeep));
           }
         }
         this.expectSym(")", "to close the call");
@@ -440,24 +488,30 @@ class Parser {
     this.advance(); // '{'
     const table: LuaTable = keep === undefined ? DROPPED : { kind: "table", items: [], fields: new Map() };
     const itemKeep = keep === true ? true : undefined;
+    let positional = 0;
     while (!this.isSym("}")) {
       if (this.isSym("[")) {
         const keyPos = this.advance().pos;
+        const wasKey = this.inKey;
+        this.inKey = true;
         const key = this.value();
+        this.inKey = wasKey;
         if (key === null || typeof key === "object") throw new SyntaxFault("table keys must be strings, numbers or booleans", keyPos);
         this.expectSym("]", "after a table key");
         this.expectSym("=", "after a table key");
         const fieldKeep = ruleFor(keep, key);
-        const value = this.value(fieldKeep);
+        const value = this.valueAt(key, fieldKeep);
         if (fieldKeep !== undefined) table.fields.set(key, value);
       } else if (this.tok.t === "name" && isSymToken(this.peekAhead(), "=")) {
         const key = this.text();
         this.advance(); // '='
         const fieldKeep = ruleFor(keep, key);
-        const value = this.value(fieldKeep);
+        const value = this.valueAt(key, fieldKeep);
         if (fieldKeep !== undefined) table.fields.set(key, value);
       } else {
-        const value = this.value(itemKeep);
+        // Positional items are numbered as Lua numbers them, kept or not (the key path of a string depends on it).
+        positional++;
+        const value = this.valueAt(positional, itemKeep);
         if (itemKeep) table.items.push(value);
       }
       if (this.isSym(",") || this.isSym(";")) {
@@ -526,9 +580,15 @@ export function parseLuaValue(text: string | Uint8Array, opts: ParseOptions = {}
   return parseBinary(toBinary(text), opts.sourceName ?? "The text", opts.binaryStrings ? (b) => b : decodeValue);
 }
 
-function parseBinary(src: string, sourceName: string, decode: (binary: string) => string = decodeValue, keep: KeepRule = true): LuaValue {
+function parseBinary(
+  src: string,
+  sourceName: string,
+  decode: (binary: string) => string = decodeValue,
+  keep: KeepRule = true,
+  strings?: StringLiteral[],
+): LuaValue {
   try {
-    const parser = new Parser(new Tokenizer(src, decode));
+    const parser = new Parser(new Tokenizer(src, decode), strings);
     const value = parser.value(keep);
     if (parser.token.t !== "eof") throw new SyntaxFault(`unexpected ${describe(parser.token)} after the end of the value`, parser.token.pos);
     return value;
@@ -536,6 +596,31 @@ function parseBinary(src: string, sourceName: string, decode: (binary: string) =
     if (e instanceof SyntaxFault) throw new CompFileError(`${sourceName} is damaged: ${e.message} at line ${lineOf(src, e.pos)}.`);
     throw e;
   }
+}
+
+/** A comp's value tree (strings as binary strings) and every string literal with its position in the bytes. */
+export interface CompStrings {
+  tree: LuaValue;
+  literals: StringLiteral[];
+}
+
+/**
+ * Parses a .comp's bytes keeping the position of every string literal (offsets into `bytes`, so a leading UTF-8
+ * BOM and trailing NULs are accounted for). String values stay binary (one char per byte). Throws CompFileError.
+ */
+export function scanCompStrings(bytes: Uint8Array, sourceName = "The file"): CompStrings {
+  const src = toBinary(bytes);
+  checkIsComp(src, sourceName);
+  const literals: StringLiteral[] = [];
+  const tree = parseBinary(src, sourceName, (b) => b, true, literals);
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (bom > 0) {
+    for (const lit of literals) {
+      lit.start += bom;
+      lit.end += bom;
+    }
+  }
+  return { tree, literals };
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -607,7 +692,7 @@ function collectTools(tools: LuaValue | undefined, out: { savers: SaverInfo[]; l
 
 /** What parseCompText reads of a comp (everything else is parsed and dropped): see collectTools and renderStep. */
 const TOOLS_KEEP: { [key: string]: KeepRule } = {};
-TOOLS_KEEP["*"] = { PassThrough: true, Inputs: { Clip: { Value: { Filename: true } } }, Tools: TOOLS_KEEP };
+TOOLS_KEEP["*"] = { PassThrough: true, Inputs: { Clip: { Value: { Filename: true } }, OutputFormat: { Value: true } }, Tools: TOOLS_KEEP };
 const COMP_KEEP: KeepRule = {
   RenderRange: true,
   GlobalRange: true,

@@ -9,11 +9,12 @@ import type {
   TaskPlan,
 } from "../../types/request";
 import { HelperError } from "../errors";
-import { chunkFrames, taskLabel, type Task } from "./chunks";
-import { parseFrameSet, rangeFrames } from "./frames";
+import { chunkFrames, taskLabel, type Task } from "../portable/chunks";
+import { parseFrameSet, rangeFrames } from "../portable/frames";
 import { isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath, taskCommand } from "./render-node";
 import { isMovieOutput } from "./savers";
+import { runnerTaskLine } from "./runners";
 
 /**
  * The whole decision of what the farm will do, as a pure function of the request:
@@ -26,6 +27,16 @@ export interface PlanContext {
   user: string;
   /** Submission time as text (e.g. "20261122-081502"), so that log files of two submissions never collide. */
   stamp?: string;
+  /**
+   * The comp each OS's clients render, in that OS's spelling: the job folder's per-OS copies (job-package.ts).
+   * Absent: every OS renders the original comp, mapped through the shared roots (`plan` without a job folder).
+   */
+  compPathByOs?: Partial<Record<Platform, string>>;
+  /**
+   * The job folder's task runner per OS, in that OS's spelling (job-package.ts): each task's command becomes the
+   * one line that runs it with the task's frames (runners.ts runnerTaskLine). Absent: inline Render Node commands.
+   */
+  runnerPathByOs?: Partial<Record<Platform, string>>;
 }
 
 /** `<comp>.<stamp>.task<N>.f<frames>.log`: one per task, telling submission, task and frames apart. */
@@ -175,6 +186,12 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     if (path === "") warnings.push(`Saver ${saver.name} has no output file name.`);
     else if (pathMap) {
       warnings.push(`Saver ${saver.name} writes to ${path}, through Fusion's path map "${pathMap}:"; each render node expands it with its own path maps, so make sure they define it.`);
+    } else if (comp.platform !== "windows" && isAbsolutePath(path, "windows")) {
+      // C:\... or \\server\share in a comp saved on Linux/macOS: not relative, but this computer cannot reach it.
+      warnings.push(
+        `Saver ${saver.name} writes to ${path}, a Windows path, but this comp was saved on ${PLATFORM_LABEL[comp.platform]}: ` +
+          `only Windows render nodes can write there, and HQueue Render cannot check or create that folder from here. Use a path this computer mounts, or render on Windows clients only.`,
+      );
     } else if (!isAbsolutePath(path, comp.platform)) {
       warnings.push(`Saver ${saver.name} writes to a relative path (${path}); render nodes resolve it against their own folder.`);
     }
@@ -188,7 +205,8 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
   // The comp file holds each Saver's path as this machine spells it; a render node of another OS reads it
   // as it is (only the comp's own path is mapped here), so it needs a path map of its own for that folder.
   const otherOs = platforms.filter((p) => p !== comp.platform);
-  if (otherOs.length > 0) {
+  // With per-OS copies (the job folder) the Savers' paths are already in each OS's spelling.
+  if (otherOs.length > 0 && !context.compPathByOs) {
     for (const saver of enabledSavers) {
       const path = saver.rawPath || saver.path || "";
       if (!path || !isAbsolutePath(path, comp.platform)) continue;
@@ -205,7 +223,7 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
   const logDirByOs = new Map<Platform, string>();
   const exeByOs = new Map<Platform, string>();
   for (const p of platforms) {
-    compByOs.set(p, mapOrFail("The comp", comp.path, comp.platform, p, farm.sharedRoots, "farm.sharedRoots"));
+    compByOs.set(p, context.compPathByOs?.[p] ?? mapOrFail("The comp", comp.path, comp.platform, p, farm.sharedRoots, "farm.sharedRoots"));
     if (job.logDir) logDirByOs.set(p, mapOrFail("The log folder", job.logDir, comp.platform, p, farm.sharedRoots, "job.logDir"));
     exeByOs.set(p, farm.renderNode.paths?.[p] ?? defaultRenderNodePath(p, farm.renderNode.version));
   }
@@ -229,7 +247,10 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
         ? joinPath(p, logDir, logFileName(compName, context.stamp, index, width, label))
         : undefined;
       try {
-        command[p] = taskCommand(p, exeByOs.get(p)!, compByOs.get(p)!, task.runs, { logFile, progress: job.progress ?? true, verbose: true });
+        const runner = context.runnerPathByOs?.[p];
+        command[p] = runner
+          ? runnerTaskLine(p, runner, task.runs)
+          : taskCommand(p, exeByOs.get(p)!, compByOs.get(p)!, task.runs, { logFile, progress: job.progress ?? true, verbose: true });
       } catch (e) {
         throw new HelperError("unsafe_path", `${PLATFORM_LABEL[p]} clients: ${(e as Error).message}`, {
           hint: `rename the folder or file, or leave ${PLATFORM_LABEL[p]} out of the client OSes`,

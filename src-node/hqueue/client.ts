@@ -376,10 +376,12 @@ export class HQueueClient {
    * Submits one job (or several) and returns the new top-level job ids, one per spec. Never retried: on a timeout
    * or reset with `error.sent` true the job may exist.
    */
-  async newjob(spec: JobSpec | JobSpec[], options: { beforeSend?: () => void } = {}): Promise<number[]> {
+  async newjob(spec: JobSpec | JobSpec[], options: { parentId?: number; beforeSend?: () => void } = {}): Promise<number[]> {
     // The server creates every task before it answers: a big job takes far longer than a ping, and a timeout
     // here leaves the outcome unknown. The per-call timeout plus two seconds per MB sent (100,000 tasks ≈ 100 MB).
-    const value = await this.call("newjob", [spec], {
+    // With `parentId` the specs become children of that job: `newjob(jobspec, parent_id)` (seeds/002, Python API).
+    const params = options.parentId === undefined ? [spec] : [spec, options.parentId];
+    const value = await this.call("newjob", params, {
       timeoutMs: (bytes) => this.timeoutMs + Math.floor(bytes / 1e6) * 2000,
       beforeSend: options.beforeSend,
     });

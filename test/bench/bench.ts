@@ -10,10 +10,12 @@
  *   4. the comp script under LuaJIT in the Fusion stand-in: dialog open and request build on a 5,000-tool /
  *      500-Saver comp, and JSON encoding of a 100,000-frame request (see comp-bench.ts);
  *   5. peak memory of `plan` on the largest .comp the helper accepts (256 MB) vs a 1 MB one (comp-file-bench.ts);
- *   6. body: the newjob body per task of a typical job, inline commands vs task-runner lines (body-bench.ts).
+ *   6. body: the newjob body per task of a typical job, inline commands vs task-runner lines (body-bench.ts);
+ *   7. ui: the longest time one UI event handler of the built comp script runs while the real helper talks to a slow
+ *      server (plan, Test, Submit, monitor), against the same with a fast server (see ui-bench.ts). Target < 50 ms.
  *
  * Prints a table and writes the same figures to bench-results.json at the repo root (git-ignored).
- * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp,compfile,body]
+ * usage: node dist/dev/bench.js [--quick] [--only cold,submit,status,comp,compfile,body,ui]
  *   --quick: 3 runs per figure and sizes up to 10,000 tasks (a smoke run while developing; not the reported figures).
  *   BENCH_HELPER=/path/to/hqueue-helper.js: measure that helper build instead of dist/build (A/B of a change).
  */
@@ -28,6 +30,7 @@ import { helperPath, repoRoot, writeRequest } from "../support/run-helper";
 import { benchNewjobBody } from "./body-bench";
 import { benchCompScript } from "./comp-bench";
 import { benchCompFileMemory } from "./comp-file-bench";
+import { benchUiHandlers } from "./ui-bench";
 import { growthExponent, jsonOf, median, runProcess, scratchDir } from "./measure";
 
 export interface Reference {
@@ -393,6 +396,12 @@ async function main(): Promise<void> {
       const compFile = await benchCompFileMemory({ quick, log, helper });
       rows.push(...compFile.rows);
       problems.push(...compFile.problems);
+    }
+    if (wanted("ui")) {
+      log("comp script: UI handler times with a slow server");
+      const ui = await benchUiHandlers({ quick, log });
+      rows.push(...ui.rows);
+      problems.push(...ui.problems);
     }
   } finally {
     await receiver.close();

@@ -52,7 +52,7 @@ export function syntheticComp(tools: number, savers: number): string {
 }
 
 interface Mark {
-  name: "script" | "action" | "popen" | "close";
+  name: "script" | "action" | "popen" | "close" | "launch";
   ms: number;
   detail?: string;
 }
@@ -83,11 +83,13 @@ function commandTime(marks: readonly Mark[], from: number, to: number): number {
 function timingOf(marks: readonly Mark[]): DialogTiming {
   const script = marks.find((m) => m.name === "script");
   const ready = marks.find((m) => m.name === "action");
-  const submit = marks.find((m) => m.name === "popen" && / submit( |$)/.test(m.detail ?? ""));
+  const submit = marks.find((m) => m.name === "launch" && / submit( |$)/.test(m.detail ?? ""));
   if (!script || !ready) throw new Error(`the comp script never reached its dialog (marks: ${marks.map((m) => m.name).join(", ")})`);
-  const openCommands = marks.filter((m) => m.name === "popen" && m.ms >= script.ms && m.ms <= ready.ms).length;
+  // The last mark before the launch: Submit is clicked right after it (the plan ran in the background before).
+  const clicked = submit ? [...marks].reverse().find((m) => m.name === "action" && m.ms <= submit.ms) ?? ready : ready;
+  const openCommands = marks.filter((m) => (m.name === "popen" || m.name === "launch") && m.ms >= script.ms && m.ms <= ready.ms && !/^sleep /.test(m.detail ?? "")).length;
   const openMs = ready.ms - script.ms - commandTime(marks, script.ms, ready.ms);
-  const buildMs = submit ? submit.ms - ready.ms - commandTime(marks, ready.ms, submit.ms) : NaN;
+  const buildMs = submit ? submit.ms - clicked.ms - commandTime(marks, clicked.ms, submit.ms) : NaN;
   return { openMs, buildMs, openCommands, submitted: submit !== undefined };
 }
 
@@ -103,8 +105,16 @@ async function dialogRuns(compFile: string, compFileName: string, repeats: numbe
     platform: "Linux",
     comp: { file: compFile, fileName: compFileName },
     env: { KARTALINK_NODE: process.execPath, KARTALINK_HQUEUE_HELPER: helperWrapper, TMPDIR: work, TEMP: work, TMP: work },
-    // Mark (dialog waiting), Submit, mark; then the stand-in closes what is left open.
-    actions: [{ do: "sleep", ms: 0.0001 }, { do: "click", id: "Submit" }, { do: "sleep", ms: 0.0001 }],
+    // Mark (dialog waiting); timers until the debounced plan has answered (it runs in the background); mark,
+    // Submit, mark; timers until the submission is answered; then the stand-in closes what is left open.
+    actions: [
+      { do: "sleep", ms: 0.0001 },
+      { do: "timers", maxTicks: 400, sleepMs: 20 },
+      { do: "sleep", ms: 0.0001 },
+      { do: "click", id: "Submit" },
+      { do: "sleep", ms: 0.0001 },
+      { do: "timers", maxTicks: 400, sleepMs: 20 },
+    ],
     exec: "real",
     uiProgrammaticEvents: true,
     transcript: join(work, "transcript.json"),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FrameRun } from "../../types/request";
-import { chunkFrames, taskLabel, type Task } from "../../src-node/core/chunks";
-import { parseFrameSet, rangeFrames } from "../../src-node/core/frames";
+import { chunkFrames, taskLabel, type Task } from "../../src-node/portable/chunks";
+import { parseFrameSet, rangeFrames } from "../../src-node/portable/frames";
 import { prngInt as prng } from "../support/prng";
 
 function framesOf(text: string): number[] {

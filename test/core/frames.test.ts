@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRuns, MAX_FRAMES, parseFrameSet, rangeFrames, runFrameCount, toRuns } from "../../src-node/core/frames";
+import { formatRuns, MAX_FRAMES, parseFrameSet, rangeFrames, runFrameCount, toRuns } from "../../src-node/portable/frames";
 
 function framesOf(text: string, opts?: { maxFrames?: number }): number[] {
   const result = parseFrameSet(text, opts);

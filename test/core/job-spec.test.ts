@@ -178,6 +178,16 @@ describe("planJob: Saver warnings", () => {
   });
 });
 
+describe("planJob: a Windows path in a comp saved on Linux", () => {
+  it("is one warning naming the Windows path (not a relative path)", () => {
+    const p = plan({ comp: { savers: [{ name: "Win", enabled: true, path: "C:\\renders\\a.0000.exr" }] } });
+    const mine = p.warnings.filter((w) => w.startsWith("Saver Win "));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain("C:\\renders\\a.0000.exr, a Windows path, but this comp was saved on Linux");
+    expect(mine[0]).not.toContain("relative");
+  });
+});
+
 describe("planJob: mixed-OS farms and e-mail", () => {
   it("names every absolute Saver path that render nodes of another OS read unchanged, with its mapped spelling", () => {
     const p = plan({

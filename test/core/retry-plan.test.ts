@@ -1,6 +1,6 @@
 // The job `retry` submits when the server cannot reschedule (src-node/commands/retry-plan.ts).
 import { describe, expect, it } from "vitest";
-import { parseFrameSet } from "../../src-node/core/frames";
+import { parseFrameSet } from "../../src-node/portable/frames";
 import { commandOf, framesOfTasks, retrySpec, readRetryTask, parentExtras } from "../../src-node/commands/retry-plan";
 
 describe("framesOfTasks", () => {

@@ -92,7 +92,21 @@ async function main(): Promise<number> {
     const expected = Array.from({ length: 10 }, (_, i) => `shot.${String(i + 1).padStart(4, "0")}.png`);
     const exact = frames.length === expected.length && frames.every((f, i) => f === expected[i]);
     say(exact ? "All 10 frames of the render range, no more, no less." : `Expected ${expected.join(" ")}`);
-    return job.status === "succeeded" && exact ? 0 : 1;
+
+    // The job folder the helper made before sending: what the farm rendered, and the proof that it did.
+    const jobRoot = join(project, "shots", "sh010", "hqueue");
+    const folders = readdirSync(jobRoot).map((name) => join(jobRoot, name));
+    say("");
+    say(`Job folder: ${folders[0]}`);
+    for (const name of readdirSync(folders[0]).sort()) say(`  ${name}`);
+    const first = standin.jobs.get(job.childIds[0])!;
+    const command = typeof first.command === "string" ? first.command : (first.command?.linux ?? "");
+    say(`Each task runs one line: ${command}`);
+    const verify = spawnSync(process.execPath, [join(root, "dist/build/hqueue-helper.js"), "verify", folders[0]], { encoding: "utf8" });
+    say("");
+    say("hqueue-helper verify <job folder>:");
+    for (const line of (verify.stdout + verify.stderr).trim().split("\n")) say(`  ${line}`);
+    return job.status === "succeeded" && exact && verify.status === 0 ? 0 : 1;
   } finally {
     await standin.close();
   }

@@ -80,7 +80,7 @@ describe("twenty helpers submitting at once", () => {
 
 describe(`a ${BIG_JOB_TASKS.toLocaleString("en-US")}-task job`, () => {
   it("is submitted, watched while its tasks finish, and cancelled while it runs", async () => {
-    // Submit: one newjob carrying every task.
+    // Submit: the parent with the first tasks, then the rest in parts of at most 2 MB (the default --max-body).
     const request = makeRequest({
       server: farm.url,
       timeoutSeconds: 120,
@@ -91,7 +91,11 @@ describe(`a ${BIG_JOB_TASKS.toLocaleString("en-US")}-task job`, () => {
     expect(submit.status, submit.stdout + submit.stderr).toBe(0);
     const result = submit.json as SubmitResult;
     expect(result).toMatchObject({ ok: true, frameCount: BIG_JOB_TASKS, taskCount: BIG_JOB_TASKS });
-    expect(farm.methods.filter((m) => m === "newjob")).toHaveLength(1);
+    const newjobs = farm.methods.flatMap((m, i) => (m === "newjob" ? [farm.bodyBytes[i]] : []));
+    expect(newjobs.length).toBeGreaterThan(1);
+    expect(Math.max(...newjobs)).toBeLessThanOrEqual(2_000_000);
+    expect(farm.methods).toContain("resumeJobs");
+    expect(farm.paused.has(result.jobId)).toBe(false);
     const job = farm.jobs.get(result.jobId);
     expect(job?.childIds).toHaveLength(BIG_JOB_TASKS);
     const names = (job?.childIds ?? []).map((id) => farm.jobs.get(id)?.name);

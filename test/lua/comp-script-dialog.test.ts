@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubmitRequest } from "../../types/request";
-import type { JsonValue } from "../support/fusion-standin";
+import { type JsonValue, repoRoot } from "../support/fusion-standin";
 import { COMPS, MAIN, MESSAGE, MONITOR, buildCompScript, click, close, list, runCompScript, set, stored, timers } from "./comp-script-harness";
 import { removeRunDirs } from "./comp-script-harness";
 
@@ -76,10 +76,13 @@ describe("dialog options → request", () => {
         set("CustomFrames", "Text", "1-"),
         timers,
         click("Submit"),
+        // The plan runs in the background: the artist waits for its answer.
+        timers,
         click("MessageOk"),
         set("CustomFrames", "Text", "1-5"),
         timers,
         click("Submit"),
+        timers,
       ],
     });
     expect(run.transcript.error).toBeNull();
@@ -233,6 +236,7 @@ describe("dialog options → request", () => {
   });
 
   it("Test server: shows the round trip, or the helper's error and hint", async () => {
+    // Idle timers run the plan the edit scheduled after the test: the test's result stays (same server).
     const ok = await runCompScript({ actions: [set("Server", "Text", "hq-server:5000"), click("TestServer")] });
     expect(ok.callsOf("ping")[0].options.server).toBe("hq-server:5000");
     expect(ok.text(MAIN, "ServerStatus")).toBe("Connected: the HQueue server at http://localhost:5000 answered in 3 ms.");
@@ -606,6 +610,8 @@ describe("after submit: the job monitor", () => {
     const cancelled = { ...running, job: { ...running.job, status: "cancelled" }, finished: true, succeeded: false };
     const run = await runCompScript({
       responses: { status: [running, running, cancelled] },
+      // No idle polls: the transcript shows the monitor right after the cancel.
+      idleTimers: false,
       actions: [click("Submit"), click("CancelJob"), click("KeepJob"), click("CancelJob"), click("ConfirmCancelJob")],
     });
     expect(run.transcript.error).toBeNull();
@@ -619,6 +625,7 @@ describe("after submit: the job monitor", () => {
   it("Cancel Job on a job that had already finished says so", async () => {
     const run = await runCompScript({
       responses: { status: running, cancel: { ok: true, command: "cancel", jobId: 42, alreadyFinished: "succeeded" } },
+      idleTimers: false,
       actions: [click("Submit"), click("CancelJob"), click("ConfirmCancelJob")],
     });
     expect(run.transcript.error).toBeNull();
@@ -643,5 +650,28 @@ describe("after submit: the job monitor", () => {
     expect(run.window(MESSAGE).title).toBe("Submission Not Confirmed");
     expect(run.text(MESSAGE, "MessageText")).toBe("newjob was sent but its answer was lost: the job may or may not exist. check the HQueue web page before submitting again");
     expect(run.hasWindow(MONITOR)).toBe(false);
+  });
+});
+
+describe("a Saver that writes to another OS's path", () => {
+  it("Linux, Saver to C:\\...: one warning (the helper's), no Create Missing Folders, no folder named C:\\... made", async () => {
+    const helper = path.join(repoRoot, "dist/build/hqueue-helper.js");
+    expect(fs.existsSync(helper), `${helper} is missing: run npm run build`).toBe(true);
+    const run = await runCompScript((dir) => ({
+      comp: { file: path.join(COMPS, "lua-windows-saver.comp"), fileName: path.join(dir, "shots", "win.comp") },
+      fakeRuntime: "node",
+      env: { KARTALINK_HQUEUE_HELPER: helper },
+      idleTimers: false,
+      actions: [timers, { do: "timers", maxTicks: 150, sleepMs: 20 }, click("CreateFolders")],
+    }));
+    expect(run.transcript.error).toBeNull();
+    const checks = run.text(MAIN, "Checks");
+    expect(checks).toContain("C:\\renders\\beauty.0000.exr, a Windows path, but this comp was saved on Linux");
+    expect(checks).not.toContain("does not exist");
+    expect(checks).not.toContain("relative path");
+    expect(run.item(MAIN, "CreateFolders").Visible).toBe(false);
+    expect(run.transcript.ignored).toContain("ignored click on hidden CreateFolders");
+    // Nothing named C:\renders anywhere Fusion could have made it (its working folder is the repo here).
+    expect(fs.existsSync(path.join(repoRoot, "C:\\renders"))).toBe(false);
   });
 });

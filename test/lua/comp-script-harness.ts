@@ -57,7 +57,7 @@ function sourceHash(): string {
       else if (/\.(ts|json)$/.test(name)) hash.update(full).update(fs.readFileSync(full));
     }
   };
-  for (const dir of ["src-lua", "types", "src-node/core"]) walk(path.join(repoRoot, dir));
+  for (const dir of ["src-lua", "types", "src-node/core", "src-node/portable"]) walk(path.join(repoRoot, dir));
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -139,6 +139,8 @@ export interface RunOptions {
   uiManager?: boolean;
   /** The fake helper's runtime (KARTALINK_NODE): luajit (default, fast) or the real node. */
   fakeRuntime?: FakeRuntime;
+  /** Timers run while the dialog waits with nothing left to do (default true; see StandinConfig.idleTimers). */
+  idleTimers?: boolean;
   /** Stand-in variant switches (a different but faithful Fusion): merged into the stand-in config. */
   standin?: Partial<StandinConfig>;
 }
@@ -251,6 +253,7 @@ export async function runCompScript(optionsOrSetup: RunOptions | ((dir: string) 
   // Qt emits TextChanged/ValueChanged/CurrentIndexChanged for programmatic writes too: the default here.
   config.uiProgrammaticEvents = options.uiProgrammaticEvents ?? true;
   if (options.uiManager !== undefined) config.uiManager = options.uiManager;
+  config.idleTimers = options.idleTimers ?? true;
   Object.assign(config, options.standin ?? {});
   const transcript = await runFusionStandin(config);
   // The stand-in warns about properties and calls real Fusion does not have: none are acceptable.

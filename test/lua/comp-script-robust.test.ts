@@ -88,9 +88,9 @@ describe("the platform without FuPLATFORM_* globals", () => {
   it("Windows from package.config when there is no ffi either (cmd.exe quoting), Linux otherwise", async () => {
     const windows = await runCompScript({ platform: "Windows", exec: "record", standin: { platformGlobals: false, ffi: false }, actions: [timers] });
     expect(windows.transcript.error).toBeNull();
-    const popen = windows.transcript.executed.filter((e) => e.fn === "io.popen");
-    expect(popen).toHaveLength(1);
-    expect(popen[0].cmd.startsWith('""')).toBe(true);
+    const launches = windows.transcript.executed.filter((e) => e.fn === "bmd.executebg");
+    expect(launches).toHaveLength(1);
+    expect(launches[0].cmd.startsWith('cmd.exe /d /s /c ""')).toBe(true);
     expect(windows.item(MAIN, "SameOsOnly").Text).toContain("Only Windows clients");
 
     const linux = await runCompScript({ platform: "Linux", standin: { platformGlobals: false, ffi: false }, actions: [click("Submit")] });
@@ -124,6 +124,24 @@ describe("a UI Manager that delivers events differently", () => {
     expect(run.callsOf("status")).toHaveLength(2);
     expect(run.text(MAIN, "FramesSummary")).toBe("10 frames in 2 tasks");
     expect(run.text(MONITOR, "Overall")).toContain("Finished: every task succeeded.");
+  });
+
+  it("disp.On.Timeout only, empty event tables, two timers active at once (a test running, a plan due): both get ticks", async () => {
+    const run = await runCompScript({
+      standin: { uiTimerEvents: "dispatcher", uiEventFields: "none" },
+      fakeConfig: { delays: { ping: 0.5 } },
+      idleTimers: false,
+      actions: [
+        timers,
+        click("TestServer"),
+        set("JobName", "Text", "edited while testing"),
+        { do: "timers", maxTicks: 200, sleepMs: 20 },
+      ],
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.text(MAIN, "ServerStatus")).toBe("Connected: the HQueue server at http://localhost:5000 answered in 3 ms.");
+    // The edit's plan ran too (after the test: one helper command at a time), with the edited name.
+    expect(run.callsOf("plan").map((call) => call.request!.job.name)).toContain("edited while testing");
   });
 
   it("no timer ever fires: Submit plans and submits what the fields hold", async () => {
@@ -244,18 +262,27 @@ describe("the first dialog, default settings, the real helper", () => {
     try {
       const server = hqueue.url.replace("http://", "");
       // No timers, no change events: a minimal harness.
-      const run = await runCompScript({
-        fakeRuntime: "node",
-        env: { KARTALINK_HQUEUE_HELPER: helper },
-        uiProgrammaticEvents: false,
-        actions: [silent("Server", "Text", server), click("Submit")],
+      // The saved comp is on disk where Fusion says it is (the helper snapshots it into the job folder).
+      const run = await runCompScript((dir) => {
+        fs.copyFileSync(path.join(COMPS, "lua-basic.comp"), path.join(dir, "shots", "basic.comp"));
+        return {
+          fakeRuntime: "node",
+          env: { KARTALINK_HQUEUE_HELPER: helper },
+          uiProgrammaticEvents: false,
+          actions: [silent("Server", "Text", server), click("Submit")],
+        };
       });
       expect(run.transcript.error).toBeNull();
       expect(run.text(MONITOR, "JobTitle")).toMatch(/^Submitted job \d+: 10 frames in 1 task\.$/);
       const jobs = [...hqueue.jobs.values()];
       expect(jobs.filter((job) => job.parentId === null)).toHaveLength(1);
-      // The render task opens the comp where it was saved (one OS: no path mapping needed).
-      expect(jobs.some((job) => JSON.stringify(job.command).includes(path.join(run.dir, "shots", "basic.comp")))).toBe(true);
+      // The render task runs the job folder the helper made next to the comp (its runner renders the comp's copy).
+      const jobRoot = path.join(run.dir, "shots", "hqueue");
+      const folders = fs.readdirSync(jobRoot);
+      expect(folders).toHaveLength(1);
+      expect(folders[0]).toMatch(/^basic_\d{8}-\d{6}_[0-9a-f]{6}$/);
+      expect(jobs.some((job) => JSON.stringify(job.command).includes(path.join(jobRoot, folders[0], "render-linux.sh")))).toBe(true);
+      expect(fs.readFileSync(path.join(jobRoot, folders[0], "render-linux.sh"), "utf8")).toContain(path.join(jobRoot, folders[0], "basic.linux.comp"));
     } finally {
       await hqueue.close();
     }

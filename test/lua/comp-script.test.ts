@@ -16,7 +16,7 @@ beforeAll(() => {
 
 describe("comp script: minimal dialog and request", () => {
   it("opens the dialog with defaults from the comp and runs nothing until asked", async () => {
-    const run = await runCompScript({ actions: [] });
+    const run = await runCompScript({ idleTimers: false, actions: [] });
     expect(run.transcript.error).toBeNull();
     expect(run.transcript.warnings).toEqual([]);
     const main = run.window(MAIN);
@@ -267,12 +267,13 @@ describe("comp script: finding and launching node and the helper", () => {
     });
     expect(run.transcript.error).toBeNull();
     expect(run.callsOf("submit")).toHaveLength(1);
-    expect(run.transcript.executed.every((e) => e.cmd.startsWith(process.execPath + " "))).toBe(true);
+    // Every launch is in the background (sh: `( <node> <helper> ...; echo exited > X ) ... &`).
+    expect(run.transcript.executed.every((e) => e.fn === "os.execute" && e.cmd.startsWith("( " + process.execPath + " ") && e.cmd.endsWith(" &"))).toBe(true);
     expect(stored(run.transcript.fuData)?.nodePath).toBe(process.execPath);
     expect(run.transcript.prefsSaved).toBeGreaterThan(0);
   });
 
-  it("on Windows quotes every path for cmd.exe and wraps the line in the extra pair of quotes cmd /c strips", async () => {
+  it("on Windows launches through bmd.executebg with cmd.exe /s /c, every path quoted for cmd.exe", async () => {
     let node = "";
     let helper = "";
     let temp = "";
@@ -284,17 +285,21 @@ describe("comp script: finding and launching node and the helper", () => {
       writeFakeHelper(helper, callLog(dir), {});
       temp = path.join(dir, "Temp Folder");
       fs.mkdirSync(temp);
-      return { platform: "Windows", exec: "record", env: { KARTALINK_NODE: node, KARTALINK_HQUEUE_HELPER: helper, TEMP: temp, TMP: temp }, actions: [timers] };
+      return { platform: "Windows", exec: "record", idleTimers: false, env: { KARTALINK_NODE: node, KARTALINK_HQUEUE_HELPER: helper, TEMP: temp, TMP: temp }, actions: [timers] };
     });
     expect(run.transcript.error).toBeNull();
-    const popen = run.transcript.executed.filter((e) => e.fn === "io.popen");
-    expect(popen).toHaveLength(1);
-    const line = popen[0].cmd;
-    expect(line.startsWith('""')).toBe(true);
-    expect(line.endsWith(' 2>&1"')).toBe(true);
-    // What cmd.exe hands the program, split as its C runtime does (the model does not know the `2>&1`
-    // redirection, which sits outside every quoted argument: check the command without it).
-    const withoutRedirect = line.slice(0, -' 2>&1"'.length) + '"';
+    expect(run.transcript.executed.map((e) => e.fn)).toEqual(["bmd.executebg"]);
+    const line = run.transcript.executed[0].cmd;
+    // cmd.exe /s strips exactly the first and last quote of what follows /c, whoever runs the line.
+    const prefix = 'cmd.exe /d /s /c "';
+    expect(line.startsWith(prefix)).toBe(true);
+    expect(line.endsWith('"')).toBe(true);
+    const inner = line.slice(prefix.length, -1);
+    const redirect = inner.match(/^(.*) <NUL >("[^"]+-response\.json\.output") 2>&1 & echo exited>("[^"]+-response\.json\.exited")$/);
+    expect(redirect, inner).not.toBeNull();
+    // What cmd.exe hands the program, split as its C runtime does (the model does not know the redirections,
+    // which sit outside every quoted argument: check the command without them, as /c would see it).
+    const withoutRedirect = '"' + redirect![1] + '"';
     const parsed = cmdParse(cmdSlashC(withoutRedirect), { env: { TEMP: temp }, delayedExpansion: false });
     expect(parsed.separators).toEqual([]);
     const argv = parsed.argv;
@@ -307,7 +312,8 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(argv).toHaveLength(11);
     // With delayed expansion on, the same line gives the same argv (no "!" anywhere).
     expect(cmdParse(cmdSlashC(withoutRedirect), { env: { TEMP: temp }, delayedExpansion: true }).argv).toEqual(argv);
-    expect(run.text(MAIN, "Status")).toContain("The helper could not be started");
+    // exec "record": nothing runs, so the dialog was still waiting for the helper when it was closed.
+    expect(run.text(MAIN, "Status")).toContain("Checking the request");
   });
 
   it("refuses to launch on Windows when a path has a character cmd.exe cannot pass", async () => {
@@ -345,6 +351,7 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(run.callsOf("plan")).toHaveLength(1);
     const line = run.transcript.executed[0].cmd;
     expect(line).toContain(`'${helper.replace("'", "'\\''")}'`);
-    expect(line.endsWith(" 2>&1")).toBe(true);
+    expect(line.startsWith("( ")).toBe(true);
+    expect(line.endsWith(" 2>&1 &")).toBe(true);
   });
 });

@@ -7,7 +7,25 @@
 --   dofile("<repo>/test/lua/fake-helper.lua")({ log = "...", responses = { plan = { "<json>", ... } },
 --     defaults = { plan = "<json>", ... }, skipResponseFile = false, stdout = nil })
 -- `responses[command]` is a list of JSON texts used in order (the last one repeats); `defaults[command]` otherwise.
+--
+-- Background-run contract (contract-8): with --response-file R it writes R .. ".phase": `started <pid>` at once,
+-- and for submit `sending` before its (pretend) newjob and `answered <jobId>` after it. Misbehaviour knobs:
+--   delays = { <command> = seconds }  waits that long before answering (submit: after `sending`), like a slow server
+--     (delayOnce = true: only the command's first call);
+--   die = "beforeSend" | "afterSend" | "afterAnswer"  SIGKILLs itself at that point of a submit (no answer file);
+--   truncate = "<command>"  writes only the first half of that command's answer file;
+--   noPhase = true  writes no phase file (an older helper).
 return function(config)
+  local ffi = require("ffi")
+  pcall(ffi.cdef, "int getpid(void); int kill(int pid, int sig); int poll(void *fds, unsigned long n, int timeout);")
+  local function sleep(seconds)
+    local left = math.floor(seconds * 1000)
+    while left > 0 do
+      local step = math.min(left, 1000)
+      ffi.C.poll(nil, 0, step)
+      left = left - step
+    end
+  end
   local argv = {}
   for i = 1, #arg do argv[i] = arg[i] end
 
@@ -78,6 +96,26 @@ return function(config)
   log:write(entry)
   log:close()
 
+  local phasePath = options["response-file"] and (options["response-file"] .. ".phase")
+  local function phase(line)
+    if not phasePath or config.noPhase then return end
+    local f = assert(io.open(phasePath, "ab"))
+    f:write(line, "\n")
+    f:close()
+  end
+  local function die(point)
+    if config.die == point then ffi.C.kill(ffi.C.getpid(), 9) end
+  end
+  phase("started " .. tostring(ffi.C.getpid()))
+  if command == "submit" then
+    die("beforeSend")
+    phase("sending")
+    die("afterSend")
+  end
+  -- delayOnce: only the first call of the command is slow (index = earlier calls of it).
+  local delay = config.delays and config.delays[command]
+  if delay and not (config.delayOnce and index > 0) then sleep(delay) end
+
   local configured = config.responses and config.responses[command]
   local text
   if configured ~= nil then
@@ -86,9 +124,14 @@ return function(config)
     text = config.defaults and config.defaults[command]
       or '{"ok":false,"error":{"code":"usage","message":"fake helper: no answer for ' .. command .. '"}}'
   end
+  if command == "submit" then
+    local jobId = text:match('"jobId":(%d+)')
+    if jobId then phase("answered " .. jobId) end
+    die("afterAnswer")
+  end
   if options["response-file"] and not config.skipResponseFile then
     local out = assert(io.open(options["response-file"], "wb"))
-    out:write(text)
+    out:write(config.truncate == command and text:sub(1, math.floor(#text / 2)) or text)
     out:close()
   end
   io.stdout:write(config.stdout or (text .. "\n"))

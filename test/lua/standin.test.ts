@@ -680,3 +680,34 @@ describe.skipIf(!haveShared)("real .comp fixtures (../shared/fixtures/comps; ski
     for (const line of t.console) expect(line).toMatch(/^\/proj\/vr\/Render\/.+\.0001\.(jpg|exr)$/);
   });
 });
+
+describe("background work and time", () => {
+  it("bmd.executebg does not wait; timers let real time pass; idle timers run before the window closes; handlers are timed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "standin-bg-"));
+    const code = `
+      local marker = "${dir}/done"
+      bmd.executebg("sleep 1; echo done > '" .. marker .. "'")
+      print(tostring(bmd.fileexists(marker)))
+      local ui = fu.UIManager
+      local disp = bmd.UIDispatcher(ui)
+      local win = disp:AddWindow({ ID = "W", ui:VGroup{ ui:Button{ ID = "B" } } })
+      local t = ui:Timer{ ID = "Poll", Interval = 100, SingleShot = false }
+      local ticks = 0
+      win.On.Poll.Timeout = function() ticks = ticks + 1 if bmd.fileexists(marker) then t:Stop() end end
+      win.On.B.Clicked = function() local x = os.clock() while os.clock() - x < 0.05 do end end
+      win.On.W.Close = function() disp:ExitLoop() end
+      win:Show() t:Start() disp:RunLoop()
+      print(tostring(bmd.fileexists(marker)), tostring(ticks))`;
+    const t = await probe(code, { exec: "real", idleTimers: true, idleMaxTicks: 200, actions: [{ do: "click", id: "B" }] });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(t.error).toBeNull();
+    // Not there right after the launch; there by the time the idle timers stopped (the poll saw it).
+    expect(t.console[0]).toBe("false");
+    const [there, ticks] = t.console[1].split("\t");
+    expect(there).toBe("true");
+    expect(Number(ticks)).toBeGreaterThan(1);
+    expect(t.slowestHandler.label).toBe("W.On.B.Clicked");
+    expect(t.slowestHandler.ms).toBeGreaterThanOrEqual(45);
+    expect(t.handlerMs["W.On.Poll.Timeout"]).toBeLessThan(t.slowestHandler.ms);
+  });
+});

@@ -29,6 +29,12 @@ export interface BenchFarm {
   jobs: Map<number, BenchJob>;
   /** Methods called, in order. */
   methods: string[];
+  /** Body size of each call, in order. */
+  bodyBytes: number[];
+  /** Jobs paused with pauseJobs (and not resumed). */
+  paused: Set<number>;
+  /** Sizes of bodies refused as too large. */
+  refusedBodies: number[];
   /** Runs after each call has been answered (e.g. to finish tasks between two polls of `watch`). */
   onCall?: (method: string) => void;
   /** Marks the first `count` unfinished tasks of job `id` as succeeded (or `status`). */
@@ -90,7 +96,9 @@ export function specNames(body: string): string[] {
         const isJob = stack.length === 0 || (top?.kind === "array" && top.ownerIsJob && top.ownerKey === "children");
         stack.push({ kind: "struct", key: null, isJob });
       } else if (tag === "array") {
-        stack.push({ kind: "array", ownerKey: top?.kind === "struct" ? top.key : null, ownerIsJob: top?.kind === "struct" && top.isJob });
+        // A list of specs as the first param (`newjob([spec, …], parent_id)`): each is a job.
+        if (stack.length === 0) stack.push({ kind: "array", ownerKey: "children", ownerIsJob: true });
+        else stack.push({ kind: "array", ownerKey: top?.kind === "struct" ? top.key : null, ownerIsJob: top?.kind === "struct" && top.isJob });
       }
       open = tag;
       text = undefined;
@@ -123,7 +131,11 @@ function stringsIn(param: string | undefined): string[] | null {
   return [...param.matchAll(/<value>\s*(?:<string>([^<]*)<\/string>|([^<]*))\s*<\/value>/g)].map((m) => decodeXml(m[1] ?? m[2] ?? ""));
 }
 
-export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
+/**
+ * `maxBodyBytes`: bodies over it get Django's answer to RequestDataTooBig (HTTP 400, "Bad Request (400)"), as HQueue's
+ * Django server gives with its default 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE.
+ */
+export async function startBenchFarm(firstJobId = 1, maxBodyBytes = Infinity): Promise<BenchFarm> {
   const jobs = new Map<number, BenchJob>();
   const methods: string[] = [];
   let nextId = firstJobId;
@@ -162,6 +174,21 @@ export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
       case "newjob": {
         const names = specNames(body);
         if (names.length === 0) return fault("<class 'Exception'>:the job spec has no name");
+        // newjob(specs, parent_id): the specs become children of an existing job (its second param).
+        if (body.split("<param>").length - 1 >= 2) {
+          const parentId = intsIn(body.slice(body.lastIndexOf("<param>")))[0];
+          const parent = jobs.get(parentId);
+          if (!parent) return fault("<class 'Job.DoesNotExist'>:Job matching query does not exist.");
+          const ids: number[] = [];
+          for (const name of names) {
+            const task: BenchJob = { id: nextId++, name, status: "waiting for machine", progress: 0, parentId, childIds: [] };
+            jobs.set(task.id, task);
+            parent.childIds.push(task.id);
+            ids.push(task.id);
+          }
+          if (parent.status === "succeeded") parent.status = "running";
+          return answer(`<value><array><data>\n${ids.map((id) => `<value><int>${id}</int></value>`).join("\n")}\n</data></array></value>`);
+        }
         const parent: BenchJob = { id: nextId++, name: names[0], status: "waiting for machine", progress: 0, parentId: null, childIds: [] };
         jobs.set(parent.id, parent);
         for (const name of names.slice(1)) {
@@ -197,6 +224,15 @@ export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
         }
         return answer("<value><nil/></value>");
       }
+      case "pauseJobs":
+      case "resumeJobs": {
+        for (const id of intsIn(params[0])) {
+          if (!jobs.has(id)) return fault("<class 'Job.DoesNotExist'>:Job matching query does not exist.");
+          if (method === "pauseJobs") farm.paused.add(id);
+          else farm.paused.delete(id);
+        }
+        return answer("<value><nil/></value>");
+      }
       case "getAllJobStatusNames":
         return answer(stringList(["waiting for machine", "running", "succeeded", "failed", "cancelled"]));
       case "getRunningJobStatusNames":
@@ -216,6 +252,9 @@ export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
     url: "",
     jobs,
     methods,
+    bodyBytes: [],
+    paused: new Set(),
+    refusedBodies: [],
     finishTasks(id, count, status = "succeeded") {
       const parent = jobs.get(id);
       if (!parent) throw new Error(`bench farm: no job ${id}`);
@@ -241,9 +280,16 @@ export async function startBenchFarm(firstJobId = 1): Promise<BenchFarm> {
     const chunks: Buffer[] = [];
     request.on("data", (d: Buffer) => chunks.push(d));
     request.on("end", () => {
+      const size = chunks.reduce((n, c) => n + c.length, 0);
+      if (size > maxBodyBytes) {
+        farm.refusedBodies.push(size);
+        response.writeHead(400, { "Content-Type": "text/html" }).end("<h1>Bad Request (400)</h1>");
+        return;
+      }
       const body = Buffer.concat(chunks).toString("utf8");
       const method = /<methodName>\s*([^<\s]+)\s*<\/methodName>/.exec(body)?.[1] ?? "";
       methods.push(method);
+      farm.bodyBytes.push(Buffer.concat(chunks).length);
       let xml: string;
       try {
         xml = dispatch(method, body);

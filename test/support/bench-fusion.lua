@@ -6,8 +6,9 @@
 --   "script"        the comp script's first instruction (the stand-in loads it with loadfile);
 --   "action"        each `{"do":"sleep","ms":0.0001}` action: the stand-in runs actions only inside the script's
 --                   disp:RunLoop(), so the first one marks "the dialog is open and waiting for the artist";
---   "popen"/"close" each command the script runs (the helper, `command -v node`, …), from io.popen to the pipe's close,
---                   with the command line, so helper processes can be told apart from the script's own work.
+--   "popen"/"close" each command the script runs (`command -v node`, …), from io.popen to the pipe's close, with the
+--                   command line, so helper processes can be told apart from the script's own work; sleeps likewise;
+--   "launch"        each background launch through os.execute (the helper), when it is made.
 -- BENCH_LUA_PROFILE=<jit.p options> adds LuaJIT's profiler report (on stderr) to find where the time goes.
 -- The wrappers are installed BEFORE the stand-in loads, so the stand-in's own io.popen/os.execute call them as the
 -- "real" functions; a 0.0001 ms sleep (`sleep 0.000`) is a mark and sleeps for no time.
@@ -84,6 +85,16 @@ os.execute = function(cmd)
     mark("action")
     return 0
   end
+  -- A sleep (the stand-in's time passing between timer ticks, or bmd.wait) is time the script is not working:
+  -- timed like a command, so that it is left out.
+  if type(cmd) == "string" and cmd:match("^sleep ") then
+    mark("popen", cmd)
+    local a, b, c = realExecute(cmd)
+    mark("close", cmd)
+    return a, b, c
+  end
+  -- Anything else is a background launch (the helper, a kill): the mark names it, the launch itself is counted.
+  if type(cmd) == "string" then mark("launch", cmd) end
   return realExecute(cmd)
 end
 

@@ -6,6 +6,8 @@
 //   require("<repo>/test/support/fake-helper.js").main({ log: "<dir>/calls.jsonl", responses: { plan: {...} } })
 // `responses[command]` is one response, or a list used in order (the last one repeats).
 // Calls are appended to `log` as JSON lines: { command, argv, positionals, options, request }.
+// Background-run contract (contract-8) and misbehaviour knobs: as test/lua/fake-helper.lua (phase file
+// `started <pid>` / `sending` / `answered <id>`; delays, die, truncate, noPhase).
 "use strict";
 const fs = require("node:fs");
 
@@ -84,7 +86,26 @@ function main(config) {
   fs.appendFileSync(config.log, JSON.stringify({ command, argv, positionals, options, request }) + "\n");
   const response = pick(config.responses, command, index);
   const text = JSON.stringify(response);
-  if (options["response-file"] && !config.skipResponseFile) fs.writeFileSync(options["response-file"], text);
+  const phasePath = options["response-file"] ? options["response-file"] + ".phase" : undefined;
+  const phase = (line) => {
+    if (phasePath && !config.noPhase) fs.appendFileSync(phasePath, line + "\n");
+  };
+  const die = (point) => {
+    if (config.die === point) process.kill(process.pid, "SIGKILL");
+  };
+  phase(`started ${process.pid}`);
+  if (command === "submit") {
+    die("beforeSend");
+    phase("sending");
+    die("afterSend");
+  }
+  const delay = config.delays && config.delays[command];
+  if (delay && !(config.delayOnce && index > 0)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay * 1000);
+  if (command === "submit" && typeof response.jobId === "number") phase(`answered ${response.jobId}`);
+  if (command === "submit") die("afterAnswer");
+  if (options["response-file"] && !config.skipResponseFile) {
+    fs.writeFileSync(options["response-file"], config.truncate === command ? text.slice(0, Math.floor(text.length / 2)) : text);
+  }
   process.stdout.write(config.stdout ?? text + "\n");
   process.exitCode = response.ok ? 0 : 1;
 }

@@ -542,12 +542,27 @@ function M.new(S)
     if not handled then S.warn("timer " .. id .. " fired with no Timeout handler") end
   end
 
+  function U.anyTimerActive()
+    for _, entry in ipairs(U.timers) do if entry.state.active then return true end end
+    return false
+  end
+
   function U.runTimers(maxTicks, sleepMs, level)
     for round = 1, maxTicks do
       local active = {}
       for _, entry in ipairs(U.timers) do if entry.state.active then active[#active + 1] = entry end end
       if #active == 0 then return end
-      if round > 1 and sleepMs > 0 then S.sleep(sleepMs) end
+      -- Time passes between ticks, as in Fusion (background processes the script follows make progress):
+      -- sleepMs when given, else the shortest active Interval, scaled down to at most 20 ms to keep tests fast.
+      local pause = sleepMs
+      if pause == nil then
+        pause = 20
+        for _, entry in ipairs(active) do
+          local interval = tonumber(entry.state.Interval) or 0
+          if interval < pause then pause = interval end
+        end
+      end
+      if round > 1 and pause > 0 then S.sleep(pause) end
       for _, entry in ipairs(active) do
         if entry.state.active then
           if entry.state.SingleShot then entry.state.active = false end

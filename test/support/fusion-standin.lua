@@ -14,6 +14,23 @@ local json = dofile(here .. "fusion-standin-json.lua")
 local compLoader = dofile(here .. "fusion-standin-comp.lua")
 local uiModule = dofile(here .. "fusion-standin-ui.lua")
 
+-- A wall clock in milliseconds (the stand-in's own; the script's ffi may be switched off by config.ffi).
+local clockMs
+do
+  local ok, ffi = pcall(require, "ffi")
+  if ok and ffi.os ~= "Windows" then
+    -- gettimeofday, not clock_gettime: a wrapper (test/support/bench-fusion.lua) may have declared that one already.
+    pcall(ffi.cdef, "typedef struct { long tv_sec; long tv_usec; } standin_timeval; int gettimeofday(standin_timeval *tv, void *tz);")
+    local tv = ffi.new("standin_timeval")
+    clockMs = function()
+      ffi.C.gettimeofday(tv, nil)
+      return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+    end
+  else
+    clockMs = function() return os.clock() * 1000 end
+  end
+end
+
 local real = {
   print = print, popen = io.popen, execute = os.execute, exit = os.exit, getenv = os.getenv,
   stderr = io.stderr,
@@ -81,6 +98,9 @@ local T = { -- transcript parts
   console = json.array({}), openedUrls = json.array({}), executed = json.array({}), ignored = json.array({}), snapshots = json.array({}),
   warnings = json.array({}), timersStarted = json.array({}), compSaves = json.array({}), configs = json.array({}),
   prefsSaved = 0, error = nil,
+  -- The longest time one event handler kept the UI thread (time inside nested RunLoops excluded: a modal message
+  -- window's loop keeps the UI responsive), and per handler label the longest time.
+  slowestHandler = { ms = 0, label = json.null }, handlerMs = {},
 }
 local S = {
   json = json,
@@ -125,9 +145,22 @@ local function traceback(e)
 end
 
 --- Calls a UI handler the way Fusion does: ONE argument, the event table. An error in a handler ends the run.
+local handlerStack = {}
 function S.callHandler(fn, ev, label)
+  local frame = { start = clockMs(), nested = 0 }
+  handlerStack[#handlerStack + 1] = frame
   local ok, err = xpcall(fn, traceback, ev)
+  table.remove(handlerStack)
+  local own = clockMs() - frame.start - frame.nested
+  if own > T.slowestHandler.ms then T.slowestHandler = { ms = own, label = label } end
+  if own > (T.handlerMs[label] or 0) then T.handlerMs[label] = own end
   if not ok then S.abort("error in " .. label .. " handler: " .. err) end
+end
+
+--- Time spent in a nested RunLoop is not the enclosing handler's own time.
+function S.nestedLoopTime(ms)
+  local top = handlerStack[#handlerStack]
+  if top then top.nested = top.nested + ms end
 end
 
 -- Console: print() and dump() ----------------------------------------------------------------------------------
@@ -637,8 +670,9 @@ bmdFunction("executebg", function(cmd)
   needString(cmd, "bmd.executebg")
   record("bmd.executebg", cmd)
   if execMode == "record" then return nil end
-  real.execute(cmd .. " &")
-  return true
+  -- Starts the whole line and does not wait (fusion.md §11), with no console (output goes nowhere); its return value
+  -- is not documented: nothing is returned.
+  real.execute("( " .. cmd .. " ) </dev/null >/dev/null 2>&1 &")
 end)
 
 -- Globals -----------------------------------------------------------------------------------------------------------
@@ -721,7 +755,7 @@ local function performAction(index, action, level)
     return
   end
   if kind == "timers" then
-    U.runTimers(action.maxTicks or 50, action.sleepMs or 0, level)
+    U.runTimers(action.maxTicks or 50, action.sleepMs, level)
     return
   end
   if kind == "snapshot" then
@@ -822,6 +856,7 @@ local function deliverPending(pending)
 end
 
 function U.runLoop()
+  local loopStart = clockMs()
   local level = { exit = false, closed = false }
   U.loopStack[#U.loopStack + 1] = level
   while not level.exit do
@@ -831,6 +866,10 @@ function U.runLoop()
       local index = nextAction
       nextAction = nextAction + 1
       performAction(index, actions[index], level)
+    elseif config.idleTimers == true and not level.idled and U.anyTimerActive() then
+      -- Nothing left to do but wait: time passes and timers fire before the artist closes the window.
+      level.idled = true
+      U.runTimers(config.idleMaxTicks or 50, nil, level)
     else
       if level.closed then S.abort("RunLoop did not exit after Close") end
       local record = targetWindow(nil)
@@ -840,6 +879,7 @@ function U.runLoop()
     end
   end
   table.remove(U.loopStack)
+  S.nestedLoopTime(clockMs() - loopStart)
 end
 
 -- Transcript --------------------------------------------------------------------------------------------------------
@@ -868,6 +908,8 @@ function writeTranscript()
     configs = T.configs,
     clipboard = clipboard,
     snapshots = T.snapshots,
+    slowestHandler = T.slowestHandler,
+    handlerMs = T.handlerMs,
   }
   local text = json.encode(transcript)
   if config.transcript then

@@ -7,7 +7,11 @@
  * - `actions` are consumed in order while the script is inside disp:RunLoop(); when the queue is empty the stand-in
  *   closes the target window, and aborts the run if the loop still does not exit;
  * - print()/dump() go to `console` (and stderr); io.popen/os.execute/bmd.executebg are recorded in `executed`
- *   (and only run when exec is "real").
+ *   (and only run when exec is "real"); bmd.executebg runs its line in the background and does not wait (fusion.md
+ *   §11), returning nothing a script may rely on;
+ * - timers fire only in `timers` actions (and, with `idleTimers`, when the queue is empty), with real time passing
+ *   between rounds, so background processes the script follows make progress;
+ * - every handler call is timed (wall clock, nested RunLoops excluded): `slowestHandler` / `handlerMs`.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -31,7 +35,10 @@ export type StandinAction =
   | { do: "click"; id: string; window?: string }
   /** Fires the window's Close event (title-bar X), then hides the window. */
   | { do: "close"; window?: string }
-  /** Fires Timeout of every started timer per round until none is active or maxTicks rounds (default 50). */
+  /**
+   * Fires Timeout of every started timer per round until none is active or maxTicks rounds (default 50). Real time
+   * passes between rounds: sleepMs, else the shortest active Interval capped at 20 ms.
+   */
   | { do: "timers"; maxTicks?: number; sleepMs?: number }
   /** Tree: fires ItemClicked with ev.item = top-level row `row` (0-based). */
   | { do: "select"; id: string; row: number; column?: number; window?: string }
@@ -126,6 +133,12 @@ export interface StandinConfig {
   uiGroupItems?: boolean;
   /** false: adding items to an empty ComboBox leaves CurrentIndex at -1 (nothing selected). Default true. */
   uiComboAutoSelect?: boolean;
+  /**
+   * true: when the action queue is empty and a timer is active, timers run (as a `timers` action, at most
+   * idleMaxTicks rounds, default 50) before the window is closed: the artist waits before closing. Default false.
+   */
+  idleTimers?: boolean;
+  idleMaxTicks?: number;
 }
 
 export interface TranscriptItem {
@@ -185,6 +198,7 @@ export interface Transcript {
   prefs: Record<string, JsonValue>;
   prefsSaved: number;
   openedUrls: string[];
+  /** Every process launch, in order: what a test counts to prove that something started no process. */
   executed: { fn: "io.popen" | "os.execute" | "bmd.executebg"; cmd: string; mode?: string }[];
   ignored: string[];
   /** Stand-in observations: unknown widget properties, ExitLoop outside RunLoop, unbalanced Lock/Undo, ... */
@@ -194,6 +208,12 @@ export interface Transcript {
   configs: { name: string; entries: Record<string, JsonValue>[] }[];
   clipboard?: string;
   snapshots: Snapshot[];
+  /**
+   * The longest time one event handler kept the UI thread busy (wall clock, ms; time in nested RunLoops, i.e. modal
+   * message windows, excluded) and the handler's label, e.g. "win.On.Submit.Clicked"; per label in handlerMs.
+   */
+  slowestHandler: { ms: number; label: string | null };
+  handlerMs: Record<string, number>;
 }
 
 export interface StandinRun {

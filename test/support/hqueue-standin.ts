@@ -6,7 +6,7 @@
  * Used by the tests and by the demo. As a program (bundled to dist/dev/hqueue-standin.js):
  *   node dist/dev/hqueue-standin.js [--port 5000] [--host 127.0.0.1]
  *                                   [--clients host:os[-arch][:group+group][:disabled|unavailable],…]
- *                                   [--legacy] [--no-run] [--slots N] [--first-job-id N] [--stay]
+ *                                   [--legacy] [--no-run] [--slots N] [--first-job-id N] [--max-body BYTES] [--stay]
  * e.g. `--clients lin01:linux:Fusion,mac01:macos-arm64:Fusion,win01:windows:Fusion+Render:disabled`. It prints
  * `HQueue stand-in listening on http://127.0.0.1:PORT`, runs until SIGINT/SIGTERM, and also exits when its parent
  * process dies (so a crashed test leaves no server behind) unless given --stay.
@@ -120,6 +120,8 @@ export interface StandinOptions {
    * so the helper must find each answer by its `id`.
    */
   rotateGetJobs?: boolean;
+  /** Largest request body accepted (default 32 MB); bigger ones get Django's HTTP 400. Django's default is 2.5 MB. */
+  maxBodyBytes?: number;
 }
 
 export type StandinStatus =
@@ -182,6 +184,8 @@ export interface HQueueStandin {
   port: number;
   /** Every parsed call, in order. */
   calls: { method: string; params: unknown[] }[];
+  /** Sizes of the request bodies refused as too large (HTTP 400), in order. */
+  refusedBodies: number[];
   jobs: Map<number, StandinJob>;
   close(): Promise<void>;
   /** Resolves when the job has finished (succeeded, failed, cancelled, abandoned); rejects after timeoutMs. */
@@ -309,6 +313,7 @@ class Standin implements HQueueStandin {
   url = "";
   port = 0;
   readonly calls: { method: string; params: unknown[] }[] = [];
+  readonly refusedBodies: number[] = [];
   readonly jobs = new Map<number, StandinJob>();
 
   private readonly server: http.Server;
@@ -419,17 +424,20 @@ class Standin implements HQueueStandin {
     if (request.method === "POST") {
       const chunks: Buffer[] = [];
       let size = 0;
+      // Django (HQueue's server since 19.5) refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default) with
+      // RequestDataTooBig, a SuspiciousOperation: HTTP 400 and its plain "Bad Request (400)" page. The body is read
+      // to the end first, so the client always gets the answer rather than a reset.
+      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
       request.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          response.writeHead(413, { "Content-Type": "text/plain" }).end("Request too large\n");
-          request.destroy();
-          return;
-        }
-        chunks.push(chunk);
+        if (size <= limit) chunks.push(chunk);
       });
       request.on("end", () => {
-        if (size > MAX_BODY_BYTES) return;
+        if (size > limit) {
+          this.refusedBodies.push(size);
+          response.writeHead(400, { "Content-Type": "text/html" }).end("<h1>Bad Request (400)</h1>");
+          return;
+        }
         const xml = this.dispatchXml(Buffer.concat(chunks).toString("utf8"));
         response.writeHead(200, { "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(xml) });
         response.end(xml);
@@ -921,6 +929,8 @@ class Standin implements HQueueStandin {
   private resume(job: StandinJob): void {
     if (!job.paused) return;
     job.paused = false;
+    // A job that finished while paused (its process ran to the end) stays finished: it never runs again.
+    if (isFinished(job.status)) return;
     const run = this.runs.get(job.id);
     if (run && run.stopped) {
       this.signal(job.id, "SIGCONT");
@@ -1228,6 +1238,7 @@ export function parseStandinArgs(argv: readonly string[]): StandinOptions {
       case "--no-run": options.runJobs = false; break;
       case "--slots": options.slotsPerClient = Number(value()); break;
       case "--first-job-id": options.firstJobId = Number(value()); break;
+      case "--max-body": options.maxBodyBytes = Number(value()); break;
       default: throw new Error(`unknown argument ${arg}`);
     }
   }

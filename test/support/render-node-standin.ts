@@ -39,7 +39,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync, writeSync } from 
 import * as nodePath from "node:path";
 import type { Platform } from "../../types/request";
 import { CompFileError, readCompFile, type CompFile } from "../../src-node/core/comp-file";
-import { parseFrameSet, rangeFrames } from "../../src-node/core/frames";
+import { parseFrameSet, rangeFrames } from "../../src-node/portable/frames";
 import { isAbsolutePath } from "../../src-node/core/path-map";
 import { frameFileName, isMovieSaver, resolveCompRelative } from "../../src-node/core/savers";
 

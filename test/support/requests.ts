@@ -27,7 +27,8 @@ export function makeRequest(over: RequestOverrides = {}): SubmitRequest {
       savers: [{ name: "Saver1", enabled: true, path: "/mnt/hq/shots/sh010/render/sh010.0000.exr" }],
       ...over.comp,
     },
-    job: { name: "sh010 comp", priority: 5, frames: { kind: "render" }, framesPerTask: 5, ...over.job },
+    // inPlace: these requests name comps that do not exist; tests of the job folder set it to false with a real comp.
+    job: { name: "sh010 comp", priority: 5, frames: { kind: "render" }, framesPerTask: 5, inPlace: true, ...over.job },
     farm: {
       platforms: ["linux"],
       assign: { mode: "any" },

@@ -20,6 +20,13 @@ export function helperPath(): string {
   return isolatedHelper;
 }
 
+let indexFile: string | undefined;
+/** The job index file the helpers of this test process share. */
+export function testIndexFile(): string {
+  indexFile ??= join(mkdtempSync(join(tmpdir(), "hq-index-")), "jobs.jsonl");
+  return indexFile;
+}
+
 export interface HelperRun {
   status: number | null;
   stdout: string;
@@ -37,7 +44,8 @@ export function runHelper(
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), helperPath(), ...args], {
-      env: { ...process.env, HQUEUE_SERVER: "", ...options.env },
+      // The job index (verify/resubmit by job id) goes to a temp file, never the tester's home.
+      env: { ...process.env, HQUEUE_SERVER: "", KARTALINK_HQUEUE_INDEX: testIndexFile(), ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -1,5 +1,6 @@
 /**
  * Splitting a frame list into farm tasks. Pure: no I/O.
+ * PORTABLE (see frames.ts): compiled into the helper and the comp script, tested on Node and LuaJIT.
  *
  * A task is a list of arithmetic runs (see {@link toRuns}). With a positive `framesPerTask`, a task
  * never spans a gap or a step change: each run of the set is cut into pieces of at most
@@ -7,7 +8,7 @@
  * With `framesPerTask` 0 the whole set is ONE task, which may hold several runs.
  */
 import type { FrameRun } from "../../types/request";
-import { formatRuns, runFrameCount, toRuns } from "./frames";
+import { formatRuns, isSafeWhole, runFrameCount, toRuns, wholeNumberText } from "./frames";
 
 export interface Task {
   runs: FrameRun[];
@@ -20,10 +21,9 @@ export interface Task {
  * non-integer `framesPerTask`.
  */
 export function chunkFrames(frames: readonly number[], framesPerTask: number): Task[] {
-  if (!Number.isInteger(framesPerTask) || framesPerTask < 0) {
-    throw new RangeError(
-      `Frames per task must be a whole number of 0 or more (0 puts all frames in one task), not ${framesPerTask}.`,
-    );
+  if (!isSafeWhole(framesPerTask) || framesPerTask < 0) {
+    const given = isSafeWhole(framesPerTask) ? wholeNumberText(framesPerTask) : String(framesPerTask);
+    throw new RangeError("Frames per task must be a whole number of 0 or more (0 puts all frames in one task), not " + given + ".");
   }
   if (frames.length === 0) return [];
   const runs = toRuns(frames);

@@ -2,6 +2,11 @@
  * Frame sets: parsing what users type, expanding comp ranges, and turning frame lists back into
  * compact arithmetic runs. Pure: no I/O.
  *
+ * PORTABLE: compiled into the helper (esbuild) AND the comp script (TypeScriptToLua, for the dialog's live
+ * "N frames in M tasks"), and tested on both (test/lua/frames-lua.test.ts). So: no RegExp, JSON or Date, no
+ * `str[i]`, no Number.isSafeInteger, numbers turned into text only through {@link wholeNumberText} (Lua's tostring
+ * writes 1e+15 where JS writes 1000000000000000).
+ *
  * Accepted syntax (items separated by commas and/or whitespace):
  *   `5`, `-5`                 single frames (negative frames are allowed)
  *   `1-100`, `1..100`         inclusive ranges (`..` is Fusion's own FrameRange syntax)
@@ -18,7 +23,49 @@ export const MAX_FRAMES = 1_000_000;
 
 export type FramesResult = { ok: true; frames: number[] } | { ok: false; error: string };
 
-const EXAMPLES = `e.g. "1-100", "1..100", "1-100x2" or "1,5,10-20"`;
+const MAX_SAFE = 9007199254740991;
+
+/** Number.isSafeInteger, spelled out (and so the same in Lua). */
+export function isSafeWhole(value: number): boolean {
+  return value === Math.floor(value) && value >= -MAX_SAFE && value <= MAX_SAFE;
+}
+
+/** A whole number as decimal digits, the same in JS and Lua (other numbers: as a whole number, rounded down). */
+export function wholeNumberText(value: number): string {
+  if (value !== value) return "NaN";
+  if (value < 0) return "-" + wholeNumberText(-value);
+  if (value === Infinity) return "Infinity";
+  let rest = Math.floor(value);
+  if (rest === 0) return "0";
+  let out = "";
+  while (rest > 0) {
+    const digit = rest - Math.floor(rest / 10) * 10;
+    out = "0123456789".substring(digit, digit + 1) + out;
+    rest = Math.floor(rest / 10);
+  }
+  return out;
+}
+
+/** The number as written in messages: whole numbers by digits, others (only from a caller's bad input) as given. */
+function num(value: number): string {
+  return isSafeWhole(value) ? wholeNumberText(value) : String(value);
+}
+
+function charAt(text: string, i: number): string {
+  return text.substring(i, i + 1);
+}
+
+/** Whitespace removed (for quoting a step as "x2"). */
+function withoutSpaces(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = charAt(text, i);
+    if (!isSpace(c)) out = out + c;
+  }
+  return out;
+}
+
+const EXAMPLES = 'e.g. "1-100", "1..100", "1-100x2" or "1,5,10-20"';
 
 type TokenKind = "num" | "dash" | "dotdot" | "step" | "comma" | "other";
 interface Token {
@@ -45,7 +92,7 @@ function tokenize(text: string): Token[] {
   let i = 0;
   let spaceBefore = false;
   while (i < text.length) {
-    const c = text[i];
+    const c = charAt(text, i);
     if (isSpace(c)) {
       spaceBefore = true;
       i++;
@@ -54,7 +101,7 @@ function tokenize(text: string): Token[] {
     const start = i;
     let kind: TokenKind;
     if (isDigit(c)) {
-      while (i < text.length && isDigit(text[i])) i++;
+      while (i < text.length && isDigit(charAt(text, i))) i++;
       kind = "num";
     } else if (c === "-") {
       i++;
@@ -65,11 +112,11 @@ function tokenize(text: string): Token[] {
     } else if (c === ":") {
       i++;
       kind = "step";
-    } else if (c === "." && text[i + 1] === ".") {
+    } else if (c === "." && charAt(text, i + 1) === ".") {
       i += 2;
       kind = "dotdot";
     } else if (isWordChar(c)) {
-      while (i < text.length && isWordChar(text[i])) i++;
+      while (i < text.length && isWordChar(charAt(text, i))) i++;
       kind = i - start === 1 && (c === "x" || c === "X") ? "step" : "other";
     } else {
       i++;
@@ -98,9 +145,16 @@ interface Item {
   text: string;
 }
 
-class FrameSetError extends Error {}
+/** What the parser throws: a plain object (an Error subclass and instanceof are not portable to Lua). */
+interface FrameSetError {
+  frameSetError: string;
+}
 
-/** Parser over the token list, one item at a time; throws FrameSetError with a user-facing message. */
+function isFrameSetError(value: unknown): value is FrameSetError {
+  return typeof value === "object" && value !== null && typeof (value as { frameSetError?: unknown }).frameSetError === "string";
+}
+
+/** Parser over the token list, one item at a time; throws a FrameSetError with a user-facing message. */
 class FrameSetParser {
   private pos = 0;
   private itemStart = 0;
@@ -135,11 +189,12 @@ class FrameSetParser {
       while (k < this.tokens.length && this.tokens[k].kind !== "comma" && !(k > this.pos && this.tokens[k].spaceBefore)) k++;
       stop = k > this.pos ? this.tokens[k - 1].end : this.text.length;
     }
-    return `"${this.text.slice(this.itemStart, Math.max(stop, this.itemStart)).trim()}"`;
+    return '"' + this.text.slice(this.itemStart, Math.max(stop, this.itemStart)).trim() + '"';
   }
 
   private fail(message: string): never {
-    throw new FrameSetError(message);
+    const error: FrameSetError = { frameSetError: message };
+    throw error;
   }
 
   /** `-` directly followed by digits (no whitespace in between) is a sign. */
@@ -152,7 +207,7 @@ class FrameSetParser {
 
   private operand(what: string): number {
     const t = this.peek();
-    if (!t || t.kind === "comma") this.fail(`${this.quote(this.tokens[this.pos - 1]?.end)} is missing ${what} (${EXAMPLES}).`);
+    if (!t || t.kind === "comma") this.fail(this.quote(this.tokens[this.pos - 1]?.end) + " is missing " + what + " (" + EXAMPLES + ").");
     if (!this.atSignedNumber()) this.badPart();
     let sign = 1;
     if (t.kind === "dash") {
@@ -161,7 +216,7 @@ class FrameSetParser {
     }
     const digits = this.tokens[this.pos++];
     const value = Number(digits.text);
-    if (!Number.isSafeInteger(value)) this.fail(`${this.quote(digits.end)} is too large a frame number.`);
+    if (!isSafeWhole(value)) this.fail(this.quote(digits.end) + " is too large a frame number.");
     this.checkNotDecimal();
     return noNegativeZero(sign * value);
   }
@@ -170,12 +225,12 @@ class FrameSetParser {
   private checkNotDecimal(): void {
     const t = this.peek();
     if (t && !t.spaceBefore && t.text === ".") {
-      this.fail(`${this.quote()} is not a whole number: frames are integers (${EXAMPLES}).`);
+      this.fail(this.quote() + " is not a whole number: frames are integers (" + EXAMPLES + ").");
     }
   }
 
   private badPart(): never {
-    this.fail(`${this.quote()} is not a frame or a frame range (${EXAMPLES}).`);
+    this.fail(this.quote() + " is not a frame or a frame range (" + EXAMPLES + ").");
   }
 
   private item(): Item {
@@ -200,19 +255,19 @@ class FrameSetParser {
         this.pos++;
         const stepStart = stepOp.start;
         const t = this.peek();
-        if (!t || t.kind === "comma") this.fail(`${this.quote(stepOp.end)} is missing its step (e.g. "1-100x2").`);
+        if (!t || t.kind === "comma") this.fail(this.quote(stepOp.end) + ' is missing its step (e.g. "1-100x2").');
         if (t.kind === "dash" || (t.kind === "num" && Number(t.text) === 0)) {
-          this.fail(`${this.quote()}: the step must be a whole number of 1 or more.`);
+          this.fail(this.quote() + ": the step must be a whole number of 1 or more.");
         }
         if (t.kind !== "num") this.badPart();
         this.pos++;
         step = Number(t.text);
-        if (!Number.isSafeInteger(step)) this.fail(`${this.quote(t.end)}: the step is too large.`);
+        if (!isSafeWhole(step)) this.fail(this.quote(t.end) + ": the step is too large.");
         this.checkNotDecimal();
-        stepText = this.text.slice(stepStart, t.end).replace(/\s+/g, "");
+        stepText = withoutSpaces(this.text.slice(stepStart, t.end));
       }
     } else if (op?.kind === "step") {
-      this.fail(`${this.quote()}: a step needs a range, e.g. "1-100x2".`);
+      this.fail(this.quote() + ': a step needs a range, e.g. "1-100x2".');
     }
     // After an item: end of text, a comma, or whitespace before the next item.
     const next = this.peek();
@@ -220,7 +275,7 @@ class FrameSetParser {
     const last = this.tokens[this.pos - 1];
     const text = this.text.slice(this.itemStart, last.end);
     if (start > end) {
-      this.fail(`"${text}" counts down: write "${end}${rangeOp}${start}${stepText}".`);
+      this.fail('"' + text + '" counts down: write "' + num(end) + rangeOp + num(start) + stepText + '".');
     }
     return { start, end, step, text };
   }
@@ -232,21 +287,21 @@ class FrameSetParser {
  */
 export function parseFrameSet(text: string, opts?: { maxFrames?: number }): FramesResult {
   const maxFrames = opts?.maxFrames ?? MAX_FRAMES;
-  let items: Item[];
+  let items: Item[] = [];
   try {
     items = new FrameSetParser(text, tokenize(text)).items();
   } catch (e) {
-    if (e instanceof FrameSetError) return { ok: false, error: e.message };
+    if (isFrameSetError(e)) return { ok: false, error: e.frameSetError };
     throw e;
   }
-  if (items.length === 0) return { ok: false, error: `The frame set is empty: type the frames to render (${EXAMPLES}).` };
+  if (items.length === 0) return { ok: false, error: "The frame set is empty: type the frames to render (" + EXAMPLES + ")." };
   let total = 0;
   for (const item of items) {
     const count = runCount(item.start, item.end, item.step);
     total += count;
     if (total > maxFrames) {
-      const size = count === total ? `has ${count} frames` : `brings the frame set to ${total} frames or more`;
-      return { ok: false, error: `"${item.text}" ${size}, more than the limit of ${maxFrames}.` };
+      const size = count === total ? "has " + num(count) + " frames" : "brings the frame set to " + num(total) + " frames or more";
+      return { ok: false, error: '"' + item.text + '" ' + size + ", more than the limit of " + num(maxFrames) + "." };
     }
   }
   const frames: number[] = [];
@@ -258,7 +313,7 @@ export function parseFrameSet(text: string, opts?: { maxFrames?: number }): Fram
     if (seen === undefined && item.start > highest) {
       for (let f = item.start; f <= item.end; f += item.step) frames.push(f);
     } else {
-      seen ??= new Set(frames);
+      if (seen === undefined) seen = new Set(frames);
       for (let f = item.start; f <= item.end; f += item.step) {
         if (!seen.has(f)) {
           seen.add(f);
@@ -277,21 +332,21 @@ export function parseFrameSet(text: string, opts?: { maxFrames?: number }): Fram
  */
 export function rangeFrames(start: number, end: number, step: number, opts?: { maxFrames?: number }): FramesResult {
   const maxFrames = opts?.maxFrames ?? MAX_FRAMES;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) {
-    return { ok: false, error: `The range ${start} to ${end} is not valid: frames must be whole numbers.` };
+  if (!isSafeWhole(start) || !isSafeWhole(end)) {
+    return { ok: false, error: "The range " + num(start) + " to " + num(end) + " is not valid: frames must be whole numbers." };
   }
-  if (!Number.isSafeInteger(step) || step < 1) {
-    return { ok: false, error: `The step ${step} is not valid: it must be a whole number of 1 or more.` };
+  if (!isSafeWhole(step) || step < 1) {
+    return { ok: false, error: "The step " + num(step) + " is not valid: it must be a whole number of 1 or more." };
   }
   if (start > end) {
-    return { ok: false, error: `The range ${start} to ${end} is not valid: its start is after its end.` };
+    return { ok: false, error: "The range " + num(start) + " to " + num(end) + " is not valid: its start is after its end." };
   }
   const count = runCount(start, end, step);
   if (count > maxFrames) {
-    return { ok: false, error: `The range ${start} to ${end} has ${count} frames, more than the limit of ${maxFrames}.` };
+    return { ok: false, error: "The range " + num(start) + " to " + num(end) + " has " + num(count) + " frames, more than the limit of " + num(maxFrames) + "." };
   }
-  const frames = new Array<number>(count);
-  for (let k = 0; k < count; k++) frames[k] = start + k * step;
+  const frames: number[] = [];
+  for (let k = 0; k < count; k++) frames.push(start + k * step);
   return { ok: true, frames };
 }
 
@@ -337,8 +392,8 @@ export function runFrameCount(run: FrameRun): number {
 export function formatRuns(runs: readonly FrameRun[]): string {
   return runs
     .map((r) => {
-      if (r.start === r.end) return `${r.start}`;
-      return r.step === 1 ? `${r.start}-${r.end}` : `${r.start}-${r.end}x${r.step}`;
+      if (r.start === r.end) return num(r.start);
+      return r.step === 1 ? num(r.start) + "-" + num(r.end) : num(r.start) + "-" + num(r.end) + "x" + num(r.step);
     })
     .join(",");
 }
