@@ -114,12 +114,17 @@ export function currentPlatform(): Platform {
   return process.platform === "win32" ? "windows" : process.platform === "darwin" ? "macosx" : "linux";
 }
 
-export function jobIdArgument(ctx: CommandContext): number {
+/**
+ * The job id, the first argument; `following` more arguments may come after it (`priority JOB_ID N`), none else.
+ * `example` is shown when the id is missing.
+ */
+export function jobIdArgument(ctx: CommandContext, following = 0, example = "hqueue-helper status 1234"): number {
   const text = ctx.args.positionals[0];
-  if (text === undefined) throw new HelperError("usage", "a job id is needed", { hint: "e.g. hqueue-helper status 1234" });
+  if (text === undefined) throw new HelperError("usage", "a job id is needed", { hint: `e.g. ${example}` });
   const id = Number(text);
   if (!Number.isInteger(id) || id < 0 || id > 2 ** 31 - 1) throw new HelperError("usage", `"${text}" is not a job id (a whole number)`);
-  if (ctx.args.positionals.length > 1) throw new HelperError("usage", `unexpected argument "${ctx.args.positionals[1]}"`);
+  const extra = ctx.args.positionals[1 + following];
+  if (extra !== undefined) throw new HelperError("usage", `unexpected argument "${extra}"`);
   return id;
 }
 
