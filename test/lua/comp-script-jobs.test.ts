@@ -12,6 +12,10 @@ beforeAll(() => {
 });
 
 const JOBS = "KartaLinkHQueueJobs";
+/**
+ * Timers for at most `seconds`: the round ends as soon as no timer is active (every answer is in). After Submit a
+ * second round runs inside the monitor's own loop (the first one ends with the main dialog's).
+ */
 const waitFor = (seconds: number) => ({ do: "timers" as const, maxTicks: Math.ceil((seconds * 1000) / 20), sleepMs: 20 });
 const ours = (data: JsonValue): Record<string, JsonValue> => ({ KartaLink: { HQueueRender: data } });
 
@@ -58,7 +62,7 @@ describe("the comp's recent jobs", () => {
     const reopened = await run(first.transcript.compData as Record<string, JsonValue>, { status: status(42, "running", 0.4, { running: 1 }, false) }, [
       timers,
       click("OpenJobs"),
-      waitFor(2),
+      waitFor(10),
       close(JOBS),
       click("Cancel"),
     ]);
@@ -97,7 +101,7 @@ describe("the comp's recent jobs", () => {
   });
 
   it("nothing is recorded when the submission is not confirmed", async () => {
-    const done = await run(undefined, {}, [timers, click("Submit"), waitFor(3), click("MessageOk"), click("Cancel")], { fakeConfig: { die: "afterSend" } });
+    const done = await run(undefined, {}, [timers, click("Submit"), waitFor(10), click("MessageOk"), click("Cancel")], { fakeConfig: { die: "afterSend" } });
     expect(done.window(MESSAGE).title).toBe("Submission Not Confirmed");
     expect(storedJobs(done)).toBeUndefined();
   });
@@ -109,7 +113,7 @@ describe("the Jobs view", () => {
     const done = await run(
       recent([other, job7]),
       { status: [status(9, "succeeded", 1, { succeeded: 1 }, true, true), status(7, "paused", 0, { paused: 2 }, false), status(7, "waiting for machine", 0, { waiting: 2 }, false)] },
-      [timers, click("OpenJobs"), waitFor(2), { do: "select", id: "JobTree", row: 1, window: JOBS }, click("ResumeJob", JOBS), waitFor(2), close(JOBS), click("Cancel")],
+      [timers, click("OpenJobs"), waitFor(10), { do: "select", id: "JobTree", row: 1, window: JOBS }, click("ResumeJob", JOBS), waitFor(10), close(JOBS), click("Cancel")],
     );
     expect(done.transcript.error).toBeNull();
     const resume = done.callsOf("resume");
@@ -127,9 +131,9 @@ describe("the Jobs view", () => {
     const done = await run(recent([job7]), { resume: { ok: true, command: "resume", jobId: 7, status: "running", unchanged: "it is not paused", warnings: [] }, status: { ok: false, error: { code: "unreachable", message: "down" } } }, [
       timers,
       click("OpenJobs"),
-      waitFor(1),
+      waitFor(10),
       click("ResumeJob", JOBS),
-      waitFor(1),
+      waitFor(10),
       close(JOBS),
       click("Cancel"),
     ]);
@@ -140,17 +144,17 @@ describe("the Jobs view", () => {
 
   it("retries a failed job after asking; Cancel in the question sends nothing", async () => {
     const failed = status(7, "failed", 0.5, { failed: 1, succeeded: 1 }, true);
-    const declined = await run(recent([job7]), { status: failed }, [timers, click("OpenJobs"), waitFor(1), click("RetryJob", JOBS), click("KeepAsIs"), close(JOBS), click("Cancel")]);
+    const declined = await run(recent([job7]), { status: failed }, [timers, click("OpenJobs"), waitFor(10), click("RetryJob", JOBS), click("KeepAsIs"), close(JOBS), click("Cancel")]);
     expect(declined.callsOf("retry")).toHaveLength(0);
     expect(declined.text(JOBS, "JobAnswer")).toBe("Nothing was retried.");
 
     const done = await run(recent([job7]), { status: failed }, [
       timers,
       click("OpenJobs"),
-      waitFor(1),
+      waitFor(10),
       click("RetryJob", JOBS),
       click("ConfirmRetry"),
-      waitFor(2),
+      waitFor(10),
       close(JOBS),
       click("Cancel"),
     ]);
@@ -178,10 +182,10 @@ describe("the Jobs view", () => {
     const done = await run(recent([job7]), { retry: resubmitted, status: [status(7, "failed", 0, { failed: 2 }, true), { ok: false, error: { code: "timeout", message: "slow" } }] }, [
       timers,
       click("OpenJobs"),
-      waitFor(1),
+      waitFor(10),
       click("RetryJob", JOBS),
       click("ConfirmRetry"),
-      waitFor(2),
+      waitFor(10),
       close(JOBS),
       click("Cancel"),
     ]);
@@ -196,10 +200,10 @@ describe("the Jobs view", () => {
     const lost = await run(recent([job7]), { retry: { ok: false, error: { code: unconfirmed, message: "The helper sent the job but got no answer.", hint: "Check the web page." } } }, [
       timers,
       click("OpenJobs"),
-      waitFor(1),
+      waitFor(10),
       click("RetryJob", JOBS),
       click("ConfirmRetry"),
-      waitFor(1),
+      waitFor(10),
       close(JOBS),
       click("Cancel"),
     ]);
@@ -212,9 +216,9 @@ describe("the Jobs view", () => {
     const old = await run(recent([job7]), { resume: { ok: false, error: { code: unsupported, message: "This server has no resumeJobs." } } }, [
       timers,
       click("OpenJobs"),
-      waitFor(1),
+      waitFor(10),
       click("ResumeJob", JOBS),
-      waitFor(1),
+      waitFor(10),
       close(JOBS),
       click("Cancel"),
     ]);
@@ -226,10 +230,10 @@ describe("the Jobs view", () => {
     const done = await run(recent([{ ...job7, jobFolder: folder }]), {}, [
       timers,
       click("OpenJobs"),
-      waitFor(1),
+      waitFor(10),
       click("RenderMissing", JOBS),
       click("ConfirmRenderMissing"),
-      waitFor(2),
+      waitFor(10),
       close(JOBS),
       click("Cancel"),
     ]);
@@ -244,7 +248,7 @@ describe("the Jobs view", () => {
   });
 
   it("Render Missing Frames for a job without a job folder says why and sends nothing", async () => {
-    const done = await run(recent([job7]), {}, [timers, click("OpenJobs"), waitFor(1), click("RenderMissing", JOBS), close(JOBS), click("Cancel")]);
+    const done = await run(recent([job7]), {}, [timers, click("OpenJobs"), waitFor(10), click("RenderMissing", JOBS), close(JOBS), click("Cancel")]);
     expect(done.callsOf("resubmit")).toHaveLength(0);
     expect(done.text(JOBS, "JobAnswer")).toMatch(/^Job 7 has no job folder/);
   });
@@ -291,7 +295,7 @@ describe("the monitor when the job finishes", () => {
     const done = await run(
       undefined,
       { status: [status(42, "running", 0.2, { running: 1, failed: 1 }, false), status(42, "failed", 0.5, { failed: 1, succeeded: 1 }, true)], log: failedLog },
-      [timers, click("Submit"), waitFor(5), close(MONITOR)],
+      [timers, click("Submit"), waitFor(10), waitFor(15), close(MONITOR)],
     );
     expect(done.transcript.error).toBeNull();
     const lines = done.transcript.console.filter((line) => line.includes("finished"));
@@ -310,7 +314,7 @@ describe("the monitor when the job finishes", () => {
 
   it("a job that succeeded: one line, no failed output, Render Missing Frames offered when it has a job folder", async () => {
     const submit = { ok: true, command: "submit", jobId: 42, url: "http://localhost:5000/jobs/view/42", frameCount: 10, taskCount: 1, paused: false, jobFolder: "/mnt/hq/basic_1", warnings: [], notes: [] };
-    const done = await run(undefined, { submit }, [timers, click("Submit"), waitFor(2), click("MonitorRenderMissing"), click("ConfirmRenderMissing"), waitFor(2), close(MONITOR)]);
+    const done = await run(undefined, { submit }, [timers, click("Submit"), waitFor(10), waitFor(10), click("MonitorRenderMissing"), click("ConfirmRenderMissing"), waitFor(10), close(MONITOR)]);
     expect(done.transcript.error).toBeNull();
     expect(done.transcript.console.filter((line) => line.includes("finished"))).toEqual([
       "KartaLink | HQueue Render: job 42 finished: every task succeeded. http://localhost:5000/jobs/view/42",
@@ -325,9 +329,9 @@ describe("the monitor when the job finishes", () => {
     const done = await run(recent([job7]), { status: status(7, "succeeded", 1, { succeeded: 1 }, true, true) }, [
       timers,
       click("OpenJobs"),
-      waitFor(1),
+      waitFor(10),
       click("OpenMonitor", JOBS),
-      waitFor(1),
+      waitFor(10),
       close(MONITOR),
       close(JOBS),
       click("Cancel"),
