@@ -11,7 +11,8 @@ import { formatInt } from "../text";
 import { HelperRunner } from "./helper-runner";
 import { type ActionContext, failureText, jobPage, renderMissing, resumeJob, retryJob } from "./job-actions";
 import type { AppContext } from "./main-dialog";
-import { Monitor, followRecentJob, percent } from "./monitor";
+import { followRecentJob, percent } from "./followed-job";
+import { Monitor } from "./monitor";
 import { ERROR_STYLE, NOTE_STYLE, PLAIN_STYLE, hgroup, installCloseHotkeys, readProp, vgroup, withChildren, wrapText, writeProp } from "./ui";
 
 export const JOBS_WINDOW_ID = "KartaLinkHQueueJobs";
