@@ -5,7 +5,7 @@
  * The first row is the comp's last job, selected when the view opens.
  */
 import type { Failure, HelperResponse } from "../../types/request";
-import type { HelperTools } from "../helper-session";
+import { type HelperTools, STOPPED_FIELD } from "../helper-session";
 import { type RecentJob, readRecentJobs } from "../recent-jobs";
 import { formatInt } from "../text";
 import { HelperRunner } from "./helper-runner";
@@ -44,6 +44,8 @@ export class JobsView {
   private selected = 0;
   /** Jobs whose status is still to be asked for (indexes into `jobs`), in order. */
   private queue: number[] = [];
+  /** Rows whose status has been shown (a refresh an action stopped goes on with the others afterwards). */
+  private readonly answered: boolean[] = [];
   private readonly runner: HelperRunner;
 
   constructor(private readonly ctx: AppContext, private readonly tools: HelperTools | undefined, private readonly toolsProblem: Failure | undefined, compName: string) {
@@ -218,6 +220,9 @@ export class JobsView {
     const row = this.rows[index];
     if (row === undefined) return;
     const job = this.jobs[index];
+    // A run the artist or an action stopped says nothing about the job: the row waits for the next ask.
+    if (!response.ok && response.error.field === STOPPED_FIELD) return;
+    this.answered[index] = true;
     if (response.ok && response.command === "status") {
       pcall(() => {
         row.Text[STATUS_COLUMN] = response.job.status;
@@ -257,8 +262,12 @@ export class JobsView {
         runner: this.runner,
         tools,
         say: (text, style) => this.answer(text, style),
-        // The job's row shows its new state; the answer stays in the status line.
-        after: () => this.ask(index, () => undefined),
+        // The job's row shows its new state (then the rows a stopped refresh left), the answer stays on its line.
+        after: () => {
+          this.queue = [index];
+          for (let i = 0; i < this.jobs.length; i++) if (i !== index && this.answered[i] !== true) this.queue.push(i);
+          this.next();
+        },
       };
       action(context, job);
     });

@@ -127,6 +127,23 @@ describe("the Jobs view", () => {
     expect(done.callsOf("status").map((c) => c.positionals[0])).toEqual(["9", "7", "7"]);
   });
 
+  it("an action while the statuses are still asked for: the hanging ask is stopped, the action goes, then the rest", async () => {
+    const other = { id: 9, server: "other:5000" };
+    const done = await run(
+      recent([job7, other]),
+      { status: [status(7, "paused", 0, { paused: 1 }, false), status(7, "running", 0.1, { running: 1 }, false), status(9, "succeeded", 1, { succeeded: 1 }, true, true)] },
+      [timers, click("OpenJobs"), waitFor(0.5), click("ResumeJob", JOBS), waitFor(15), close(JOBS), click("Cancel")],
+      { fakeConfig: { delays: { status: 60 }, delayOnce: true } },
+    );
+    expect(done.transcript.error).toBeNull();
+    expect(done.transcript.executed.filter((e) => e.cmd.startsWith("kill "))).toHaveLength(1);
+    expect(done.callsOf("resume").map((c) => c.positionals)).toEqual([["7"]]);
+    expect(done.callsOf("status").map((c) => c.positionals[0])).toEqual(["7", "7", "9"]);
+    const rows = done.item(JOBS, "JobTree").rows!;
+    expect(rows.map((row) => row[3])).toEqual(["running", "succeeded"]);
+    expect(done.text(JOBS, "JobAnswer")).toBe("Job 7 was resumed (status: waiting for machine).");
+  });
+
   it("a job that was not paused: says nothing was done", async () => {
     const done = await run(recent([job7]), { resume: { ok: true, command: "resume", jobId: 7, status: "running", unchanged: "it is not paused", warnings: [] }, status: { ok: false, error: { code: "unreachable", message: "down" } } }, [
       timers,
