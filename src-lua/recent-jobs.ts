@@ -100,7 +100,12 @@ export function readRecentJobs(host: Host): RecentJobs {
     if (entry.kind === "job") jobs.push(entry.job);
     else kept++;
   }
-  const notices = kept > 0 ? [formatInt(kept) + " stored job entr" + (kept === 1 ? "y" : "ies") + " could not be read and are not shown; they are kept as they are."] : [];
+  const notices =
+    kept === 1
+      ? ["1 stored job entry could not be read and is not shown; it is kept as it is."]
+      : kept > 1
+        ? [formatInt(kept) + " stored job entries could not be read and are not shown; they are kept as they are."]
+        : [];
   return { jobs, notices };
 }
 

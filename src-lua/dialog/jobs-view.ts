@@ -46,6 +46,8 @@ export class JobsView {
   private queue: number[] = [];
   /** Rows whose status has been shown (a refresh an action stopped goes on with the others afterwards). */
   private readonly answered: boolean[] = [];
+  /** The running helper only asks for a status (an action may stop it; it never stops an action). */
+  private asking = false;
   private readonly runner: HelperRunner;
 
   constructor(private readonly ctx: AppContext, private readonly tools: HelperTools | undefined, private readonly toolsProblem: Failure | undefined, compName: string) {
@@ -183,7 +185,8 @@ export class JobsView {
 
   /** Asks for every listed job's status, one after the other. */
   private refresh(): void {
-    if (this.runner.busyWith() !== undefined) return;
+    const running = this.runner.busyWith();
+    if (running !== undefined) return this.answer("Still busy: " + running + "… Wait for it, or click Stop.", NOTE_STYLE);
     this.queue = [];
     for (let i = 0; i < this.jobs.length; i++) this.queue.push(i);
     this.next();
@@ -210,7 +213,9 @@ export class JobsView {
     }
     const idText = formatInt(job.id);
     const call = { command: "status" as const, positionals: [idText], options: ["--server", job.server, "--max-tasks", "0"] };
+    this.asking = true;
     this.runner.run(tools, call, "Asking " + job.server + " about job " + idText, job.server, (response) => {
+      this.asking = false;
       this.showStatus(index, response);
       then();
     });
@@ -221,7 +226,9 @@ export class JobsView {
     if (row === undefined) return;
     const job = this.jobs[index];
     // A run the artist or an action stopped says nothing about the job: the row waits for the next ask.
-    if (!response.ok && response.error.field === STOPPED_FIELD) return;
+    if (!response.ok && response.error.field === STOPPED_FIELD) {
+      return this.status("Stopped. Refresh asks for the statuses again.", NOTE_STYLE);
+    }
     this.answered[index] = true;
     if (response.ok && response.command === "status") {
       pcall(() => {
@@ -251,12 +258,14 @@ export class JobsView {
     if (job === undefined) return this.answer("There is no job to act on: none has been submitted from this comp yet.", NOTE_STYLE);
     if (tools === undefined) return this.noTools();
     const running = this.runner.busyWith();
-    if (running !== undefined && this.queue.length === 0 && running.indexOf("Asking ") !== 0) {
+    if (running !== undefined && !this.asking) {
       return this.answer("Still busy: " + running + "… Wait for it, or click Stop.", NOTE_STYLE);
     }
     this.queue = [];
     const index = this.selected;
     this.runner.stopThen(() => {
+      // A stopped ask's own continuation never runs (stopThen replaces it).
+      this.asking = false;
       const context: ActionContext = {
         ctx: this.ctx,
         runner: this.runner,
@@ -286,6 +295,7 @@ export class JobsView {
     if (tools === undefined) return this.noTools();
     this.queue = [];
     this.runner.abandon();
+    this.asking = false;
     new Monitor(this.ctx, followRecentJob(job, tools)).run();
     pcall(() => this.win.Raise());
     this.refresh();

@@ -98,6 +98,17 @@ describe("the comp's recent jobs", () => {
     expect(done.transcript.error).toBeNull();
     expect(stored(done.transcript.compData)!.jobs).toBe("hand-edited");
     expect(done.text(MONITOR, "SubmitNotes")).toContain("The list of recent jobs stored in this comp is not in a form this version understands");
+
+    // The Jobs view says so too, shows what it can read of a list with unreadable entries, and asks nothing for them.
+    const view = await run(recent([{ id: "seven", server: "hq:5000" }, job7]), { status: status(7, "running", 0.5, { running: 1 }, false) }, [
+      click("OpenJobs"),
+      waitFor(10),
+      close(JOBS),
+      click("Cancel"),
+    ]);
+    expect(view.text(JOBS, "JobsNotices")).toBe("1 stored job entry could not be read and is not shown; it is kept as it is.");
+    expect(view.item(JOBS, "JobTree").rows!.map((row) => row[0])).toEqual(["7"]);
+    expect(view.callsOf("status").map((c) => c.positionals[0])).toEqual(["7"]);
   });
 
   it("nothing is recorded when the submission is not confirmed", async () => {
