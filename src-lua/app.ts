@@ -4,13 +4,13 @@
  */
 import type { Host } from "./host";
 import { type AppContext, MAIN_WINDOW_ID, MainDialog } from "./dialog/main-dialog";
-import { Monitor } from "./dialog/monitor";
-import { Timers, showMessage } from "./dialog/ui";
+import { Monitor, followSubmitted } from "./dialog/monitor";
+import { PRODUCT_TITLE, Timers, showMessage } from "./dialog/ui";
 import { UNSAVED_MESSAGE } from "./preflight";
 import { copySettings } from "./settings";
 import { loadComp, loadStudio } from "./store";
 
-export const TITLE = "KartaLink | HQueue Render";
+export const TITLE = PRODUCT_TITLE;
 
 export function runApp(host: Host, ui: UIManager, disp: UIDispatcher): void {
   // One dialog at a time (fusion.md §3, R19 RenamePlus): bring the open one to the front instead of a second one.
@@ -36,6 +36,6 @@ export function runApp(host: Host, ui: UIManager, disp: UIDispatcher): void {
   ctx.timers.stopAll();
   if (submitted === undefined) return;
   host.log(TITLE + ": submitted job " + string.format("%d", submitted.result.jobId) + " " + submitted.result.url);
-  new Monitor(ctx, submitted).run();
+  new Monitor(ctx, followSubmitted(submitted)).run();
   ctx.timers.stopAll();
 }

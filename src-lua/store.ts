@@ -1,6 +1,7 @@
 /**
  * Where settings live:
- * - the comp: `comp:SetData("KartaLink.HQueueRender", {schema=1, last=Settings, presets={{name, settings}...}})`;
+ * - the comp: `comp:SetData("KartaLink.HQueueRender", {schema=1, last=Settings, presets={{name, settings}...},
+ *   jobs={{id, server, submitted, jobFolder, name, url}...}})` (jobs: recent-jobs.ts);
  * - the studio (this Fusion's prefs): `fu:SetData("KartaLink.HQueueRender", {schema=1, defaults=Settings,
  *   nodePath=..., helperPath=...})`.
  * Layering: built-in defaults < studio defaults < the comp's last-used settings.
@@ -326,6 +327,35 @@ function compSetter(host: Host): Setter {
 }
 
 /**
+ * A comp table read as absent may have been written since (the recent jobs list, recent-jobs.ts, writes its own
+ * key): read again before writing, so that a whole-table write never replaces what another action stored.
+ */
+function freshCompState(host: Host, state: StoredState): StoredState {
+  if (state.kind !== "absent") return state;
+  const [ok, raw] = pcall(() => host.getCompData(DATA_KEY));
+  return ok ? classifyStored(raw, COMP_WHERE) : state;
+}
+
+/**
+ * Reads the comp's table under DATA_KEY for one key of its own (the recent jobs list): the key's stored value, and
+ * the state the table is in (with the sentence saying why it is unreadable, parent problems included).
+ */
+export function readCompKey(host: Host, key: string): { state: StoredState; value: unknown } {
+  const [ok, raw] = pcall(() => host.getCompData(DATA_KEY));
+  if (!ok) return { state: { kind: "unreadable", reason: "The data stored in this comp could not be read: " + tostring(raw) }, value: undefined };
+  const parent = parentProblem((name) => host.getCompData(name), raw, COMP_WHERE);
+  if (parent !== undefined) return { state: { kind: "unreadable", reason: parent }, value: undefined };
+  const state = classifyStored(raw, COMP_WHERE);
+  const table = state.kind === "current" ? asTable(raw) : undefined;
+  return { state, value: table !== undefined ? table.get(key) : undefined };
+}
+
+/** Writes one key of the comp's table (whole table when none is stored); never over an unreadable one. */
+export function writeCompKey(host: Host, state: StoredState, key: string, value: unknown): StoredState {
+  return writeKeys(compSetter(host), state, [[key, value]], false);
+}
+
+/**
  * Submit: remembers the settings as the comp's `last`, and only that. Returns why it did not (stored data this
  * version cannot read is left alone), or undefined when written.
  */
@@ -336,7 +366,7 @@ export function rememberLast(host: Host, store: CompStore, last: Settings): stri
   if (store.lastKind === "unreadable") {
     return LAST_NOT_TABLE + "; this version leaves them as they are, so the settings of this submission are not remembered in the comp.";
   }
-  store.state = writeKeys(compSetter(host), store.state, [["last", settingsToStored(last)]], false);
+  store.state = writeKeys(compSetter(host), freshCompState(host, store.state), [["last", settingsToStored(last)]], false);
   store.lastKind = "table";
   store.last = copySettings(last);
   return undefined;
@@ -366,7 +396,7 @@ export function writePresets(host: Host, store: CompStore, replace: boolean): bo
     store.presetsProblem = undefined;
   }
   const list = store.entries.map((entry) => entryValue(entry));
-  store.state = writeKeys(compSetter(host), store.state, [["presets", list]], replace);
+  store.state = writeKeys(compSetter(host), freshCompState(host, store.state), [["presets", list]], replace);
   return true;
 }
 

@@ -22,6 +22,8 @@ import { encodeJson } from "../json";
 import { summarizeFrames } from "../frames-summary";
 import { type Preflight, preflight } from "../preflight";
 import { HelperRunner } from "./helper-runner";
+import { openJobsView } from "./jobs-view";
+import { recordSubmittedJob } from "../recent-jobs";
 import {
   ALL_PLATFORMS,
   type AssignMode,
@@ -380,6 +382,7 @@ export class MainDialog {
       status("Status"),
       hgroup(ui, { Weight: 0 }, [
         ui.Button({ ID: "CreateFolders", Text: "Create Missing Folders", Weight: 0, Visible: false }),
+        ui.Button({ ID: "OpenJobs", Text: "Jobs…", Weight: 0 }),
         ui.HGap(0, 1),
         ui.Button({ ID: "StopHelper", Text: "Stop", Weight: 0, Visible: false }),
         ui.Button({ ID: "Cancel", Text: "Cancel", Weight: 0 }),
@@ -505,6 +508,7 @@ export class MainDialog {
     this.handle("Cancel", "Clicked", () => this.close());
     this.handle(MAIN_WINDOW_ID, "Close", () => this.close());
     this.handle("Submit", "Clicked", () => this.submit());
+    this.handle("OpenJobs", "Clicked", () => openJobsView(this.ctx, this.lookupTools(), this.toolsProblem, this.comp.name));
   }
 
   /** Debounced re-plan after an edit (when the UI Manager reports edits and runs timers; Submit does not rely on it). */
@@ -1405,6 +1409,7 @@ export class MainDialog {
     if (response.ok && response.command === "submit" && this.tools !== undefined) {
       // Only a submission the helper confirmed is remembered: a typo in the server must not become every comp's default.
       const storeNotes = [...(compNotes ?? this.rememberCompSettings(settings)), ...this.rememberStudioSettings(settings)];
+      storeNotes.push(...recordSubmittedJob(this.host, settings.server, response, settings.jobName));
       this.setLabel(this.items.Status, ["Submitted to " + settings.server + ".", ...storeNotes].join("\n"), storeNotes.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
       this.submitted = { result: response, server: settings.server, tools: this.tools, storeNotes };
       this.disp.ExitLoop();

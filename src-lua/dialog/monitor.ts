@@ -5,19 +5,28 @@
  * Each poll runs the helper in the background (helper-runner.ts): Fusion never waits for it, and a server that is
  * slow to answer shows as a waiting status line. Big jobs: the poll interval grows with the task count
  * (pollIntervalFor), at most MAX_TASK_ROWS rows are shown, and rows are updated in place between polls.
+ * The monitor follows a job just submitted or one reopened from the Jobs view (FollowedJob). When the job finishes it
+ * says so with the outcome, prints ONE line to Fusion's console (outcome and page), and keeps the first failed task's
+ * output in view (`log <id> --tail N`, in the background too).
  */
-import type { JobState, StatusResult } from "../../types/request";
+import type { JobState } from "../../types/request";
 import type { HelperResponse } from "../../types/request";
 import type { HelperTools } from "../helper-session";
 import { HelperRunner } from "./helper-runner";
+import { type ActionContext, renderMissing } from "./job-actions";
 import { formatInt, plural } from "../text";
-import type { AppContext, Submitted } from "./main-dialog";
+import type { AppContext } from "./main-dialog";
+import { type FollowedJob, failedCount, finishLine, finishOutcome, firstFailedOutput, formatOverall, percent } from "./followed-job";
 import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, hgroup, installCloseHotkeys, showMessage, vgroup, withChildren, wrapText, writeProp } from "./ui";
+
+export { type FollowedJob, followRecentJob, followSubmitted, formatOverall } from "./followed-job";
 
 export const MONITOR_WINDOW_ID = "KartaLinkHQueueMonitor";
 export const POLL_INTERVAL_MS = 3000;
 /** At most this many task rows are shown; a last row says how many more there are (the counts are in Overall). */
 export const MAX_TASK_ROWS = 500;
+/** Lines of the first failed task's output kept in view. */
+export const FAILED_TAIL_LINES = 30;
 
 /**
  * How often to poll a job with `taskCount` tasks. The helper runs in the background, but its answer is decoded
@@ -43,24 +52,9 @@ interface MonitorItems {
   MonitorStatus: UILabel;
   CancelJob: UIButton;
   CloseMonitor: UIButton;
-}
-
-function percent(progress: number): string {
-  const clamped = math.max(0, math.min(1, progress));
-  return formatInt(math.floor(clamped * 100 + 0.5)) + "%";
-}
-
-/** "running, 40%: 3 succeeded, 2 running, 5 waiting for machine". */
-export function formatOverall(status: StatusResult): string {
-  const counts: string[] = [];
-  const names: string[] = [];
-  for (const name in status.counts) names.push(name);
-  names.sort();
-  for (const name of names) counts.push(formatInt(status.counts[name]) + " " + name);
-  const head = "Job " + status.job.status + ", " + percent(status.job.progress);
-  const taskPart = counts.length > 0 ? " (" + plural(status.taskCount ?? status.tasks.length, "task", "tasks") + ": " + counts.join(", ") + ")" : "";
-  const tail = status.finished ? (status.succeeded ? ". Finished: every task succeeded." : ". Finished, not all tasks succeeded.") : "";
-  return head + taskPart + tail;
+  FailedHeading: UILabel;
+  FailedOutput: UITextEdit;
+  MonitorRenderMissing: UIButton;
 }
 
 export class Monitor {
@@ -77,19 +71,21 @@ export class Monitor {
   private readonly tools: HelperTools;
   private readonly server: string;
   private finished = false;
+  /** A status answer said the job was not finished yet: its finish is news (console line). */
+  private seenUnfinished = false;
+  /** The failed task's output was asked for (while running / once the job finished). */
+  private failedAsked = false;
+  private failedAskedFinished = false;
   private runner!: HelperRunner;
 
-  constructor(private readonly ctx: AppContext, private readonly job: Submitted) {
+  constructor(private readonly ctx: AppContext, private readonly job: FollowedJob) {
     const ui = ctx.ui;
-    const result = job.result;
-    this.jobId = result.jobId;
+    this.jobId = job.jobId;
     this.tools = job.tools;
     this.server = job.server;
-    const idText = formatInt(result.jobId);
-    const notes: string[] = [];
-    for (const note of result.notes) notes.push("Note: " + note);
-    for (const warning of result.warnings) notes.push("Warning: " + warning);
-    for (const note of job.storeNotes) notes.push("Note: " + note);
+    this.seenUnfinished = job.announceFinished;
+    const idText = formatInt(job.jobId);
+    const notes = job.notes;
 
     this.win = ctx.disp.AddWindow(
       withChildren(
@@ -104,22 +100,23 @@ export class Monitor {
           vgroup(ui, {}, [
             ui.Label({
               ID: "JobTitle",
-              Text:
-                "Submitted job " + idText + ": " + plural(result.frameCount, "frame", "frames") + " in " + plural(result.taskCount, "task", "tasks") +
-                (result.paused ? " (paused: resume it on the HQueue web page)" : "") + ".",
+              Text: job.headline,
               Weight: 0,
               StyleSheet: OK_STYLE,
             }),
             hgroup(ui, { Weight: 0 }, [
-              ui.Label({ ID: "JobUrl", Text: result.url, Weight: 1 }),
+              ui.Label({ ID: "JobUrl", Text: job.url, Weight: 1 }),
               ui.Button({ ID: "OpenWeb", Text: "Open Web Page", Weight: 0 }),
             ]),
             ui.Label({ ID: "SubmitNotes", Text: wrapText(notes.join("\n"), 90), Weight: 0, StyleSheet: notes.length > 0 ? NOTE_STYLE : PLAIN_STYLE }),
             ui.Label({ ID: "Overall", Text: "Waiting for the first status…", Weight: 0 }),
             ui.Tree({ ID: "TaskTree", SortingEnabled: false, Weight: 1 }),
+            ui.Label({ ID: "FailedHeading", Text: "", Weight: 0, Visible: false, StyleSheet: ERROR_STYLE }),
+            ui.TextEdit({ ID: "FailedOutput", ReadOnly: true, PlainText: "", Weight: 1, Visible: false }),
             ui.Label({ ID: "MonitorStatus", Text: "Closing this window does not cancel the job.", Weight: 0 }),
             hgroup(ui, { Weight: 0 }, [
               ui.Button({ ID: "CancelJob", Text: "Cancel Job", Weight: 0 }),
+              ui.Button({ ID: "MonitorRenderMissing", Text: "Render Missing Frames", Weight: 0, Visible: false }),
               ui.HGap(0, 1),
               ui.Button({ ID: "CloseMonitor", Text: "Close", Weight: 0 }),
             ]),
@@ -141,7 +138,8 @@ export class Monitor {
         on[id][event] = fn;
       });
     };
-    handle("OpenWeb", "Clicked", () => ctx.host.openUrl(result.url));
+    handle("OpenWeb", "Clicked", () => ctx.host.openUrl(job.url));
+    handle("MonitorRenderMissing", "Clicked", () => this.renderMissing());
     handle("CancelJob", "Clicked", () => this.cancelJob());
     handle("CloseMonitor", "Clicked", () => ctx.disp.ExitLoop());
     this.runner = new HelperRunner(
@@ -200,8 +198,50 @@ export class Monitor {
     };
     this.runner.run(this.tools, call, "Asking " + this.server + " for the job's status", this.server, (response) => {
       this.showStatus(response);
+      const failed = response.ok && response.command === "status" ? failedCount(response) : 0;
+      // The first failed task's output, asked for when tasks first failed and once more when the job finished with
+      // failures (the answer may have grown); the next poll waits for it (one helper at a time).
+      const ask = failed > 0 && (!this.failedAsked || (this.finished && !this.failedAskedFinished));
+      if (ask) {
+        this.failedAsked = true;
+        this.failedAskedFinished = this.finished;
+        this.fetchFailedOutput();
+        return;
+      }
       this.scheduleNextPoll();
     });
+  }
+
+  /** `log <id> --tail N` in the background: the first failed task's output under the task list. */
+  private fetchFailedOutput(): void {
+    const call = { command: "log" as const, positionals: [formatInt(this.jobId)], options: ["--server", this.server, "--tail", formatInt(FAILED_TAIL_LINES)] };
+    this.runner.run(this.tools, call, "Asking " + this.server + " for the failed task's output", this.server, (response) => {
+      if (response.ok && response.command === "log") {
+        const first = firstFailedOutput(response);
+        const heading = first !== undefined ? first.heading : "Output of job " + formatInt(this.jobId) + ":";
+        const output = first !== undefined ? first.output : response.output;
+        writeProp(() => (this.items.FailedHeading.Text = heading));
+        writeProp(() => (this.items.FailedOutput.PlainText = output));
+        writeProp(() => (this.items.FailedHeading.Visible = true));
+        writeProp(() => (this.items.FailedOutput.Visible = true));
+        pcall(() => this.win.RecalcLayout());
+      }
+      this.scheduleNextPoll();
+    });
+  }
+
+  /** Render Missing Frames for a finished job with a job folder (the same action as in the Jobs view). */
+  private renderMissing(): void {
+    const job = this.job;
+    if (this.runner.busyWith() !== undefined) return this.status("Still busy: " + (this.runner.busyWith() ?? "") + "… Try again in a moment.", NOTE_STYLE);
+    const action: ActionContext = {
+      ctx: this.ctx,
+      runner: this.runner,
+      tools: this.tools,
+      say: (text, style) => this.status(text, style),
+      after: () => undefined,
+    };
+    renderMissing(action, { id: job.jobId, server: job.server, jobFolder: job.jobFolder, name: job.name, url: job.url });
   }
 
   private showStatus(response: HelperResponse): void {
@@ -216,12 +256,21 @@ export class Monitor {
     writeProp(() => (overall.StyleSheet = response.finished ? (response.succeeded ? OK_STYLE : ERROR_STYLE) : PLAIN_STYLE));
     this.showTasks(response.tasks, response.taskCount ?? response.tasks.length);
     if (response.finished) {
+      const news = !this.finished && this.seenUnfinished;
       this.finished = true;
       this.stopTimers();
       // A finished job cannot be cancelled (set from the poll's answer, not from an edit event: never stale).
       writeProp(() => (this.items.CancelJob.Enabled = false));
-      this.status("The job has finished.", PLAIN_STYLE);
+      const when = os.date("%H:%M", this.ctx.host.now());
+      this.status(
+        "Job " + formatInt(this.jobId) + " has finished" + (news ? " (" + when + ")" : "") + ": " + finishOutcome(response) + ".",
+        response.succeeded ? OK_STYLE : ERROR_STYLE,
+      );
+      if (this.job.jobFolder !== undefined) writeProp(() => (this.items.MonitorRenderMissing.Visible = true));
+      // ONE line in Fusion's console, when the job finished while it was followed (not when reopened finished).
+      if (news) this.ctx.host.log(finishLine(this.jobId, response, this.job.url));
     } else {
+      this.seenUnfinished = true;
       this.interval = pollIntervalFor(response.taskCount ?? response.tasks.length);
       const why = this.interval > POLL_INTERVAL_MS ? " (less often for a job this big, to keep Fusion responsive)" : "";
       this.status("Updated every " + formatInt(this.interval / 1000) + " s" + why + ". Closing this window does not cancel the job.", PLAIN_STYLE);

@@ -30,6 +30,9 @@ export function heading(ui: UIManager, text: string): UIElement {
   return ui.Label({ Text: text, Weight: 0, StyleSheet: "font-weight: bold; padding-top: 6px;" });
 }
 
+/** The product's name: window titles and the first word of every console line. */
+export const PRODUCT_TITLE = "KartaLink | HQueue Render";
+
 export const ERROR_STYLE = "color: #ff7b72;";
 export const OK_STYLE = "color: #7ee787;";
 export const NOTE_STYLE = "color: #d2a8ff;";

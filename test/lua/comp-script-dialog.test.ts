@@ -286,8 +286,8 @@ describe("settings in the comp and in the studio prefs", () => {
     expect(last.jobName).toBe("Hero");
     expect(last.framesPerTask).toBe(5);
     expect(last.frameChoice).toBe("custom");
-    // Submit writes the last-used settings and nothing else.
-    expect(Object.keys(data).sort()).toEqual(["last", "schema"]);
+    // Submit writes the last-used settings and the job it sent (the comp's recent jobs), nothing else.
+    expect(Object.keys(data).sort()).toEqual(["jobs", "last", "schema"]);
     const firstRequest = submitted(first);
 
     const second = await runCompScript({

@@ -46,8 +46,9 @@ describe("stored data this version cannot read is never lost", () => {
     expect(run.transcript.error).toBeNull();
     expect(submitRequests(run)).toHaveLength(1);
     const data = stored(run.transcript.compData)!;
-    const { last, ...rest } = data;
+    const { last, jobs, ...rest } = data;
     expect(rest).toEqual({ schema: 1, presets, futureKey: { any: "thing" } });
+    expect((jobs as Record<string, JsonValue>[]).map((job) => job.id)).toEqual([42]);
     expect((last as Record<string, JsonValue>).server).toBe("new:5000");
   });
 

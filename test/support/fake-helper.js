@@ -38,6 +38,33 @@ const DEFAULTS = {
     url: "http://localhost:5000/jobs/view/42",
   },
   cancel: { ok: true, command: "cancel", jobId: 42 },
+  // After Submit (issue 12, render package): what the Jobs view and the monitor ask.
+  resume: { ok: true, command: "resume", jobId: 42, status: "waiting for machine", warnings: [] },
+  pause: { ok: true, command: "pause", jobId: 42, status: "paused", warnings: [] },
+  retry: {
+    ok: true,
+    command: "retry",
+    jobId: 42,
+    method: "rescheduled",
+    tasks: [{ id: 44, name: "Frames 1-5", status: "failed" }],
+    frames: "1-5",
+    url: "http://localhost:5000/jobs/view/42",
+    warnings: [],
+  },
+  log: { ok: true, command: "log", jobId: 42, output: "", tasks: [], failedTaskIds: [] },
+  jobs: { ok: true, command: "jobs", jobs: [], user: "artist", scanned: 0, more: false, notes: [] },
+  resubmit: {
+    ok: true,
+    command: "resubmit",
+    jobFolder: "/tmp/hqueue/job",
+    jobId: 43,
+    url: "http://localhost:5000/jobs/view/43",
+    frames: [3, 7],
+    taskCount: 2,
+    paused: false,
+    warnings: [],
+    notes: [],
+  },
 };
 
 function parseArgs(argv) {
@@ -49,7 +76,7 @@ function parseArgs(argv) {
     if (arg.startsWith("--")) {
       const name = arg.slice(2);
       const next = argv[i + 1];
-      if (name === "json" || name === "server-roots") options[name] = true;
+      if (name === "json" || name === "server-roots" || name === "missing" || name === "paused") options[name] = true;
       else {
         options[name] = next;
         i++;
