@@ -45,6 +45,38 @@ export function detectCpuArch(): string | undefined {
   return typeof arch === "string" && arch !== "" ? arch : undefined;
 }
 
+/** The part of LuaJIT's FFI used here (https://luajit.org/ext_ffi_api.html: ffi.cdef, ffi.C). */
+interface LuajitFfi {
+  cdef(this: void, declarations: string): void;
+  C: { access(this: void, path: string, mode: number): number };
+}
+
+/** POSIX `X_OK` (execute permission): 1 in both glibc's and macOS's <unistd.h>. */
+const X_OK = 1;
+let accessDeclared = false;
+
+/**
+ * Whether this process may run `path`: POSIX `access(path, X_OK)` from the C library through LuaJIT's FFI (fusion.md
+ * §1: `require "ffi"` is used by Fusion scripts), a system call that starts no process, so the UI thread never waits
+ * on one. Undefined on Windows (no execute bit: every .exe may run) and when the FFI or the call is unavailable, so a
+ * host that cannot tell changes nothing. Unverified in a real Fusion: that ffi.C resolves libc's `access` there
+ * (it is in every POSIX libc, and LuaJIT's default C namespace holds the C library).
+ */
+export function executableByAccess(osName: OsName, path: string): boolean | undefined {
+  if (osName === "Windows") return undefined;
+  const [loaded, ffiModule] = pcall(require, "ffi");
+  if (!loaded || typeof ffiModule !== "object") return undefined;
+  const ffi = ffiModule as LuajitFfi;
+  if (!accessDeclared) {
+    // A second declaration in the same Lua state (another script's) is refused by LuaJIT: the first one serves.
+    pcall(() => ffi.cdef("int access(const char *path, int amode);"));
+    accessDeclared = true;
+  }
+  const [called, result] = pcall(() => ffi.C.access(path, X_OK));
+  if (!called || typeof result !== "number") return undefined;
+  return result === 0;
+}
+
 export function platformOf(os: OsName): Platform {
   return os === "Windows" ? "windows" : os === "Mac" ? "macosx" : "linux";
 }
@@ -244,6 +276,7 @@ export function createFusionHost(c: Composition): Host {
     },
     mapGlobalPath: (path) => fu.MapPath(path),
     fileExists: (path) => bmd.fileexists(path) === true,
+    isExecutable: (path) => executableByAccess(osName, path),
     dirExists: (path) => bmd.direxists(path) === true,
     createDir: (path) => {
       bmd.createdir(path);

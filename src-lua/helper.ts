@@ -4,7 +4,15 @@
  */
 import type { ErrorBody } from "../types/request";
 import type { Host, OsName } from "./host";
-import { installRootOf, reactorDeployPath, RUNTIME_ATOM_NAME, runtimeNodeCandidates, SCRIPT_DEPLOY_DIR } from "./node-runtime";
+import {
+  installRootOf,
+  reactorDeployPath,
+  RUNTIME_ATOM_NAME,
+  runtimeNodeCandidates,
+  runtimeNotExecutableError,
+  SCRIPT_DEPLOY_DIR,
+  sourceAfterSkipped,
+} from "./node-runtime";
 import { dirnameOf, joinPath, trimText } from "./text";
 
 export const HELPER_FILE = "hqueue-helper.js";
@@ -105,7 +113,8 @@ function lookupEnv(host: Host, name: string, what: string): Lookup | undefined {
 /**
  * The artist's explicit choices first (env KARTALINK_NODE, the Node.js field), then the Node.js Runtime atom
  * (node-runtime.ts: next to this script's install root, then Reactor:Deploy), then a system Node.js: PATH and the
- * usual install locations.
+ * usual install locations. A runtime node the host knows is not executable (macOS/Linux, the atom's install script
+ * declined) is skipped for the next candidate, and the `source` shown in the Node.js field says so, with the fix.
  */
 export function findNode(host: Host, savedPath: string): Lookup {
   const fromEnv = lookupEnv(host, NODE_ENV, "the node program (Node.js 18 or newer)");
@@ -123,16 +132,24 @@ export function findNode(host: Host, savedPath: string): Lookup {
     };
   }
   const runtime = runtimeNodeCandidates(host.scriptPath(), host.os, host.cpuArch, (path) => host.mapGlobalPath(path));
+  const skipped: string[] = [];
   for (const candidate of runtime) {
-    if (host.fileExists(candidate)) return { ok: true, path: candidate, source: RUNTIME_ATOM_NAME };
+    if (!host.fileExists(candidate)) continue;
+    // Only a definite "no" skips it: a host that cannot tell (Windows, no FFI) keeps the runtime first.
+    if (host.isExecutable?.(candidate) === false) {
+      skipped.push(candidate);
+      continue;
+    }
+    return { ok: true, path: candidate, source: sourceAfterSkipped(RUNTIME_ATOM_NAME, skipped) };
   }
   const onPath = nodeOnPath(host.os, host.getenv("PATH"), (path) => host.fileExists(path));
-  if (onPath !== undefined) return { ok: true, path: onPath, source: "PATH" };
+  if (onPath !== undefined) return { ok: true, path: onPath, source: sourceAfterSkipped("PATH", skipped) };
   const usual = usualNodeLocations(host.os, (name) => host.getenv(name));
   for (const candidate of usual) {
-    if (host.fileExists(candidate)) return { ok: true, path: candidate, source: "usual location" };
+    if (host.fileExists(candidate)) return { ok: true, path: candidate, source: sourceAfterSkipped("usual location", skipped) };
   }
-  return { ok: false, error: nodeMissingError([...runtime, "PATH", ...usual]) };
+  const tried = [...runtime, "PATH", ...usual];
+  return { ok: false, error: skipped.length > 0 ? runtimeNotExecutableError(skipped, tried) : nodeMissingError(tried) };
 }
 
 /**

@@ -62,6 +62,12 @@ export interface Host {
   /** fu:MapPath: global path maps only. */
   mapGlobalPath(path: string): string;
   fileExists(path: string): boolean;
+  /**
+   * Whether this process may run the file at `path` (POSIX access(path, X_OK)), decided without starting a process;
+   * undefined when this computer cannot tell (Windows, where every .exe may run; no LuaJIT FFI). Optional: a host
+   * without it is taken as "cannot tell".
+   */
+  isExecutable?(path: string): boolean | undefined;
   dirExists(path: string): boolean;
   createDir(path: string): boolean;
   readFile(path: string): string | undefined;

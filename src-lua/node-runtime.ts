@@ -8,6 +8,8 @@
  * Silicon gets the native node; an Intel Mac, or Fusion under Rosetta (where Rosetta is present by definition), gets
  * the x64 one.
  */
+import type { ErrorBody } from "../types/request";
+import { shJoin } from "../src-node/core/quote-sh";
 import type { OsName } from "./host";
 import { dirnameOf, joinPath } from "./text";
 
@@ -77,4 +79,31 @@ export function runtimeNodeCandidates(
     }
   }
   return list;
+}
+
+/**
+ * On macOS and Linux the runtime's node becomes executable only in the atom's InstallScript (a chmod), which Reactor
+ * runs after the artist confirms it: declined, node is there but cannot run ("Permission denied"). Such a node is
+ * skipped for the next candidate, and these words say why, with the fix.
+ */
+function notExecutableWords(skipped: readonly string[]): string {
+  return (
+    "the " + RUNTIME_ATOM_NAME + "'s node (" + skipped.join(", ") + ") was skipped because it is not executable: Reactor " +
+    "makes it so only when you confirm the atom's install script. To use it, reinstall the atom in Reactor and confirm, " +
+    "or run in a Terminal: " + shJoin(["chmod", "+x", ...skipped])
+  );
+}
+
+/** `source` of a node found after skipping the runtime's (shown in the Node.js field and its tooltip). */
+export function sourceAfterSkipped(source: string, skipped: readonly string[]): string {
+  return skipped.length === 0 ? source : source + "; " + notExecutableWords(skipped);
+}
+
+/** The runtime's node is there but not executable, and no other Node.js was found. */
+export function runtimeNotExecutableError(skipped: readonly string[], tried: readonly string[]): ErrorBody {
+  return {
+    code: "internal",
+    message: "The Node.js that " + RUNTIME_ATOM_NAME + " installed cannot run, and no other Node.js was found on this computer.",
+    hint: "Node.js 18 or newer is needed: " + notExecutableWords(skipped) + ". Or install Node.js from https://nodejs.org. Looked in: " + tried.join(", "),
+  };
 }

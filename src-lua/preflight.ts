@@ -3,6 +3,7 @@
  * is pure logic (frames, chunks, movie Savers, relative and unmapped paths); what only this machine can know
  * is checked here: whether the comp is saved, which Savers are enabled, and whether output folders exist.
  */
+import { checkableOn } from "../src-node/core/preflight/output-folders";
 import type { CompSnapshot, OsName } from "./host";
 import { dirnameOf } from "./text";
 
@@ -18,24 +19,6 @@ export interface Preflight {
 export const UNSAVED_MESSAGE =
   "This comp has never been saved. Render nodes open the comp from its file, so save it (File > Save As…) " +
   "to a folder the render farm can reach, then run HQueue Render again.";
-
-/** `C:\x`, `C:/x` or `\\server\share`: a Windows absolute path. */
-function isWindowsAbsolute(path: string): boolean {
-  if (path.substring(0, 2) === "\\\\") return true;
-  const letter = path.substring(0, 1).toLowerCase();
-  const third = path.substring(2, 3);
-  return letter >= "a" && letter <= "z" && path.substring(1, 2) === ":" && (third === "\\" || third === "/");
-}
-
-/**
- * An absolute path this computer can check and create: `/x` on macOS/Linux; `C:\x`, `C:/x`, `\\server\share` or
- * `/x` (the current drive) on Windows. A Windows path on macOS/Linux is another OS's path: bmd.createdir would make
- * a folder literally named `C:\...` in Fusion's working folder; the helper's plan warns about it instead.
- */
-function checkableHere(path: string, os: OsName): boolean {
-  if (os === "Windows") return isWindowsAbsolute(path) || path.substring(0, 1) === "/";
-  return path.substring(0, 1) === "/";
-}
 
 export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: string) => boolean): Preflight {
   const result: Preflight = { blockers: [], warnings: [], missingFolders: [] };
@@ -56,7 +39,8 @@ export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: stri
     );
   }
   for (const saver of enabled) {
-    if (saver.path === "" || !checkableHere(saver.path, os)) continue;
+    // Only paths this OS can check (a Windows path in a comp on Linux is another OS's: the helper's plan says so).
+    if (saver.path === "" || !checkableOn(saver.path, os === "Windows" ? "windows" : "linux")) continue;
     const folder = dirnameOf(saver.path);
     if (folder === "" || dirExists(folder)) continue;
     result.warnings.push("Saver " + saver.name + ": its folder " + folder + " does not exist on this computer.");

@@ -16,6 +16,7 @@ import {
   isWholeNumber,
   wholeText,
 } from "../src-node/portable/fields";
+import { ALL_PLATFORMS, PLATFORM_LABELS } from "../src-node/portable/platforms";
 import type { Platform, SharedRoot } from "../types/request";
 
 export type FrameChoice = "render" | "global" | "custom";
@@ -56,8 +57,8 @@ export interface Settings {
 
 export type SettingsKey = keyof Settings;
 
-export const ALL_PLATFORMS: Platform[] = ["linux", "macosx", "windows"];
-export const PLATFORM_LABELS: Record<Platform, string> = { linux: "Linux", macosx: "macOS", windows: "Windows" };
+// The OS families and their labels: one portable definition for both runtimes.
+export { ALL_PLATFORMS, PLATFORM_LABELS };
 /** Fusion Render Node major versions offered in the dialog: the field table's list, which the helper uses too. */
 export const RENDER_NODE_VERSIONS: string[] = [...OFFERED_VERSIONS];
 

@@ -15,12 +15,11 @@ import { HelperError } from "../errors";
 import { parseCompText } from "./comp-file";
 import { rewriteComp, type PathChange, type UnmappedPath } from "./comp-rewrite";
 import { rangeFrames } from "../portable/frames";
+import { PLATFORM_LABELS } from "../portable/platforms";
 import { dirnameOf, isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath } from "./render-node";
 import { runnerFileName, runnerScript, type ExpectedOutput } from "./runners";
 import { frameFileName, isMovieSaver, resolveCompRelative } from "./savers";
-
-const PLATFORM_LABEL: Record<Platform, string> = { linux: "Linux", macosx: "macOS", windows: "Windows" };
 
 /** The OSes whose clients render the job (a copy each). */
 export function renderPlatforms(request: SubmitRequest): Platform[] {
@@ -88,7 +87,7 @@ export function copyPathsByOs(
     if (!mapped.ok) {
       throw new HelperError(
         "path_unmapped",
-        `${PLATFORM_LABEL[p]} clients take part, but the job folder ${layout.folder} is not under a shared root they can reach: ${mapped.error} Nothing was submitted.`,
+        `${PLATFORM_LABELS[p]} clients take part, but the job folder ${layout.folder} is not under a shared root they can reach: ${mapped.error} Nothing was submitted.`,
         { field: request.job.jobRoot ? "job.jobRoot" : "farm.sharedRoots", hint: `${mapped.hint} Or set the job folder (--job-root) to a folder under a shared root.` },
       );
     }
@@ -152,14 +151,14 @@ function collectUnmapped(
   if (u.saverOutput) {
     if (disabled.has(u.tool)) return;
     const oses = refused.get(u.tool) ?? [];
-    if (!oses.includes(PLATFORM_LABEL[p])) oses.push(PLATFORM_LABEL[p]);
+    if (!oses.includes(PLATFORM_LABELS[p])) oses.push(PLATFORM_LABELS[p]);
     refused.set(u.tool, oses);
     return;
   }
   if (u.toolType === "Saver" && !u.where.includes(".Inputs.")) return; // saved settings slots
   const key = `${u.toolType ?? "Tool"} ${u.tool}`;
   const entry = inputs.get(key) ?? { value: u.value, oses: [] };
-  if (!entry.oses.includes(PLATFORM_LABEL[p])) entry.oses.push(PLATFORM_LABEL[p]);
+  if (!entry.oses.includes(PLATFORM_LABELS[p])) entry.oses.push(PLATFORM_LABELS[p]);
   inputs.set(key, entry);
 }
 
@@ -320,8 +319,8 @@ export function runnerFiles(request: SubmitRequest, layout: JobFolderLayout, cop
         label: baseName(comp.path),
       });
     } catch (e) {
-      throw new HelperError("unsafe_path", `${PLATFORM_LABEL[p]} clients: ${(e as Error).message}`, {
-        hint: `rename the folder or file, or leave ${PLATFORM_LABEL[p]} out of the client OSes`,
+      throw new HelperError("unsafe_path", `${PLATFORM_LABELS[p]} clients: ${(e as Error).message}`, {
+        hint: `rename the folder or file, or leave ${PLATFORM_LABELS[p]} out of the client OSes`,
       });
     }
   }

@@ -11,6 +11,7 @@ import type {
 import { HelperError } from "../errors";
 import { chunkFrames, taskLabel, type Task } from "../portable/chunks";
 import { parseFrameSet, rangeFrames } from "../portable/frames";
+import { PLATFORM_LABELS } from "../portable/platforms";
 import { isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath, taskCommand } from "./render-node";
 import { isMovieOutput } from "./savers";
@@ -47,8 +48,6 @@ export function logFileName(compName: string, stamp: string | undefined, index: 
 
 /** HQueue's `os` client attribute comes from $HQCLIENTARCH ("linux-x86_64", "macos-arm64", "windows-x86_64"). */
 const OS_CONDITION_VALUE: Record<Platform, string> = { linux: "linux", macosx: "macos", windows: "windows" };
-
-const PLATFORM_LABEL: Record<Platform, string> = { linux: "Linux", macosx: "macOS", windows: "Windows" };
 
 function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
@@ -121,7 +120,7 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
   const notes: string[] = [];
 
   if (!isAbsolutePath(comp.path, comp.platform)) {
-    throw new HelperError("bad_comp", `The comp path "${comp.path}" is not an absolute ${PLATFORM_LABEL[comp.platform]} path.`, {
+    throw new HelperError("bad_comp", `The comp path "${comp.path}" is not an absolute ${PLATFORM_LABELS[comp.platform]} path.`, {
       field: "comp.path",
       hint: "save the comp to a shared folder the render nodes can see, then submit again",
     });
@@ -189,7 +188,7 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     } else if (comp.platform !== "windows" && isAbsolutePath(path, "windows")) {
       // C:\... or \\server\share in a comp saved on Linux/macOS: not relative, but this computer cannot reach it.
       warnings.push(
-        `Saver ${saver.name} writes to ${path}, a Windows path, but this comp was saved on ${PLATFORM_LABEL[comp.platform]}: ` +
+        `Saver ${saver.name} writes to ${path}, a Windows path, but this comp was saved on ${PLATFORM_LABELS[comp.platform]}: ` +
           `only Windows render nodes can write there, and HQueue Render cannot check or create that folder from here. Use a path this computer mounts, or render on Windows clients only.`,
       );
     } else if (!isAbsolutePath(path, comp.platform)) {
@@ -199,7 +198,7 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
 
   const platforms: Platform[] = farm.sameOsOnly ? [comp.platform] : farm.platforms;
   if (farm.sameOsOnly && !farm.platforms.includes(comp.platform)) {
-    notes.push(`Only ${PLATFORM_LABEL[comp.platform]} clients (this machine's OS) will render.`);
+    notes.push(`Only ${PLATFORM_LABELS[comp.platform]} clients (this machine's OS) will render.`);
   }
 
   // The comp file holds each Saver's path as this machine spells it; a render node of another OS reads it
@@ -210,11 +209,11 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
     for (const saver of enabledSavers) {
       const path = saver.rawPath || saver.path || "";
       if (!path || !isAbsolutePath(path, comp.platform)) continue;
-      const names = otherOs.map((p) => PLATFORM_LABEL[p]).join(", ");
+      const names = otherOs.map((p) => PLATFORM_LABELS[p]).join(", ");
       const mapped = otherOs.map((p) => [p, mapPath(path, comp.platform, p, farm.sharedRoots)] as const);
-      const where = mapped.filter(([, m]) => m.ok).map(([p, m]) => `${PLATFORM_LABEL[p]}: ${m.ok ? m.path : ""}`);
+      const where = mapped.filter(([, m]) => m.ok).map(([p, m]) => `${PLATFORM_LABELS[p]}: ${m.ok ? m.path : ""}`);
       warnings.push(
-        `Saver ${saver.name} writes to ${path} as ${PLATFORM_LABEL[comp.platform]} spells it; ${names} render nodes read that path from the comp unchanged, so they need a Fusion path map for it${where.length > 0 ? ` (${where.join("; ")})` : ""}, or write the Saver path through a path map such as Comp: or a studio one.`,
+        `Saver ${saver.name} writes to ${path} as ${PLATFORM_LABELS[comp.platform]} spells it; ${names} render nodes read that path from the comp unchanged, so they need a Fusion path map for it${where.length > 0 ? ` (${where.join("; ")})` : ""}, or write the Saver path through a path map such as Comp: or a studio one.`,
       );
     }
   }
@@ -252,8 +251,8 @@ export function planJob(request: SubmitRequest, context: PlanContext): PlanResul
           ? runnerTaskLine(p, runner, task.runs)
           : taskCommand(p, exeByOs.get(p)!, compByOs.get(p)!, task.runs, { logFile, progress: job.progress ?? true, verbose: true });
       } catch (e) {
-        throw new HelperError("unsafe_path", `${PLATFORM_LABEL[p]} clients: ${(e as Error).message}`, {
-          hint: `rename the folder or file, or leave ${PLATFORM_LABEL[p]} out of the client OSes`,
+        throw new HelperError("unsafe_path", `${PLATFORM_LABELS[p]} clients: ${(e as Error).message}`, {
+          hint: `rename the folder or file, or leave ${PLATFORM_LABELS[p]} out of the client OSes`,
         });
       }
     }

@@ -12,10 +12,9 @@
  */
 import * as nodePath from "node:path";
 import type { Platform, SharedRoot } from "../../types/request";
+import { PLATFORM_LABELS } from "../portable/platforms";
 
 export type MapResult = { ok: true; path: string; viaRoot?: SharedRoot } | { ok: false; error: string; hint: string };
-
-const PLATFORM_NAMES: Record<Platform, string> = { linux: "Linux", macosx: "macOS", windows: "Windows" };
 
 /**
  * A path split into its root and components.
@@ -109,7 +108,7 @@ export function mapPath(path: string, from: Platform, to: Platform, roots: reado
     const mapped: SplitPath = { anchor: target.anchor, parts: [...target.parts, ...source.parts.slice(best.length)] };
     return { ok: true, path: render(mapped, to), viaRoot: best.root };
   }
-  const toName = PLATFORM_NAMES[to];
+  const toName = PLATFORM_LABELS[to];
   if (bestWithoutTarget) {
     const fromRoot = bestWithoutTarget.root[from]!;
     return {
@@ -123,7 +122,7 @@ export function mapPath(path: string, from: Platform, to: Platform, roots: reado
     ok: false,
     error: `"${path}" is not under any shared root that has a ${toName} path.`,
     hint:
-      `Add a shared root for the folder that holds it: its ${PLATFORM_NAMES[from]} path (e.g. "${folder}") and the same folder ` +
+      `Add a shared root for the folder that holds it: its ${PLATFORM_LABELS[from]} path (e.g. "${folder}") and the same folder ` +
       `as ${toName} clients mount it (e.g. ${to === "windows" ? `"\\\\server\\share" or "H:\\"` : `"/mnt/share"`}), or move the file to storage the farm shares.`,
   };
 }

@@ -8,9 +8,10 @@
  * Pure (no I/O); written without RegExp so it could be compiled for the comp script too.
  */
 import type { Platform } from "../../types/request";
+import { PLATFORM_LABELS } from "../portable/platforms";
 
-/** How each family is shown to people. */
-export const PLATFORM_LABELS: Readonly<Record<Platform, string>> = { linux: "Linux", macosx: "macOS", windows: "Windows" };
+/** How each family is shown to people (the portable definition, re-exported for the pre-flight's messages). */
+export { PLATFORM_LABELS };
 
 /** Prefixes of `platform` (lower-cased, leading blanks ignored) and the family each means. */
 const FAMILY_PREFIXES: readonly (readonly [string, Platform])[] = [

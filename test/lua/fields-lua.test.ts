@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIELDS, type FieldRow, type IntRow, RENDER_NODE_VERSIONS } from "../../src-node/portable/fields";
+import { ALL_PLATFORMS, PLATFORM_LABELS } from "../../src-node/portable/platforms";
 import { validateRequest } from "../../src-node/request";
 import { runWithBundle, transpileLuaBundle } from "../support/lua-module";
 import { dumpFields } from "./fields-dump";
@@ -125,6 +126,16 @@ describe("settings (src-lua/settings.ts) as a module", () => {
         `local w = M.withoutCompOnly(b, s); out(w.jobName, w.description, w.priority)`,
     );
     expect(lines).toEqual(["false", ...STORED.map((row) => `${row.key} ${row.section === "advanced"}`), "J D 5"]);
+  });
+});
+
+describe("platform labels (src-node/portable/platforms.ts) under LuaJIT", () => {
+  it("settings uses the portable table itself, with the same families and labels as on Node", () => {
+    const lines = lua(
+      `out(tostring(rawequal(M.PLATFORM_LABELS, M.PORTABLE_PLATFORM_LABELS)), tostring(rawequal(M.ALL_PLATFORMS, M.PORTABLE_PLATFORMS)))\n` +
+        `for _, p in ipairs(M.ALL_PLATFORMS) do out(p, M.PLATFORM_LABELS[p]) end`,
+    );
+    expect(lines).toEqual(["true true", ...ALL_PLATFORMS.map((p) => `${p} ${PLATFORM_LABELS[p]}`)]);
   });
 });
 

@@ -5,6 +5,8 @@
  */
 export { dumpFields } from "./fields-dump";
 export {
+  ALL_PLATFORMS,
+  PLATFORM_LABELS,
   COMP_ONLY_KEYS,
   RENDER_NODE_VERSIONS,
   advancedDiffers,
@@ -13,6 +15,7 @@ export {
   studioSettingsToStored,
   withoutCompOnly,
 } from "../../src-lua/settings";
+export { ALL_PLATFORMS as PORTABLE_PLATFORMS, PLATFORM_LABELS as PORTABLE_PLATFORM_LABELS } from "../../src-node/portable/platforms";
 export { buildRequest } from "../../src-lua/build-request";
 export { encodeJson } from "../../src-lua/json";
 export { classifyStored, parseCompData, parseStudioData, readablePresets } from "../../src-lua/store";

@@ -3,7 +3,8 @@
 // install root or through the `Reactor:` path map; on macOS the one for Fusion's CPU (ffi.arch) first. The dialog's
 // Node.js field says which node, from where, and (once the helper answered) its version; a too old Node.js is refused.
 // The runtime atom itself, and a whole submission through it, are in test/package/runtime-atom.test.ts.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,16 +16,24 @@ const RUNTIME = "Bin/KartaLink/NodeRuntime";
 const work = mkdtempSync(join(tmpdir(), "node-runtime-lua-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A Reactor folder whose Deploy holds the given files (fake programs: the script only checks that they exist). */
-function reactorTree(deployFiles: string[]): string {
-  const root = mkdtempSync(join(work, "Reactor-"));
+/**
+ * A Reactor folder whose Deploy holds the given files (fake programs: the script only checks that they exist and,
+ * on macOS/Linux, that they are executable); `mode` 0o644 is a runtime whose install script was declined.
+ */
+function reactorTree(deployFiles: string[], mode = 0o755, prefix = "Reactor-"): string {
+  const root = mkdtempSync(join(work, prefix));
+  reactorTreeInto(root, deployFiles, mode);
+  return root;
+}
+
+/** Adds files to an existing Reactor folder's Deploy, with `mode`. */
+function reactorTreeInto(root: string, deployFiles: string[], mode: number): void {
   for (const file of deployFiles) {
     const full = join(root, "Deploy", file);
     mkdirSync(dirname(full), { recursive: true });
     writeFileSync(full, "#!/bin/sh\nexit 1\n");
-    chmodSync(full, 0o755);
+    chmodSync(full, mode);
   }
-  return root;
 }
 
 /** Opens the dialog without running anything (exec "record") and returns the transcript. */
@@ -86,6 +95,7 @@ describe("the comp script's node", () => {
     copyFileSync(buildCompScript(), script);
     mkdirSync(join(root, RUNTIME), { recursive: true });
     writeFileSync(join(root, RUNTIME, "node"), "");
+    chmodSync(join(root, RUNTIME, "node"), 0o755);
     const t = await open({ script });
     expect(nodeField(t)).toBe(`Found: ${root}/${RUNTIME}/node (KartaLink | Node.js Runtime)`);
   });
@@ -111,6 +121,54 @@ describe("the comp script's node", () => {
     const root = reactorTree([`${RUNTIME}/node`]);
     const t = await open({ env: { KARTALINK_NODE: process.execPath }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
     expect(nodeField(t)).toBe(`Found: ${process.execPath} (KARTALINK_NODE)`);
+  });
+
+  it("Linux: a runtime node that is not executable (install script declined) is skipped for PATH, with the chmod fix", async () => {
+    // A hostile folder name: the chmod command shown must be one a Terminal runs as is.
+    const root = reactorTree([`${RUNTIME}/node`], 0o644, "it's $HOME `x` Reactor-");
+    const node = `${root}/Deploy/${RUNTIME}/node`;
+    const bin = systemBin();
+    const t = await open({ env: { PATH: `${bin}:/usr/bin:/bin` }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
+    const field = nodeField(t);
+    expect(field.startsWith(`Found: ${bin}/node (PATH; `)).toBe(true);
+    expect(field).toContain(`the KartaLink | Node.js Runtime's node (${node}) was skipped because it is not executable`);
+    const tip = String(t.windows.find((w) => w.id === MAIN)?.items.NodePath?.ToolTip ?? "");
+    expect(tip).toContain("was skipped because it is not executable");
+    // The fix in the tooltip works: run it with sh, and the runtime's node is chosen again.
+    const chmod = /run in a Terminal: (chmod .*)\)$/.exec(tip)?.[1];
+    expect(chmod).toBeDefined();
+    expect(spawnSync("/bin/sh", ["-c", chmod!], { encoding: "utf8" }).status).toBe(0);
+    expect(statSync(node).mode & 0o111).toBe(0o111);
+    const again = await open({ env: { PATH: `${bin}:/usr/bin:/bin` }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
+    expect(nodeField(again)).toBe(`Found: ${node} (KartaLink | Node.js Runtime)`);
+  });
+
+  it("macOS: an arm64 runtime node that is not executable falls back to the x64 one, saying so", async () => {
+    const root = reactorTree([`${RUNTIME}/x64/node`]);
+    reactorTreeInto(root, [`${RUNTIME}/arm64/node`], 0o644);
+    const t = await open({ platform: "Mac", cpuArch: "arm64", env: { PATH: systemBin() }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
+    const field = nodeField(t);
+    expect(field.startsWith(`Found: ${root}/Deploy/${RUNTIME}/x64/node (KartaLink | Node.js Runtime; `)).toBe(true);
+    expect(field).toContain(`(${root}/Deploy/${RUNTIME}/arm64/node) was skipped because it is not executable`);
+  });
+
+  it("macOS: a runtime node that is not executable and no other Node.js: the error says why, with the fix", async () => {
+    // macOS, because this test machine may have a Linux system Node.js in a usual location (/usr/bin/node).
+    const root = reactorTree([`${RUNTIME}/x64/node`], 0o644);
+    const t = await open({ platform: "Mac", cpuArch: "x64", env: { PATH: "/nonexistent", HOME: false }, prefs: { "Global.Paths.Map.Reactor:": `${root}/` } });
+    expect(t.error).toBeNull();
+    const status = String(t.windows.find((w) => w.id === MAIN)?.items.Status?.Text ?? "").replace(/\s+/g, " ");
+    expect(status).toContain("The Node.js that KartaLink | Node.js Runtime installed cannot run");
+    expect(status).toContain(`chmod +x ${root}/Deploy/${RUNTIME}/x64/node`);
+  });
+
+  it("a host that cannot tell (Windows; no LuaJIT FFI) keeps the runtime's node first", async () => {
+    const win = reactorTree([`${RUNTIME}/node.exe`], 0o644);
+    const onWindows = await open({ platform: "Windows", env: { PATH: systemBin("node.exe") }, prefs: { "Global.Paths.Map.Reactor:": `${win}/` } });
+    expect(nodeField(onWindows)).toBe(`Found: ${win}/Deploy/${RUNTIME}/node.exe (KartaLink | Node.js Runtime)`);
+    const linux = reactorTree([`${RUNTIME}/node`], 0o644);
+    const noFfi = await open({ ffi: false, env: { PATH: systemBin() }, prefs: { "Global.Paths.Map.Reactor:": `${linux}/` } });
+    expect(nodeField(noFfi)).toBe(`Found: ${linux}/Deploy/${RUNTIME}/node (KartaLink | Node.js Runtime)`);
   });
 
   it("when nothing is found, the fix names the runtime atom first", async () => {

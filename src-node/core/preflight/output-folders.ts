@@ -4,7 +4,7 @@
  * portable module (no RegExp, JSON or Date, only string methods TypeScriptToLua supports) so the comp script can
  * compile this one rule instead of its own copy. Pure: the caller says whether a folder exists.
  */
-import type { PreflightCheck, SaverInfo } from "../../../types/request";
+import type { Platform, PreflightCheck, SaverInfo } from "../../../types/request";
 
 /** `/x`, `\x`, `C:\x` or `C:/x`: a path that names its folder without a current directory. */
 export function looksAbsolute(path: string): boolean {
@@ -13,6 +13,18 @@ export function looksAbsolute(path: string): boolean {
   const second = path.substring(1, 2);
   const third = path.substring(2, 3);
   return second === ":" && (third === "\\" || third === "/");
+}
+
+/**
+ * An absolute path that a computer running `platform` can check and create: `/x` on macOS/Linux; `/x`, `\x` (the
+ * current drive), `C:\x`, `C:/x` or `\\server\share` on Windows. A Windows path on macOS/Linux is another OS's path:
+ * it cannot exist there (bmd.createdir would make a folder literally named `C:\...` in Fusion's working folder), so it
+ * is never reported as a missing folder; the helper's plan warns about the Windows path instead (job-spec.ts).
+ * The one rule for the dialog (src-lua/preflight.ts) and the helper (checkOutputFolders).
+ */
+export function checkableOn(path: string, platform: Platform): boolean {
+  if (platform === "windows") return looksAbsolute(path);
+  return path.substring(0, 1) === "/";
 }
 
 /** The folder of a file path (either separator); "" when it has none; `C:\` for a file at a drive's root. */
@@ -36,11 +48,14 @@ export function missingFolderMessage(saverName: string, folder: string): string 
   return "Saver " + saverName + ": its folder " + folder + " does not exist on this computer.";
 }
 
-/** One warning per enabled Saver whose output folder does not exist here. */
-export function checkOutputFolders(savers: readonly SaverInfo[], dirExists: (path: string) => boolean): PreflightCheck[] {
+/**
+ * One warning per enabled Saver whose output folder does not exist on this computer, which runs `platform`: only
+ * paths this computer can check (checkableOn) are looked at.
+ */
+export function checkOutputFolders(savers: readonly SaverInfo[], platform: Platform, dirExists: (path: string) => boolean): PreflightCheck[] {
   const checks: PreflightCheck[] = [];
   for (const saver of savers) {
-    if (!saver.enabled || saver.path === "" || !looksAbsolute(saver.path)) continue;
+    if (!saver.enabled || saver.path === "" || !checkableOn(saver.path, platform)) continue;
     const folder = folderOf(saver.path);
     if (folder === "" || dirExists(folder)) continue;
     checks.push({

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLoaders, firstMissingFile, loadersInCompText } from "../../../src-node/core/preflight/loaders";
 import { checkLocalPaths, localOnlyReason, othersMayRender } from "../../../src-node/core/preflight/local-paths";
-import { checkOutputFolders, folderOf, missingFolderMessage } from "../../../src-node/core/preflight/output-folders";
+import { checkableOn, checkOutputFolders, folderOf, missingFolderMessage } from "../../../src-node/core/preflight/output-folders";
 import { checkSaverNames, looksLikeFramePlaceholder } from "../../../src-node/core/preflight/saver-names";
 import { readCompFile } from "../../../src-node/core/comp-file";
 import { readdirSync } from "node:fs";
@@ -118,11 +118,32 @@ describe("output folders", () => {
       { name: "D", enabled: true, path: "relative/d.0000.exr" },
       { name: "E", enabled: true, path: "/exists/e.0000.exr" },
     ];
-    const helper = checkOutputFolders(savers, (p) => p === "/exists");
+    const helper = checkOutputFolders(savers, "windows", (p) => p === "/exists");
     expect(helper.map((c) => [c.code, c.tool, c.path])).toEqual([["output_folder_missing", "A", "/mnt/hq/missing"], ["output_folder_missing", "B", "C:\\"]]);
     expect(helper[0].message).toBe("Saver A: its folder /mnt/hq/missing does not exist on this computer.");
     expect(helper.map((c) => c.message)).toEqual([missingFolderMessage("A", "/mnt/hq/missing"), missingFolderMessage("B", "C:\\")]);
     expect([folderOf("/a.exr"), folderOf("a.exr"), folderOf("C:\\a.exr"), folderOf("\\\\s\\h\\a.exr")]).toEqual(["/", "", "C:\\", "\\\\s\\h"]);
+    // On Linux and macOS a Windows path is another OS's: never "missing here" (job-spec.ts warns about it instead).
+    for (const platform of ["linux", "macosx"] as const) {
+      expect(checkOutputFolders(savers, platform, (p) => p === "/exists").map((c) => c.tool)).toEqual(["A"]);
+    }
+  });
+
+  it("checks only paths this computer's OS can check", () => {
+    const paths = ["/mnt/x", "\\renders\\x", "C:\\x", "c:/x", "\\\\fs\\share\\x", "relative\\x", "C:x", "Comp:/x"];
+    expect(paths.filter((p) => checkableOn(p, "windows"))).toEqual(["/mnt/x", "\\renders\\x", "C:\\x", "c:/x", "\\\\fs\\share\\x"]);
+    expect(paths.filter((p) => checkableOn(p, "linux"))).toEqual(["/mnt/x"]);
+    expect(paths.filter((p) => checkableOn(p, "macosx"))).toEqual(["/mnt/x"]);
+  });
+
+  it("the plan on Linux: a Saver writing to C:\\renders gets no missing-folder warning", () => {
+    const request = makeRequest({ comp: { path: "/mnt/hq/x.comp", platform: "linux", savers: [{ name: "Win", enabled: true, path: "C:\\renders\\b.0000.exr" }] } });
+    const report = runPreflight({
+      request,
+      frames: { first: 1, last: 1 },
+      machine: { platform: "linux", hostname: "ws", fileExists: () => false, dirExists: () => false },
+    });
+    expect(report.checks.map((c) => c.code)).not.toContain("output_folder_missing");
   });
 });
 
