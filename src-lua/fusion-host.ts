@@ -3,7 +3,7 @@
  * comp script outside the UI code is here, and everything it returns is plain data (see host.ts).
  */
 import type { Platform } from "../types/request";
-import type { CompSnapshot, Host, OsName, SaverSnapshot } from "./host";
+import type { CompSnapshot, Host, LoaderSnapshot, OsName, SaverSnapshot } from "./host";
 import { basenameOf, dirnameOf } from "./text";
 
 /**
@@ -131,11 +131,14 @@ export function mapSaverPath(c: Composition, rawPath: string, compFileName: stri
   return again && typeof expanded === "string" && expanded !== "" ? expanded : byHand;
 }
 
-/** GetToolList(false, "Saver"), else every tool; either way only tools whose TOOLS_RegID is Saver (fusion.md §2). */
-function saverTools(c: Composition): { tool: Tool; attrs: Partial<ToolAttrs> }[] {
+/**
+ * GetToolList(false, regId), else every tool; either way only tools whose TOOLS_RegID is `regId` (fusion.md §2:
+ * `GetToolList(false, "Saver")`; the same call with "Loader" for Loaders, whose RegID fusion.d.ts ToolAttrs names).
+ */
+function toolsOfType(c: Composition, regId: "Saver" | "Loader"): { tool: Tool; attrs: Partial<ToolAttrs> }[] {
   const found: { tool: Tool; attrs: Partial<ToolAttrs> }[] = [];
   let filtered = true;
-  let [ok, tools] = pcall(() => c.GetToolList(false, "Saver"));
+  let [ok, tools] = pcall(() => c.GetToolList(false, regId));
   if (!ok || typeof tools !== "object") {
     filtered = false;
     [ok, tools] = pcall(() => c.GetToolList(false));
@@ -146,16 +149,16 @@ function saverTools(c: Composition): { tool: Tool; attrs: Partial<ToolAttrs> }[]
     if (value === undefined || typeof value === "string" || typeof value === "number" || typeof value === "boolean") continue;
     const tool = value as Tool;
     const attrs = attrsOf<ToolAttrs>(() => tool.GetAttrs());
-    const regId: unknown = attrs.TOOLS_RegID;
+    const toolRegId: unknown = attrs.TOOLS_RegID;
     // A list that ignored the filter holds other tools too; without a RegID, trust a filtered list only.
-    if (regId === "Saver" || (regId === undefined && filtered)) found.push({ tool, attrs });
+    if (toolRegId === regId || (toolRegId === undefined && filtered)) found.push({ tool, attrs });
   }
   return found;
 }
 
 function readSavers(c: Composition, compFileName: string): SaverSnapshot[] {
   const savers: SaverSnapshot[] = [];
-  for (const { tool, attrs } of saverTools(c)) {
+  for (const { tool, attrs } of toolsOfType(c, "Saver")) {
     const rawPath = saverRawPath(tool, attrs);
     savers.push({
       name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : "Saver",
@@ -167,6 +170,26 @@ function readSavers(c: Composition, compFileName: string): SaverSnapshot[] {
   // Fusion documents no order for GetToolList: sort, so the request and the dialog do not depend on it.
   savers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return savers;
+}
+
+/**
+ * The Loaders: name, pass-through (TOOLB_PassThrough, as for Savers) and the clip's file name, read the documented
+ * ways a Saver's is (the Clip input, TOOLST_Clip_Name; fusion.d.ts Tool.Clip names both tools). The clip's frame range
+ * has no documented attribute, so no `frames` are sent: the helper checks the file as written.
+ */
+function readLoaders(c: Composition, compFileName: string): LoaderSnapshot[] {
+  const loaders: LoaderSnapshot[] = [];
+  for (const { tool, attrs } of toolsOfType(c, "Loader")) {
+    const rawPath = saverRawPath(tool, attrs);
+    loaders.push({
+      name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : "Loader",
+      enabled: attrs.TOOLB_PassThrough !== true,
+      rawPath,
+      path: rawPath !== "" ? mapSaverPath(c, rawPath, compFileName) : "",
+    });
+  }
+  loaders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return loaders;
 }
 
 /** `comp:GetPrefs("Comp.FrameFormat")` → `{Width, Height, Rate, ...}` (fusion.md §1, AY api/lib.py). */
@@ -211,6 +234,7 @@ export function readCompSnapshot(c: Composition): CompSnapshot {
     globalEnd: frameOr(attr("COMPN_GlobalEnd"), renderEnd),
     step: step >= 1 ? step : 1,
     savers: readSavers(c, fileName),
+    loaders: readLoaders(c, fileName),
     currentTime: typeof currentTime === "number" ? currentTime : undefined,
     hiQ: typeof hiQ === "boolean" ? hiQ : undefined,
     proxy: typeof proxy === "boolean" ? proxy : undefined,

@@ -3,8 +3,9 @@
  * is pure logic (frames, chunks, movie Savers, relative and unmapped paths); what only this machine can know
  * is checked here: whether the comp is saved, which Savers are enabled, and whether output folders exist.
  */
+import { checkOutputFolders } from "../src-node/core/preflight/output-folders";
+import type { PreflightCheck } from "../types/request";
 import type { CompSnapshot, OsName } from "./host";
-import { dirnameOf } from "./text";
 
 export interface Preflight {
   /** Reasons the comp cannot be submitted at all. */
@@ -13,6 +14,8 @@ export interface Preflight {
   warnings: string[];
   /** Output folders that do not exist (for the "Create folders" fix). */
   missingFolders: string[];
+  /** The warnings as the helper's pre-flight reports them (same code and words), to show next to their Saver. */
+  checks: PreflightCheck[];
 }
 
 export const UNSAVED_MESSAGE =
@@ -38,7 +41,7 @@ function checkableHere(path: string, os: OsName): boolean {
 }
 
 export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: string) => boolean): Preflight {
-  const result: Preflight = { blockers: [], warnings: [], missingFolders: [] };
+  const result: Preflight = { blockers: [], warnings: [], missingFolders: [], checks: [] };
   if (comp.fileName === "") result.blockers.push(UNSAVED_MESSAGE);
   const enabled = comp.savers.filter((saver) => saver.enabled);
   if (comp.savers.length === 0) {
@@ -55,12 +58,15 @@ export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: stri
         ", set its Filename in the Inspector (type a path or click Browse), save the comp, and submit again.",
     );
   }
-  for (const saver of enabled) {
-    if (saver.path === "" || !checkableHere(saver.path, os)) continue;
-    const folder = dirnameOf(saver.path);
-    if (folder === "" || dirExists(folder)) continue;
-    result.warnings.push("Saver " + saver.name + ": its folder " + folder + " does not exist on this computer.");
-    if (!result.missingFolders.includes(folder)) result.missingFolders.push(folder);
+  // The helper's rule (one module compiled into both runtimes), on the Savers whose folders this computer can check.
+  const here = enabled.filter((saver) => saver.path !== "" && checkableHere(saver.path, os));
+  result.checks = checkOutputFolders(
+    here.map((saver) => ({ name: saver.name, enabled: true, path: saver.path })),
+    dirExists,
+  );
+  for (const check of result.checks) {
+    result.warnings.push(check.message);
+    if (check.path !== undefined && !result.missingFolders.includes(check.path)) result.missingFolders.push(check.path);
   }
   return result;
 }

@@ -1,6 +1,6 @@
 /**
- * The missing-output-folder check exists in the dialog (src-lua/preflight.ts) and in the helper's pre-flight
- * (src-node/core/preflight/output-folders.ts, a portable module). Both are compiled by TypeScriptToLua and run under
+ * The missing-output-folder rule exists once (src-node/core/preflight/output-folders.ts, a portable module): the
+ * dialog's pre-flight (src-lua/preflight.ts) compiles and calls it. Both are compiled by TypeScriptToLua and run under
  * real LuaJIT on the same Savers: the helper's module must work in Lua and say exactly what the dialog says.
  */
 import { spawnSync } from "node:child_process";
@@ -50,8 +50,9 @@ describe("missing output folders: dialog and helper, in Lua", () => {
       local helper = require("src-node.core.preflight.output-folders")
       local savers = { ${luaSavers} }
       local exists = function(p) return p == "/exists" end
-      local d = dialog.preflight({ fileName = "/mnt/hq/x.comp", name = "x.comp", savers = savers }, exists)
-      for _, w in ipairs(d.warnings) do io.write("dialog\\t", w, "\\n") end
+      local comp = { fileName = "/mnt/hq/x.comp", name = "x.comp", savers = savers }
+      for _, w in ipairs(dialog.preflight(comp, "Windows", exists).warnings) do io.write("dialog\\t", w, "\\n") end
+      for _, w in ipairs(dialog.preflight(comp, "Linux", exists).warnings) do io.write("linux\\t", w, "\\n") end
       for _, c in ipairs(helper.checkOutputFolders(savers, exists)) do io.write("helper\\t", c.message, "\\n") end
     `;
     const run = spawnSync("luajit", ["-e", script], { encoding: "utf8" });
@@ -66,6 +67,8 @@ describe("missing output folders: dialog and helper, in Lua", () => {
       "Saver F é: its folder D:/Ünïcode folder does not exist on this computer.",
     ]);
     expect(helperLua).toEqual(dialog);
+    // On Linux a Windows path is another OS's: the dialog neither checks nor offers to create it.
+    expect(lines.filter(([who]) => who === "linux").map(([, m]) => m)).toEqual([dialog[0]]);
     expect(helperNode).toEqual(dialog);
   });
 });
