@@ -307,9 +307,9 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(argv.slice(1, 4)).toEqual([helper, "plan", "--request"]);
     expect(argv[4].startsWith(temp + "\\kartalink-hqueue-")).toBe(true);
     expect(argv[4].endsWith("-request.json")).toBe(true);
-    expect(argv.slice(5, 10)).toEqual(["--server-roots", "--timeout", "3", "--json", "--response-file"]);
-    expect(argv[10].endsWith("-response.json")).toBe(true);
-    expect(argv).toHaveLength(11);
+    expect(argv.slice(5, 11)).toEqual(["--server-roots", "--server-clients", "--timeout", "3", "--json", "--response-file"]);
+    expect(argv[11].endsWith("-response.json")).toBe(true);
+    expect(argv).toHaveLength(12);
     // With delayed expansion on, the same line gives the same argv (no "!" anywhere).
     expect(cmdParse(cmdSlashC(withoutRedirect), { env: { TEMP: temp }, delayedExpansion: true }).argv).toEqual(argv);
     // exec "record": nothing runs, so the dialog was still waiting for the helper when it was closed.

@@ -49,7 +49,7 @@ function parseArgs(argv) {
     if (arg.startsWith("--")) {
       const name = arg.slice(2);
       const next = argv[i + 1];
-      if (name === "json" || name === "server-roots") options[name] = true;
+      if (name === "json" || name === "server-roots" || name === "server-clients") options[name] = true;
       else {
         options[name] = next;
         i++;
