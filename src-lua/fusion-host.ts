@@ -5,6 +5,8 @@
 import type { Platform } from "../types/request";
 import type { CompSnapshot, Host, LoaderSnapshot, OsName, SaverSnapshot } from "./host";
 import { basenameOf, dirnameOf } from "./text";
+import { type WinApi, loadWinApi } from "./win-api";
+import { chooseWindowsTemp, isAscii, narrowLaunchProblem } from "./wide-text";
 
 /**
  * A global that may be absent, read as a bare name (so through the script's own environment, which a host may set
@@ -247,6 +249,8 @@ let tokenCounter = 0;
 
 export function createFusionHost(c: Composition): Host {
   const osName = detectOs();
+  // Windows: files and the launch go through the wide-character calls (any user name or TEMP); Lua's io otherwise.
+  const win = osName === "Windows" ? loadWinApi() : undefined;
   return {
     os: osName,
     platform: platformOf(osName),
@@ -267,13 +271,15 @@ export function createFusionHost(c: Composition): Host {
       pcall(() => fu.SavePrefs());
     },
     mapGlobalPath: (path) => fu.MapPath(path),
-    fileExists: (path) => bmd.fileexists(path) === true,
+    fileExists: (path) => win?.fileExists(path) === true || bmd.fileexists(path) === true,
     dirExists: (path) => bmd.direxists(path) === true,
     createDir: (path) => {
       bmd.createdir(path);
       return bmd.direxists(path) === true;
     },
     readFile: (path) => {
+      const wide = win?.readFile(path);
+      if (wide !== undefined) return wide === false ? undefined : wide;
       const [file] = io.open(path, "rb");
       if (file === undefined) return undefined;
       const text = file.read("*a");
@@ -281,6 +287,8 @@ export function createFusionHost(c: Composition): Host {
       return typeof text === "string" ? text : undefined;
     },
     writeFile: (path, text) => {
+      const wide = win?.writeFile(path, text);
+      if (wide !== undefined) return wide;
       const [file] = io.open(path, "wb");
       if (file === undefined) return false;
       const [written] = file.write(text);
@@ -288,15 +296,14 @@ export function createFusionHost(c: Composition): Host {
       return written !== undefined;
     },
     removeFile: (path) => {
+      if (win?.removeFile(path) === true) return;
       os.remove(path);
     },
     tempDir: () => {
-      const candidates = osName === "Windows" ? ["TEMP", "TMP"] : ["TMPDIR"];
-      for (const name of candidates) {
-        const value = os.getenv(name);
-        if (value !== undefined && value !== "") return stripTrailingSeparator(value);
-      }
-      return osName === "Windows" ? "C:\\Windows\\Temp" : "/tmp";
+      // GetTempPathW: the OS's own answer, in Unicode (os.getenv gives TEMP in the ANSI code page).
+      if (osName === "Windows") return chooseWindowsTemp(win?.tempPath(), os.getenv("TEMP"), os.getenv("TMP"));
+      const value = os.getenv("TMPDIR");
+      return value !== undefined && value !== "" ? stripTrailingSeparator(value) : "/tmp";
     },
     uniqueToken: () => {
       tokenCounter++;
@@ -312,7 +319,7 @@ export function createFusionHost(c: Composition): Host {
       pipe.close();
       return typeof output === "string" ? output : "";
     },
-    launchBackground: (commandLine) => launchBackground(osName, commandLine),
+    launchBackground: (commandLine) => launchBackground(osName, commandLine, win),
     now: () => os.time(),
     sleep: (seconds) => {
       pcall(() => bmd.wait(seconds));
@@ -324,14 +331,24 @@ export function createFusionHost(c: Composition): Host {
 }
 
 /**
- * Windows: `bmd.executebg` (fusion.md §1 table, §5, §11: starts a process without a console window and does not
- * wait; its return value is not documented, so only an error counts as a failure). A Fusion without it gets
+ * Windows: CreateProcessW with CREATE_NO_WINDOW through LuaJIT's FFI (fusion.md §5: the proper fix for console
+ * flashes, and the only launch that passes a non-ASCII line intact; src-lua/win-api.ts). Without the FFI:
+ * `bmd.executebg` (fusion.md §1 table, §5, §11: starts a process without a console window and does not
+ * wait; its return value is not documented, so only an error counts as a failure), for an ASCII line only. A Fusion without it gets
  * `os.execute('start "" /B ...')` (fusion.md §5 Backgrounding, IS), which flashes a console window but works.
  * macOS/Linux: `os.execute` of a line that ends in `&` (fusion.md §5 Backgrounding, IS/RP): sh returns at once.
  * Either way a launch that did not really happen shows as a helper that never writes its phase file.
  */
-function launchBackground(osName: OsName, commandLine: string): string | undefined {
+function launchBackground(osName: OsName, commandLine: string, win: WinApi | undefined): string | undefined {
   if (osName === "Windows") {
+    if (win !== undefined) {
+      const problem = win.launch(commandLine, comSpec());
+      if (problem === undefined) return undefined;
+      // The narrow launchers below pass only ASCII safely.
+      if (!isAscii(commandLine)) return problem;
+    }
+    const narrow = narrowLaunchProblem(commandLine);
+    if (narrow !== undefined) return narrow;
     const [launched] = pcall(() => bmd.executebg(commandLine));
     if (launched) return undefined;
     const [executed, problem] = pcall(() => os.execute('start "" /B ' + commandLine));
@@ -339,6 +356,14 @@ function launchBackground(osName: OsName, commandLine: string): string | undefin
   }
   const [executed, problem] = pcall(() => os.execute(commandLine));
   return executed ? undefined : tostring(problem);
+}
+
+/** cmd.exe's full path: %ComSpec% when it names an ASCII cmd.exe (it always does on a stock Windows), else System32's. */
+function comSpec(): string {
+  const value = os.getenv("ComSpec");
+  if (value !== undefined && isAscii(value) && value.toLowerCase().endsWith("\\cmd.exe")) return value;
+  const root = os.getenv("SystemRoot");
+  return (root !== undefined && root !== "" && isAscii(root) ? root : "C:\\Windows") + "\\System32\\cmd.exe";
 }
 
 /**

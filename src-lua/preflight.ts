@@ -22,24 +22,6 @@ export const UNSAVED_MESSAGE =
   "This comp has never been saved. Render nodes open the comp from its file, so save it (File > Save As…) " +
   "to a folder the render farm can reach, then run HQueue Render again.";
 
-/** `C:\x`, `C:/x` or `\\server\share`: a Windows absolute path. */
-function isWindowsAbsolute(path: string): boolean {
-  if (path.substring(0, 2) === "\\\\") return true;
-  const letter = path.substring(0, 1).toLowerCase();
-  const third = path.substring(2, 3);
-  return letter >= "a" && letter <= "z" && path.substring(1, 2) === ":" && (third === "\\" || third === "/");
-}
-
-/**
- * An absolute path this computer can check and create: `/x` on macOS/Linux; `C:\x`, `C:/x`, `\\server\share` or
- * `/x` (the current drive) on Windows. A Windows path on macOS/Linux is another OS's path: bmd.createdir would make
- * a folder literally named `C:\...` in Fusion's working folder; the helper's plan warns about it instead.
- */
-function checkableHere(path: string, os: OsName): boolean {
-  if (os === "Windows") return isWindowsAbsolute(path) || path.substring(0, 1) === "/";
-  return path.substring(0, 1) === "/";
-}
-
 export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: string) => boolean): Preflight {
   const result: Preflight = { blockers: [], warnings: [], missingFolders: [], checks: [] };
   if (comp.fileName === "") result.blockers.push(UNSAVED_MESSAGE);
@@ -58,11 +40,13 @@ export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: stri
         ", set its Filename in the Inspector (type a path or click Browse), save the comp, and submit again.",
     );
   }
-  // The helper's rule (one module compiled into both runtimes), on the Savers whose folders this computer can check.
-  const here = enabled.filter((saver) => saver.path !== "" && checkableHere(saver.path, os));
+  // The helper's rule (one module compiled into both runtimes): a Windows path on macOS/Linux is another OS's path,
+  // which bmd.createdir would make as a folder literally named `C:\...` in Fusion's working folder; not checked here.
+  const platform = os === "Windows" ? "windows" : os === "Mac" ? "macosx" : "linux";
   result.checks = checkOutputFolders(
-    here.map((saver) => ({ name: saver.name, enabled: true, path: saver.path })),
+    enabled.map((saver) => ({ name: saver.name, enabled: true, path: saver.path })),
     dirExists,
+    platform,
   );
   for (const check of result.checks) {
     result.warnings.push(check.message);

@@ -71,6 +71,8 @@ describe("comp script: minimal dialog and request", () => {
           { name: "Beauty", enabled: true, path: path.join(shotDir, "render/beauty.0000.exr"), rawPath: "Comp:render/beauty.0000.exr" },
           { name: "Matte", enabled: false, path: path.join(shotDir, "render/matte.0000.png"), rawPath: "Comp:render/matte.0000.png" },
         ],
+        // Read from the live comp: this one has none.
+        loaders: [],
       },
       job: { name: "basic", priority: 5, frames: { kind: "render" }, framesPerTask: 10 },
       // Client OSes default to the submitting machine's OS (the stand-in runs as Linux).

@@ -56,7 +56,7 @@ export function runPreflight(input: PreflightInput): PreflightReport {
   }
   const here = request.comp.platform === machine.platform;
   checks.push(...checkLocalPaths(request, { hostname: machine.hostname, localVolumes: machine.localVolumes }));
-  if (here) checks.push(...checkOutputFolders(request.comp.savers, machine.dirExists));
+  if (here) checks.push(...checkOutputFolders(request.comp.savers, machine.dirExists, machine.platform));
   checks.push(...checkSaverNames(request.comp.savers, input.frames.first, input.frames.last));
   checks.push(...checkLoaders(request.comp.loaders ?? [], request.comp.platform, here, machine.fileExists));
   return farm === undefined ? { checks } : { checks, farm };
