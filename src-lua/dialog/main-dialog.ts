@@ -239,7 +239,7 @@ export class MainDialog {
   private checks: Preflight;
   /** Issue 13: the checks next to a refused plan; the client-OS proposal (fresh dialog only) and its sentence. */
   private refusedFindings: Findings | undefined;
-  private osProposal = { mayPropose: false, initial: [] as Platform[], ticked: false, note: undefined as string | undefined };
+  private osProposal = { mayPropose: false, initial: [] as Platform[], ticked: false, note: undefined as string | undefined, proposed: undefined as Platform[] | undefined };
   private tools: HelperTools | undefined;
   private toolsProblem: Failure | undefined;
   private toolsLooked = false;
@@ -942,10 +942,11 @@ export class MainDialog {
     const ticked = ALL_PLATFORMS.filter((platform) => checkedOf(this.field<UICheckBox>(OS_CHECKBOX[platform])));
     const state = this.osProposal;
     const mayPropose = state.mayPropose && !state.ticked && !checkedOf(this.items.SameOsOnly);
-    const proposal = proposeOses({ farm, here: this.host.platform, ticked, mayPropose, initial: state.initial, sharedRoots: request.farm.sharedRoots.length });
+    const proposal = proposeOses({ farm, here: this.host.platform, ticked, mayPropose, initial: state.initial, sharedRoots: request.farm.sharedRoots.length, proposed: state.proposed });
     state.note = proposal.note !== "" ? proposal.note : undefined;
     if (farm !== undefined) state.mayPropose = false;
     if (proposal.platforms === undefined) return;
+    state.proposed = proposal.platforms;
     for (const platform of ALL_PLATFORMS) {
       const box = this.field<UICheckBox>(OS_CHECKBOX[platform]);
       if (box !== undefined) writeProp(() => (box.Checked = proposal.platforms?.includes(platform) === true));

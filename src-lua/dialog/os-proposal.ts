@@ -19,6 +19,8 @@ export interface OsProposalInput {
   initial: readonly Platform[];
   /** Shared roots with at least one path. */
   sharedRoots: number;
+  /** What an earlier answer proposed (and ticked), if anything. */
+  proposed?: readonly Platform[];
 }
 
 export interface OsProposal {
@@ -50,6 +52,8 @@ export function proposeOses(input: OsProposalInput): OsProposal {
   if (input.mayPropose && sameSet(input.ticked, input.initial) && !sameSet(input.ticked, farmOses)) {
     platforms = farmOses;
     result = farmOses;
+    sentences.push("Client OSes set to match (no settings were stored for this comp or computer).");
+  } else if (input.proposed !== undefined && sameSet(input.ticked, input.proposed)) {
     sentences.push("Client OSes set to match (no settings were stored for this comp or computer).");
   } else {
     const left = farmOses.filter((p) => !input.ticked.includes(p));

@@ -110,6 +110,12 @@ describe("client OS proposal (LuaJIT)", () => {
     ]);
   });
 
+  it("after the proposal, while the ticks are still the proposed ones, it still says they were set to match", () => {
+    expect(run(`{ farm = ${farm}, here = "linux", ticked = { "windows", "linux" }, initial = { "linux" }, mayPropose = false, sharedRoots = 1, proposed = { "linux", "windows" } }`)).toEqual([
+      "-\tThe farm's clients run Linux and Windows. Client OSes set to match (no settings were stored for this comp or computer).",
+    ]);
+  });
+
   it("no farm (server not answering): the submitting OS stays, nothing said", () => {
     expect(run(`{ here = "macosx", ticked = { "macosx" }, initial = { "macosx" }, mayPropose = true, sharedRoots = 0 }`)).toEqual(["-\t"]);
   });
