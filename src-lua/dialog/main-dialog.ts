@@ -941,7 +941,8 @@ export class MainDialog {
   private proposeClientOses(request: SubmitRequest, farm: PlanResult["farm"]): void {
     const ticked = ALL_PLATFORMS.filter((platform) => checkedOf(this.field<UICheckBox>(OS_CHECKBOX[platform])));
     const state = this.osProposal;
-    const mayPropose = state.mayPropose && !state.ticked && !checkedOf(this.items.SameOsOnly);
+    // Submit's own plan sends what the artist saw: the ticks change only between submissions.
+    const mayPropose = state.mayPropose && !state.ticked && !this.submitPlanning && !checkedOf(this.items.SameOsOnly);
     const proposal = proposeOses({ farm, here: this.host.platform, ticked, mayPropose, initial: state.initial, sharedRoots: request.farm.sharedRoots.length, proposed: state.proposed });
     state.note = proposal.note !== "" ? proposal.note : undefined;
     if (farm !== undefined) state.mayPropose = false;
