@@ -2,7 +2,20 @@
  * The dialog's settings as plain data: defaults, validation of stored (possibly old, foreign or corrupt) values,
  * and layering (built-in defaults < studio defaults < the comp's last-used settings).
  * Pure: no Fusion calls, so the same rules apply to comp data, studio data and named presets.
+ * The scalar fields' defaults, limits, labels and storage come from the field table (src-node/portable/fields.ts,
+ * shared with the helper); the structured fields (lists and records) are handled here.
  */
+import {
+  FIELDS,
+  type FieldRow,
+  RENDER_NODE_VERSIONS as OFFERED_VERSIONS,
+  fieldLabel,
+  formatProblem,
+  intProblem,
+  isChoice,
+  isWholeNumber,
+  wholeText,
+} from "../src-node/portable/fields";
 import type { Platform, SharedRoot } from "../types/request";
 
 export type FrameChoice = "render" | "global" | "custom";
@@ -45,8 +58,16 @@ export type SettingsKey = keyof Settings;
 
 export const ALL_PLATFORMS: Platform[] = ["linux", "macosx", "windows"];
 export const PLATFORM_LABELS: Record<Platform, string> = { linux: "Linux", macosx: "macOS", windows: "Windows" };
-/** Fusion Render Node major versions offered in the dialog (LF offers 9, 16–21). */
-export const RENDER_NODE_VERSIONS = ["21", "20", "19", "18", "17", "16", "9"];
+/** Fusion Render Node major versions offered in the dialog: the field table's list, which the helper uses too. */
+export const RENDER_NODE_VERSIONS: string[] = [...OFFERED_VERSIONS];
+
+/** The scalar fields kept in Settings (the table's rows that are stored at all). */
+const STORED_ROWS: FieldRow[] = FIELDS.filter((row) => row.stored !== "never");
+
+/** Settings as a record, for the table-driven loops (keys are the rows' keys). */
+function asFieldRecord(settings: Settings | Partial<Settings>): Record<string, unknown> {
+  return settings as unknown as Record<string, unknown>;
+}
 
 /**
  * Built-in defaults. Client OSes default to the submitting machine's OS only (the old script's "Auto"): a comp
@@ -54,20 +75,20 @@ export const RENDER_NODE_VERSIONS = ["21", "20", "19", "18", "17", "16", "9"];
  * once, as studio defaults.
  */
 export function defaultSettings(platform?: Platform, server?: string): Settings {
-  return {
-    // $HQUEUE_SERVER, as the helper's command line reads it, when the studio sets it for everyone.
-    server: server !== undefined && server !== "" ? server : "localhost:5000",
+  const settings: Settings = {
+    // The scalar fields are overwritten from the field table just below.
+    server: "",
     jobName: "",
     description: "",
-    priority: 5,
+    priority: 0,
     frameChoice: "render",
     customFrames: "",
-    framesPerTask: 10,
+    framesPerTask: 0,
     assignMode: "any",
     assignNames: [],
     platforms: platform !== undefined ? [platform] : ["linux", "macosx", "windows"],
     sameOsOnly: false,
-    renderNodeVersion: "19",
+    renderNodeVersion: "",
     renderNodePaths: {},
     sharedRoots: [],
     tries: 0,
@@ -77,10 +98,15 @@ export function defaultSettings(platform?: Platform, server?: string): Settings 
     emailReasons: [],
     environment: {},
   };
+  const record = asFieldRecord(settings);
+  for (const row of STORED_ROWS) record[row.key] = row.default;
+  // $HQUEUE_SERVER, as the helper's command line reads it, when the studio sets it for everyone.
+  if (server !== undefined && server !== "") settings.server = server;
+  return settings;
 }
 
-/** Settings that belong to one comp and are never promoted to studio defaults. */
-export const COMP_ONLY_KEYS: SettingsKey[] = ["jobName", "description"];
+/** Settings that belong to one comp and are never promoted to studio defaults (the table's "comp" rows). */
+export const COMP_ONLY_KEYS: SettingsKey[] = STORED_ROWS.filter((row) => row.stored === "comp").map((row) => row.key as SettingsKey);
 
 export function copySettings(source: Settings): Settings {
   const paths: Partial<Record<Platform, string>> = {};
@@ -125,12 +151,31 @@ export function sortedKeys(record: object): string[] {
 
 export interface ReadResult {
   settings: Settings;
-  /** Fields that were present but unusable ("priority", "sharedRoots"...). */
+  /** Keys of the fields that were present but unusable ("priority", "sharedRoots"...). */
   badFields: string[];
+  /** The same fields as the artist knows them ("Priority", "Shared roots"...), for messages. */
+  badLabels: string[];
 }
 
-function isInteger(value: unknown): value is number {
-  return typeof value === "number" && value === value && math.floor(value) === value && value > -1e15 && value < 1e15;
+/**
+ * A stored value of a scalar field as the field's value, or undefined when it is unusable: the row's type and
+ * limits, the same ones the helper applies to a request. An older script stored the Render Node version as a
+ * number: it is read as its text.
+ */
+export function storedFieldValue(row: FieldRow, value: unknown): string | number | boolean | undefined {
+  switch (row.kind) {
+    case "int":
+      return intProblem(row, value) === undefined ? (value as number) : undefined;
+    case "bool":
+      return typeof value === "boolean" ? value : undefined;
+    case "choice":
+      return isChoice(row, value) ? value : undefined;
+    case "text": {
+      const text = typeof value === "string" ? value : row.format === "renderNodeVersion" && isWholeNumber(value) ? wholeText(value) : undefined;
+      if (text === undefined || formatProblem(row, text) !== undefined) return undefined;
+      return text;
+    }
+  }
 }
 
 /** A Lua sequence stored by SetData comes back as a table with keys 1..n; anything else is not a list. */
@@ -189,58 +234,25 @@ function asPlatformPaths(value: unknown): Partial<Record<Platform, string>> | un
 export function readSettings(stored: unknown, base: Settings): ReadResult {
   const settings = copySettings(base);
   const badFields: string[] = [];
-  if (stored === undefined) return { settings, badFields };
+  if (stored === undefined) return { settings, badFields, badLabels: [] };
   const table = asRecord(stored);
-  if (table === undefined) return { settings, badFields: ["(whole value)"] };
+  if (table === undefined) return { settings, badFields: ["(whole value)"], badLabels: ["(whole value)"] };
   const raw = (key: string): unknown => table.get(key);
   const bad = (key: string): void => {
     badFields.push(key);
   };
 
-  const stringField = (key: "server" | "jobName" | "description" | "customFrames" | "logDir" | "emailTo" | "renderNodeVersion"): void => {
-    const value = raw(key);
-    if (value === undefined) return;
-    if (typeof value === "string") settings[key] = value;
-    else if (key === "renderNodeVersion" && isInteger(value)) settings[key] = string.format("%d", value);
-    else bad(key);
-  };
-  const intField = (key: "priority" | "framesPerTask" | "tries" | "cpus", min: number, max: number): void => {
-    const value = raw(key);
-    if (value === undefined) return;
-    if (isInteger(value) && value >= min && value <= max) settings[key] = value;
-    else bad(key);
-  };
-  const boolField = (key: "sameOsOnly"): void => {
-    const value = raw(key);
-    if (value === undefined) return;
-    if (typeof value === "boolean") settings[key] = value;
-    else bad(key);
-  };
-
-  stringField("server");
-  stringField("jobName");
-  stringField("description");
-  stringField("customFrames");
-  stringField("logDir");
-  stringField("emailTo");
-  stringField("renderNodeVersion");
-  intField("priority", 0, 10);
-  intField("framesPerTask", 0, 1000000);
-  intField("tries", 0, 100);
-  intField("cpus", 0, 256);
-  boolField("sameOsOnly");
-  // A `paused` stored by an earlier version is ignored on purpose (see Settings).
-
-  const frameChoice = raw("frameChoice");
-  if (frameChoice !== undefined) {
-    if (frameChoice === "render" || frameChoice === "global" || frameChoice === "custom") settings.frameChoice = frameChoice;
-    else bad("frameChoice");
+  // The scalar fields, row by row. A `paused` stored by an earlier version is ignored on purpose (see Settings):
+  // its row is never stored.
+  const record = asFieldRecord(settings);
+  for (const row of STORED_ROWS) {
+    const value = raw(row.key);
+    if (value === undefined) continue;
+    const parsed = storedFieldValue(row, value);
+    if (parsed !== undefined) record[row.key] = parsed;
+    else bad(row.key);
   }
-  const assignMode = raw("assignMode");
-  if (assignMode !== undefined) {
-    if (assignMode === "any" || assignMode === "clients" || assignMode === "groups") settings.assignMode = assignMode;
-    else bad("assignMode");
-  }
+
   const assignNames = raw("assignNames");
   if (assignNames !== undefined) {
     const names = asStringList(assignNames);
@@ -293,7 +305,7 @@ export function readSettings(stored: unknown, base: Settings): ReadResult {
     if (valid) settings.environment = parsed;
     else bad("environment");
   }
-  return { settings, badFields };
+  return { settings, badFields, badLabels: badFields.map((key) => fieldLabel(key)) };
 }
 
 /** A Lua table fit for SetData: plain strings, numbers, booleans and tables, nothing else. */
@@ -310,11 +322,12 @@ export function studioSettingsToStored(settings: Settings): Partial<Settings> {
 
 /** True when an advanced option (tries, CPUs, log folder, e-mail, environment) differs from the built-in default. */
 export function advancedDiffers(settings: Settings, builtIn: Settings): boolean {
+  const record = asFieldRecord(settings);
+  const builtInRecord = asFieldRecord(builtIn);
+  for (const row of STORED_ROWS) {
+    if (row.section === "advanced" && record[row.key] !== builtInRecord[row.key]) return true;
+  }
   return (
-    settings.tries !== builtIn.tries ||
-    settings.cpus !== builtIn.cpus ||
-    settings.logDir !== builtIn.logDir ||
-    settings.emailTo !== builtIn.emailTo ||
     settings.emailReasons.join(",") !== builtIn.emailReasons.join(",") ||
     !sameRecord(settings.environment, builtIn.environment)
   );
@@ -333,7 +346,8 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
 /** The settings with the comp-specific fields taken from `compSettings` (used when applying studio defaults). */
 export function withoutCompOnly(source: Settings, keep: Settings): Settings {
   const result = copySettings(source);
-  result.jobName = keep.jobName;
-  result.description = keep.description;
+  const record = asFieldRecord(result);
+  const kept = asFieldRecord(keep);
+  for (const key of COMP_ONLY_KEYS) record[key] = kept[key];
   return result;
 }

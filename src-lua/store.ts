@@ -112,8 +112,8 @@ export function classifyStored(raw: unknown, where: string): StoredState {
   };
 }
 
-function describeBad(where: string, badFields: string[], until: string): string {
-  return "Some " + where + " could not be read (" + badFields.join(", ") + "); defaults are used for them. " + until;
+function describeBad(where: string, labels: string[], until: string): string {
+  return "Some " + where + " could not be read (" + labels.join(", ") + "); defaults are used for them. " + until;
 }
 
 function asTable(value: unknown): LuaTable<AnyNotNil, unknown> | undefined {
@@ -144,11 +144,11 @@ export function parseStudioData(raw: unknown, platform?: Platform, envServer?: s
   const storedDefaults = rawTable.get("defaults");
   store.defaultsKind = storedDefaults === undefined ? "absent" : typeof storedDefaults === "object" ? "table" : "unreadable";
   const read = readSettings(storedDefaults, builtIn);
-  if (read.badFields.length > 0) {
+  if (read.badLabels.length > 0) {
     notices.push(
       describeBad(
         "studio defaults",
-        read.badFields,
+        read.badLabels,
         "The stored data is left as it is until you make a preset the studio default (Submit updates only the server, client OSes, Render Node and shared roots" +
           (store.defaultsKind === "unreadable" ? ", and not even those while the stored defaults are not a table" : "") +
           ").",
@@ -207,8 +207,8 @@ function presetEntries(stored: unknown, base: Settings, notices: string[]): Pres
       continue;
     }
     const read = readSettings(entry.get("settings"), base);
-    if (read.badFields.length > 0) {
-      notices.push(describeBad("fields of the preset \"" + name + "\"", read.badFields, "The stored preset is left as it is until you save over it."));
+    if (read.badLabels.length > 0) {
+      notices.push(describeBad("fields of the preset \"" + name + "\"", read.badLabels, "The stored preset is left as it is until you save over it."));
     }
     entries.push({ kind: "preset", preset: { name, settings: read.settings, stored: entry } });
   }
@@ -235,8 +235,8 @@ export function parseCompData(raw: unknown, base: Settings): CompStore {
   } else if (storedLast !== undefined) {
     store.lastKind = "table";
     const read = readSettings(storedLast, base);
-    if (read.badFields.length > 0) {
-      notices.push(describeBad("settings stored in this comp", read.badFields, "The stored data is left as it is until you submit."));
+    if (read.badLabels.length > 0) {
+      notices.push(describeBad("settings stored in this comp", read.badLabels, "The stored data is left as it is until you submit."));
     }
     store.last = read.settings;
   }

@@ -65,14 +65,14 @@ function commandHelp(c: Command): string {
 }
 
 /**
- * Writes `started <pid>` to the phase file and removes an old response file, so that only this run's answer can
- * appear there. Fails (a usage error, before anything is done, a submit above all) when the answer could not be
- * delivered.
+ * Removes an old response file, then writes `started <pid>` to the phase file: in this order, so that a caller that
+ * sees `started` can never take an old answer for this run's. Fails (a usage error, before anything is done, a submit
+ * above all) when the answer could not be delivered.
  */
-function startResponseFiles(out: Output): void {
+export function startResponseFiles(out: Output): void {
   try {
-    out.phase?.start();
     rmSync(out.responseFile as string, { force: true });
+    out.phase?.start();
   } catch (e) {
     throw new HelperError("usage", `cannot write the response file ${out.responseFile}: ${(e as Error).message}`, {
       hint: "pass a path in a folder that exists and is writable",

@@ -6,7 +6,8 @@
  *
  * Written for old runtimes: no optional chaining, no newer APIs.
  */
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-file";
+import { PhaseFile } from "./phase-file";
 
 /** The oldest Node.js major version the helper runs on (package.json "engines" says the same). */
 export const MIN_NODE_MAJOR = 18;
@@ -35,7 +36,9 @@ function refuseOldNode(): void {
     else if (argv[i].indexOf("--response-file=") === 0) file = argv[i].slice("--response-file=".length);
     if (file) {
       try {
-        writeFileSync(file, doc + "\n", "utf8");
+        // As every run with a response file (cli.ts): the phase file first, then the whole answer, atomically.
+        PhaseFile.forResponseFile(file).start();
+        writeFileAtomic(file, doc + "\n");
       } catch (e) {
         process.stderr.write("could not write the response file " + file + "\n");
       }

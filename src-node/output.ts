@@ -1,5 +1,5 @@
-import { renameSync, writeFileSync } from "node:fs";
 import type { Failure, HelperResponse } from "../types/request";
+import { writeFileAtomic } from "./atomic-file";
 import { PhaseFile } from "./phase-file";
 
 /**
@@ -7,7 +7,7 @@ import { PhaseFile } from "./phase-file";
  * (progress and diagnostics go to stderr); with --response-file the same document is also written
  * to that file, for callers such as Fusion's io.popen on Windows that cannot read stdout reliably, and for a
  * caller that runs the helper in the background. The file is written whole or not at all (to FILE.tmp, then renamed),
- * so a complete file is a complete answer; FILE.phase says how far the helper got (src-node/phase-file.ts).
+ * so a complete file is a complete answer (atomic-file.ts); FILE.phase says how far the helper got (src-node/phase-file.ts).
  */
 export class Output {
   /** FILE.phase when there is a response file. */
@@ -33,9 +33,7 @@ export class Output {
     else this.stderr(human.endsWith("\n") ? human : `${human}\n`);
     if (this.responseFile) {
       try {
-        const temporary = `${this.responseFile}.tmp`;
-        writeFileSync(temporary, text, "utf8");
-        renameSync(temporary, this.responseFile);
+        writeFileAtomic(this.responseFile, text);
       } catch (e) {
         this.stderr(`warning: could not write the response file ${this.responseFile}: ${(e as Error).message}\n`);
       }

@@ -5,9 +5,10 @@ import { closeSync, fsyncSync, openSync, writeFileSync, writeSync } from "node:f
  * must decide what happened when no complete answer arrives (the helper killed, out of memory, the machine down):
  *
  *   started <pid>       written first, before any network I/O (the launch worked; the pid to stop)
- *   sending             submit only: appended and fsynced just before the first newjob byte can leave, so a kill
- *                       right after it still leaves the line on disk: from here on the job may exist
- *   answered <jobId>    submit only: the server's answer to newjob arrived
+ *   sending             every command that sends newjob (submit, retry's new job; commands/send-newjob.ts):
+ *                       appended and fsynced just before the first newjob byte can leave, so a kill right after it
+ *                       still leaves the line on disk: from here on the job may exist
+ *   answered <jobId>    the server's answer to that newjob arrived
  *
  * One word and optional text per line; readers ignore lines they do not know. The helper never deletes this file
  * (the caller removes it with the response file). The README ("Background runs") has the whole contract.

@@ -11,6 +11,7 @@ import type {
   SubmitRequest,
 } from "../types/request";
 import { HelperError } from "./errors";
+import { type IntRow, choiceRow, choicesText, formatProblem, intRow, textRow } from "./portable/fields";
 
 /**
  * Validation of a request document (from the comp script, or written by a pipeline tool).
@@ -20,15 +21,19 @@ import { HelperError } from "./errors";
 
 export const PLATFORMS: readonly Platform[] = ["linux", "macosx", "windows"];
 
-/** Sizes a request may have (characters, items). Exported for the tests that feed the limits to both sides. */
+/**
+ * Sizes a request may have (characters, items). Exported for the tests that feed the limits to both sides. The
+ * scalar fields' limits are rows of the field table (src-node/portable/fields.ts), written there once.
+ */
 export const REQUEST_LIMITS = {
-  server: 2_048,
-  name: 256,
-  description: 65_536,
-  frameSet: 10_000,
+  server: textRow("server").maxLength,
+  name: textRow("jobName").maxLength,
+  description: textRow("description").maxLength,
+  frameSet: textRow("customFrames").maxLength,
   hostName: 255,
   path: 4_096,
-  emailTo: 4_096,
+  logDir: textRow("logDir").maxLength,
+  emailTo: textRow("emailTo").maxLength,
   emailReason: 100,
   envValue: 32_768,
   envCount: 200,
@@ -86,6 +91,15 @@ function optInt(v: unknown, field: string, min: number, max: number): number | u
   return v === undefined || v === null ? undefined : int(v, field, min, max);
 }
 
+/** A whole-number field as a request carries it: the row's limits, from `requestMin` (see IntRow). */
+function intField(v: unknown, row: IntRow): number {
+  return int(v, row.request, row.requestMin, row.max);
+}
+
+function optIntField(v: unknown, row: IntRow): number | undefined {
+  return optInt(v, row.request, row.requestMin, row.max);
+}
+
 function bool(v: unknown, field: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "boolean") bad(field, `must be true or false, got ${describe(v)}`);
@@ -128,7 +142,7 @@ function validateFrames(v: unknown): FrameSource {
     case "custom":
       return { kind: "custom", set: str(v.set, "job.frames.set", { max: LIMITS.frameSet }) };
     default:
-      return bad("job.frames.kind", `must be "render", "global" or "custom", got ${describe(v.kind)}`);
+      return bad("job.frames.kind", `must be ${choicesText(choiceRow("frameChoice"))}, got ${describe(v.kind)}`);
   }
 }
 
@@ -151,17 +165,17 @@ function validateJob(v: unknown): JobOptions {
   if (!isRecord(v)) bad("job", `must be an object, got ${describe(v)}`);
   const job: JobOptions = {
     name: str(v.name, "job.name", { max: LIMITS.name }).trim(),
-    priority: int(v.priority, "job.priority", 0, 10),
+    priority: intField(v.priority, intRow("priority")),
     frames: validateFrames(v.frames),
-    framesPerTask: int(v.framesPerTask, "job.framesPerTask", 0, 1_000_000),
+    framesPerTask: intField(v.framesPerTask, intRow("framesPerTask")),
   };
   const description = optStr(v.description, "job.description", { max: LIMITS.description, multiline: true });
   if (description) job.description = description;
   const submittedBy = optStr(v.submittedBy, "job.submittedBy", { max: LIMITS.name });
   if (submittedBy?.trim()) job.submittedBy = submittedBy.trim();
-  const tries = optInt(v.tries, "job.tries", 1, 100);
+  const tries = optIntField(v.tries, intRow("tries"));
   if (tries !== undefined) job.tries = tries;
-  const cpus = optInt(v.cpus, "job.cpus", 0, 4096);
+  const cpus = optIntField(v.cpus, intRow("cpus"));
   if (cpus !== undefined) job.cpus = cpus;
   const emailTo = optStr(v.emailTo, "job.emailTo", { max: LIMITS.emailTo });
   if (emailTo?.trim()) job.emailTo = emailTo.trim();
@@ -172,7 +186,7 @@ function validateJob(v: unknown): JobOptions {
   if (environment) job.environment = environment;
   const paused = bool(v.paused, "job.paused");
   if (paused !== undefined) job.paused = paused;
-  const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.path });
+  const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.logDir });
   if (logDir?.trim()) job.logDir = logDir.trim();
   const jobRoot = optStr(v.jobRoot, "job.jobRoot", { max: LIMITS.path });
   if (jobRoot?.trim()) job.jobRoot = jobRoot.trim();
@@ -285,8 +299,10 @@ function validateFarm(v: unknown): FarmOptions {
   }
   const rn = v.renderNode;
   if (!isRecord(rn)) bad("farm.renderNode", `must be an object like {"version":"19"}, got ${describe(rn)}`);
-  const version = str(rn.version, "farm.renderNode.version", { max: 16 }).trim();
-  if (!/^[0-9]{1,2}(\.[0-9]+)?$/.test(version)) bad("farm.renderNode.version", `"${version}" is not a Fusion version like 19`);
+  const versionRow = textRow("renderNodeVersion");
+  const version = str(rn.version, versionRow.request, { max: versionRow.maxLength }).trim();
+  const versionProblem = formatProblem(versionRow, version);
+  if (versionProblem !== undefined) bad(versionRow.request, versionProblem);
   const renderNode: FarmOptions["renderNode"] = { version };
   if (rn.paths !== undefined && rn.paths !== null) {
     if (!isRecord(rn.paths)) bad("farm.renderNode.paths", "must be an object of OS: path");

@@ -2,6 +2,8 @@ import { userInfo } from "node:os";
 import type { Platform } from "../../types/request";
 import { type OptionSpecs, type ParsedArgs, optionValue } from "../args";
 import { HelperError } from "../errors";
+import { textRow } from "../portable/fields";
+import { fieldOptions } from "./field-options";
 import { parseServerAddress, type ServerAddress } from "../hqueue/address";
 import { HQueueClient, HQueueError } from "../hqueue/client";
 import type { Output } from "../output";
@@ -32,7 +34,7 @@ export const OUTPUT_OPTIONS: OptionSpecs = {
 };
 
 export const SERVER_OPTIONS: OptionSpecs = {
-  server: { value: true, meta: "HOST[:PORT]", help: "HQueue server (default $HQUEUE_SERVER, then localhost:5000)" },
+  ...fieldOptions("server"),
   timeout: { value: true, meta: "SECONDS", help: "timeout for each call to the server (default 10)" },
 };
 
@@ -40,7 +42,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export function serverAddress(ctx: CommandContext, fromRequest?: string): ServerAddress {
   const option = optionValue(ctx.args, "server");
-  const text = option || fromRequest || ctx.env.HQUEUE_SERVER || "localhost:5000";
+  const text = option || fromRequest || ctx.env.HQUEUE_SERVER || textRow("server").default;
   try {
     return parseServerAddress(text);
   } catch (e) {
@@ -112,12 +114,17 @@ export function currentPlatform(): Platform {
   return process.platform === "win32" ? "windows" : process.platform === "darwin" ? "macosx" : "linux";
 }
 
-export function jobIdArgument(ctx: CommandContext): number {
+/**
+ * The job id, the first argument; `following` more arguments may come after it (`priority JOB_ID N`), none else.
+ * `example` is shown when the id is missing.
+ */
+export function jobIdArgument(ctx: CommandContext, following = 0, example = "hqueue-helper status 1234"): number {
   const text = ctx.args.positionals[0];
-  if (text === undefined) throw new HelperError("usage", "a job id is needed", { hint: "e.g. hqueue-helper status 1234" });
+  if (text === undefined) throw new HelperError("usage", "a job id is needed", { hint: `e.g. ${example}` });
   const id = Number(text);
   if (!Number.isInteger(id) || id < 0 || id > 2 ** 31 - 1) throw new HelperError("usage", `"${text}" is not a job id (a whole number)`);
-  if (ctx.args.positionals.length > 1) throw new HelperError("usage", `unexpected argument "${ctx.args.positionals[1]}"`);
+  const extra = ctx.args.positionals[1 + following];
+  if (extra !== undefined) throw new HelperError("usage", `unexpected argument "${extra}"`);
   return id;
 }
 

@@ -30,7 +30,7 @@ interface Filters {
 
 function summary(client: HQueueClient, raw: Record<string, unknown>, id: number): JobSummary {
   const job: JobSummary = {
-    id: num(raw.id, id),
+    id,
     name: String(raw.name ?? ""),
     status: String(raw.status ?? "unknown"),
     progress: Math.min(1, Math.max(0, num(raw.progress, 0))),
@@ -51,24 +51,24 @@ function matches(job: JobSummary, f: Filters): boolean {
 }
 
 /** getJobs for a batch, with submittedBy when the server accepts it. */
-async function readBatch(client: HQueueClient, ids: number[], askUser: boolean): Promise<{ raws: Record<string, unknown>[]; askUser: boolean }> {
+async function readBatch(client: HQueueClient, ids: number[], askUser: boolean): Promise<{ raws: Map<number, Record<string, unknown>>; askUser: boolean }> {
   if (askUser) {
     try {
-      return { raws: await client.getJobs(ids, [...LIST_ATTRIBS, "submittedBy"]), askUser };
+      return { raws: await client.getJobsById(ids, [...LIST_ATTRIBS, "submittedBy"]), askUser };
     } catch (e) {
       if (!isFault(e)) throw e;
     }
   }
-  return { raws: await client.getJobs(ids, LIST_ATTRIBS), askUser: false };
+  return { raws: await client.getJobsById(ids, LIST_ATTRIBS), askUser: false };
 }
 
 /** overallProgress (documented; costly on the server, so asked only for the jobs listed), else progress. */
 async function addProgress(client: HQueueClient, jobs: JobSummary[]): Promise<void> {
   if (jobs.length === 0) return;
   try {
-    const raws = await client.getJobs(jobs.map((j) => j.id), ["id", "overallProgress"]);
-    jobs.forEach((job, i) => {
-      const p = num(raws[i]?.overallProgress, NaN);
+    const raws = await client.getJobsById(jobs.map((j) => j.id), ["id", "overallProgress"]);
+    jobs.forEach((job) => {
+      const p = num(raws.get(job.id)?.overallProgress, NaN);
       if (Number.isFinite(p)) job.progress = Math.min(1, Math.max(0, p));
     });
   } catch (e) {
@@ -149,7 +149,7 @@ export const jobsCommand: Command = {
         const read = await readBatch(client, batch, askUser);
         askUser = read.askUser;
         if (userKnown === undefined) {
-          userKnown = read.askUser && read.raws.some((r) => "submittedBy" in r);
+          userKnown = read.askUser && [...read.raws.values()].some((r) => "submittedBy" in r);
           if (!userKnown && filters.user !== null) {
             if (explicitUser !== undefined) {
               throw new HelperError("not_supported", `The HQueue server at ${client.address.baseUrl} does not report who submitted a job (submittedBy), so jobs cannot be listed by user.`, {
@@ -162,7 +162,7 @@ export const jobsCommand: Command = {
         }
         for (let k = 0; k < batch.length && jobs.length < limit; k++) {
           scanned++;
-          const job = summary(client, read.raws[k] ?? {}, batch[k]);
+          const job = summary(client, read.raws.get(batch[k]) ?? {}, batch[k]);
           if (matches(job, filters)) jobs.push(job);
         }
       }

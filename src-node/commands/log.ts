@@ -52,8 +52,8 @@ export const logCommand: Command = {
         if (!children.includes(task)) {
           throw new HelperError("not_found", `Job ${id} has no task ${task}.`, { hint: `its tasks are listed by: hqueue-helper status ${id}` });
         }
-        const [info] = await client.getJobs([task], ["id", "name", "status"]);
-        const one = await taskLog(client, info ?? {}, task, names, tail);
+        const info = (await client.getJobsById([task], ["id", "name", "status"])).get(task) ?? {};
+        const one = await taskLog(client, info, task, names, tail);
         result = { ok: true, command: "log", jobId: id, output: `${header(one)}\n${one.output}`, tasks: [one], failedTaskIds: one.failed ? [task] : [] };
       } else if (children.length === 0) {
         const cut = await jobOutput(client, id, tail);
@@ -74,14 +74,14 @@ async function parentLog(
   client: HQueueClient, id: number, job: Record<string, unknown>, children: number[], names: FinishedNames,
   tail: number | undefined, all: boolean,
 ): Promise<LogResult> {
-  const infos = await client.getJobs(children, ["id", "name", "status"]);
-  const failedIds = children.filter((_, i) => isFailedStatus(String(infos[i]?.status ?? ""), names));
+  const infos = await client.getJobsById(children, ["id", "name", "status"]);
+  const failedIds = children.filter((c) => isFailedStatus(String(infos.get(c)?.status ?? ""), names));
   const others = children.filter((c) => !failedIds.includes(c));
   const shownOthers = all ? others : others.slice(0, OTHER_TASKS_DEFAULT);
   const tasks: TaskLog[] = [];
-  for (const c of failedIds) tasks.push(await taskLog(client, infos[children.indexOf(c)] ?? {}, c, names, tail ?? FAILED_TAIL_DEFAULT));
+  for (const c of failedIds) tasks.push(await taskLog(client, infos.get(c) ?? {}, c, names, tail ?? FAILED_TAIL_DEFAULT));
   const own = String(await client.getJobOutput(id));
-  for (const c of shownOthers) tasks.push(await taskLog(client, infos[children.indexOf(c)] ?? {}, c, names, tail));
+  for (const c of shownOthers) tasks.push(await taskLog(client, infos.get(c) ?? {}, c, names, tail));
   const parts: string[] = [];
   const title = `Job ${id} ${String(job.name ?? "")} (${String(job.status ?? "")}): ${children.length} task(s)`;
   parts.push(failedIds.length > 0 ? `${title}, ${failedIds.length} failed or cancelled: ${failedIds.join(", ")}` : title);

@@ -4,7 +4,8 @@
  */
 import type { PriorityResult } from "../../types/request";
 import { HelperError } from "../errors";
-import { type Command, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+import { jobPageUrl } from "../hqueue/address";
+import { type Command, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { isFault, notSupported, num, readJob } from "./job-lookup";
 
 export const priorityCommand: Command = {
@@ -14,13 +15,9 @@ export const priorityCommand: Command = {
   examples: ["hqueue-helper priority 1234 8 --server hq:5000"],
   options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
   async run(ctx) {
-    const [idText, priorityText, extra] = ctx.args.positionals;
-    if (idText === undefined || priorityText === undefined) {
-      throw new HelperError("usage", "a job id and a priority are needed", { hint: "e.g. hqueue-helper priority 1234 8" });
-    }
-    if (extra !== undefined) throw new HelperError("usage", `unexpected argument "${extra}"`);
-    const id = Number(idText);
-    if (!Number.isInteger(id) || id < 0 || id > 2 ** 31 - 1) throw new HelperError("usage", `"${idText}" is not a job id (a whole number)`);
+    const id = jobIdArgument(ctx, 1, "hqueue-helper priority 1234 8");
+    const priorityText = ctx.args.positionals[1];
+    if (priorityText === undefined) throw new HelperError("usage", "a priority is needed after the job id", { hint: "e.g. hqueue-helper priority 1234 8" });
     const priority = Number(priorityText);
     // The same range as submit --priority (the UIs offer 0-10; "0 is the lowest").
     if (priorityText.trim() === "" || !Number.isInteger(priority) || priority < 0 || priority > 10) {
@@ -34,7 +31,7 @@ export const priorityCommand: Command = {
     } catch (e) {
       // The job exists (read above), so a fault here is the server refusing the call itself.
       if (isFault(e)) {
-        throw notSupported(client, "reprioritizeJobs", e, "changing a job's priority", `change it on the job's web page (${client.address.baseUrl}/jobs/view/${id}), or submit with --priority`);
+        throw notSupported(client, "reprioritizeJobs", e, "changing a job's priority", `change it on the job's web page (${jobPageUrl(client.address, id)}), or submit with --priority`);
       }
       throw serverError(e, client, `changing the priority of job ${id}`);
     }

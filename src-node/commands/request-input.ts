@@ -1,44 +1,37 @@
 import { resolve } from "node:path";
 import type { Assign, FrameSource, Platform, SharedRoot, SubmitRequest } from "../../types/request";
-import { type OptionSpecs, intOption, optionValue, optionValues } from "../args";
+import { type OptionSpecs, optionValue, optionValues } from "../args";
 import { CompFileError, readCompFile } from "../core/comp-file";
 import { resolveCompRelative } from "../core/savers";
 import { HelperError } from "../errors";
 import { COMP_FILE_LIMIT_BYTES, megabytes, readRegularFile, readStandardInput, REQUEST_FILE_LIMIT_BYTES } from "../input-file";
+import { textRow } from "../portable/fields";
 import { PLATFORMS, parseRequestText, validateRequest } from "../request";
 import { type CommandContext, currentPlatform } from "./common";
+import { boolFieldOption, fieldOptions, intFieldOption, textFieldOption } from "./field-options";
 
-/** Options shared by `plan` and `submit`: a request file, or a .comp file plus options. */
+/**
+ * Options shared by `plan` and `submit`: a request file, or a .comp file plus options. The scalar fields' options
+ * (name, priority, frames, per-task, tries, …) come from the field table; the structured ones are written here.
+ */
 export const REQUEST_OPTIONS: OptionSpecs = {
   request: {
     value: true,
     meta: "FILE",
     help: `read the request JSON the comp script writes (- for stdin); a regular file of at most ${megabytes(REQUEST_FILE_LIMIT_BYTES)}`,
   },
-  frames: { value: true, meta: "SET", help: "render (default), global, or a frame set like 1-100x2,120" },
-  "per-task": { value: true, meta: "N", help: "frames per task; 0 = all frames in one task (default 10)" },
-  name: { value: true, meta: "TEXT", help: "job name (default: the comp's name)" },
-  description: { value: true, meta: "TEXT", help: "job description" },
-  priority: { value: true, meta: "0-10", help: "job priority, higher runs first (default 5)" },
+  ...fieldOptions("request"),
   platforms: { value: true, meta: "LIST", help: "client OSes to write commands for: linux,macosx,windows (default: the submitting OS)" },
   clients: { value: true, meta: "LIST", help: "only these clients (hostnames, comma-separated)" },
   groups: { value: true, meta: "LIST", help: "only clients in these client groups (comma-separated)" },
-  "same-os": { help: "only clients of the submitting OS" },
-  "render-node-version": { value: true, meta: "N", help: "Fusion Render Node version for default paths (default 19)" },
   "render-node": { value: true, repeat: true, meta: "OS=PATH", help: "custom Fusion Render Node executable for one OS" },
   root: { value: true, repeat: true, meta: "OS=PATH|OS=PATH", help: "a shared root as each OS mounts it, e.g. linux=/mnt/hq|windows=\\\\srv\\hq" },
   "comp-path": { value: true, meta: "PATH", help: "the comp's path as the submitting machine sees it (default: the file's path)" },
   "submitter-os": { value: true, meta: "OS", help: "OS whose paths the comp and Savers use (default: this machine's)" },
-  tries: { value: true, meta: "N", help: "tries per task" },
-  cpus: { value: true, meta: "N", help: "CPUs per task (default: the whole machine)" },
-  email: { value: true, meta: "ADDRESSES", help: "e-mail recipients, comma-separated" },
   "email-reasons": { value: true, meta: "LIST", help: "statuses/events that send e-mail, comma-separated" },
   env: { value: true, repeat: true, meta: "NAME=VALUE", help: "environment variable for every task" },
-  paused: { help: "submit the job paused" },
-  "log-dir": { value: true, meta: "DIR", help: "folder (on shared storage) for one Fusion log per task" },
   "job-root": { value: true, meta: "DIR", help: "where submit creates the job folder (default: <comp folder>/hqueue)" },
   "in-place": { help: "render the comp where it is: no job folder, snapshot or per-OS copies (not recommended)" },
-  "no-progress": { help: "do not wrap the render to report progress" },
 };
 
 /** --help of plan and submit: what the input files may be (src-node/input-file.ts). */
@@ -115,11 +108,11 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
     if (eq <= 0) throw new HelperError("usage", `--env takes NAME=VALUE, got "${item}"`);
     environment[item.slice(0, eq)] = item.slice(eq + 1);
   }
-  const name = optionValue(args, "name") ?? compPath.split(/[\\/]/).pop()!.replace(/\.comp$/i, "");
+  const name = textFieldOption(args, "jobName") ?? compPath.split(/[\\/]/).pop()!.replace(/\.comp$/i, "");
   const doc = {
     kind: "kartalink.hqueue.request",
     version: 1,
-    server: optionValue(args, "server") || ctx.env.HQUEUE_SERVER || "localhost:5000",
+    server: textFieldOption(args, "server") || ctx.env.HQUEUE_SERVER || textRow("server").default,
     comp: {
       path: compPath,
       platform,
@@ -137,27 +130,27 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
     },
     job: {
       name,
-      description: optionValue(args, "description"),
-      priority: intOption(args, "priority", 0, 10) ?? 5,
-      frames: frameSource(optionValue(args, "frames")),
-      framesPerTask: intOption(args, "per-task", 0, 1_000_000) ?? 10,
-      tries: intOption(args, "tries", 1, 100),
-      cpus: intOption(args, "cpus", 0, 4096),
-      emailTo: optionValue(args, "email"),
+      description: textFieldOption(args, "description"),
+      priority: intFieldOption(args, "priority"),
+      frames: frameSource(textFieldOption(args, "frameChoice")),
+      framesPerTask: intFieldOption(args, "framesPerTask"),
+      tries: intFieldOption(args, "tries"),
+      cpus: intFieldOption(args, "cpus"),
+      emailTo: textFieldOption(args, "emailTo"),
       emailReasons: list(optionValue(args, "email-reasons")),
       environment,
-      paused: args.flags.has("paused"),
-      logDir: optionValue(args, "log-dir"),
+      paused: boolFieldOption(args, "paused"),
+      logDir: textFieldOption(args, "logDir"),
       jobRoot: optionValue(args, "job-root"),
       inPlace: args.flags.has("in-place") || undefined,
-      progress: !args.flags.has("no-progress"),
+      progress: boolFieldOption(args, "progress"),
     },
     farm: {
       // Default: the submitting OS only (no path mapping needed); name the others with --platforms and --root.
       platforms: list(optionValue(args, "platforms"))?.map((p) => platformOf(p, "platforms")) ?? [platform],
       assign,
-      sameOsOnly: args.flags.has("same-os"),
-      renderNode: { version: optionValue(args, "render-node-version") ?? "19", paths: renderNodePaths },
+      sameOsOnly: boolFieldOption(args, "sameOsOnly"),
+      renderNode: { version: textFieldOption(args, "renderNodeVersion") ?? textRow("renderNodeVersion").default, paths: renderNodePaths },
       sharedRoots,
     },
   };

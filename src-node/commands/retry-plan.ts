@@ -26,6 +26,27 @@ export interface RetryParent {
   name: string;
   priority?: number;
   conditions?: Condition[];
+  /** Copied when the server reports them (not documented attributes). */
+  description?: string;
+  emailTo?: string;
+  /** As newjob takes it: one comma-separated string. */
+  emailReasons?: string;
+}
+
+/** The name of the job `retry` submits for job `parent`: how an earlier retry of the same job is recognised. */
+export function retryJobName(parent: { id: number; name: string }): string {
+  return `${parent.name} (retry of job ${parent.id})`;
+}
+
+/** The settings of the parent that are not documented attributes, when the server reports them in a known shape. */
+export function parentExtras(raw: Record<string, unknown>): Pick<RetryParent, "description" | "emailTo" | "emailReasons"> {
+  const extras: Pick<RetryParent, "description" | "emailTo" | "emailReasons"> = {};
+  if (typeof raw.description === "string" && raw.description !== "") extras.description = raw.description;
+  if (typeof raw.emailTo === "string" && raw.emailTo !== "") {
+    extras.emailTo = raw.emailTo;
+    if (typeof raw.emailReasons === "string" && raw.emailReasons !== "") extras.emailReasons = raw.emailReasons;
+  }
+  return extras;
 }
 
 const PLATFORMS: readonly Platform[] = ["linux", "macosx", "windows"];
@@ -75,22 +96,30 @@ function environmentOf(v: unknown): Record<string, string> | undefined {
   return env;
 }
 
-/** A task as the server describes it (getJobs with the spec keys as attributes); fields of a wrong type are dropped. */
-export function retryTaskFromServer(raw: Record<string, unknown>, id: number, name: string, status: string): RetryTask {
+/** The task keys a resubmission must copy (job-spec keys, hqueue.md §3); `command` is the only one that cannot be none. */
+export const RETRY_TASK_KEYS = ["command", "conditions", "tags", "cpus", "triesLeft", "priority", "environment"] as const;
+
+/**
+ * A task as the server describes it (getJobs with {@link RETRY_TASK_KEYS} as attributes), and the keys it could not
+ * be copied with: a key the server left out, or sent in a shape not understood. `null` (Python's None) is "none".
+ * A task with any such key cannot be submitted again exactly (its settings would be lost).
+ */
+export function readRetryTask(raw: Record<string, unknown>, id: number, name: string, status: string): { task: RetryTask; missing: string[] } {
   const task: RetryTask = { id, name, status };
-  const command = commandOf(raw.command);
-  if (command !== undefined) task.command = command;
-  const conditions = conditionsOf(raw.conditions);
-  if (conditions !== undefined) task.conditions = conditions;
-  const tags = tagsOf(raw.tags);
-  if (tags !== undefined) task.tags = tags;
-  const environment = environmentOf(raw.environment);
-  if (environment !== undefined) task.environment = environment;
-  for (const key of ["cpus", "triesLeft", "priority"] as const) {
-    const n = int(raw[key]);
-    if (n !== undefined) task[key] = n;
-  }
-  return task;
+  const missing: string[] = [];
+  const read = <T>(key: string, parse: (v: unknown) => T | undefined, set: (v: T) => void, required = false) => {
+    if (!(key in raw) || raw[key] === undefined) return void missing.push(key);
+    if (raw[key] === null && !required) return;
+    const value = parse(raw[key]);
+    if (value === undefined) missing.push(`${key} (not understood)`);
+    else set(value);
+  };
+  read("command", commandOf, (v) => (task.command = v), true);
+  read("conditions", conditionsOf, (v) => (task.conditions = v));
+  read("tags", tagsOf, (v) => (task.tags = v));
+  read("environment", environmentOf, (v) => (task.environment = v));
+  for (const key of ["cpus", "triesLeft", "priority"] as const) read(key, int, (v) => (task[key] = v));
+  return { task, missing };
 }
 
 /**
@@ -109,9 +138,10 @@ export function framesOfTasks(names: readonly string[]): string {
 }
 
 export function retrySpec(parent: RetryParent, tasks: readonly RetryTask[], user: string, frames: string): JobSpec {
+  const retryOf = `Retry of job ${parent.id}: tasks ${tasks.map((t) => t.id).join(", ")}${frames ? ` (frames ${frames})` : ""}`;
   const spec: JobSpec = {
-    name: `${parent.name} (retry of job ${parent.id})`,
-    description: `Retry of job ${parent.id}: tasks ${tasks.map((t) => t.id).join(", ")}${frames ? ` (frames ${frames})` : ""}`,
+    name: retryJobName(parent),
+    description: parent.description ? `${parent.description}\n${retryOf}` : retryOf,
     submittedBy: user,
     children: tasks.map((t) => {
       const child: JobSpec = { name: t.name, command: t.command };
@@ -126,5 +156,7 @@ export function retrySpec(parent: RetryParent, tasks: readonly RetryTask[], user
   };
   if (parent.priority !== undefined) spec.priority = parent.priority;
   if (parent.conditions) spec.conditions = parent.conditions;
+  if (parent.emailTo) spec.emailTo = parent.emailTo;
+  if (parent.emailTo && parent.emailReasons) spec.emailReasons = parent.emailReasons;
   return spec;
 }

@@ -1,26 +1,35 @@
 /**
  * `retry JOB_ID`: render again only the tasks that failed or were cancelled.
  *
- * 1. The server's rescheduleJobs on exactly those tasks, when it has it (hqueue.md §2 lists it as [R]: a fault means
- *    the server lacks it). The tasks run again inside the same job.
- * 2. Otherwise a NEW job with exactly those tasks, each with the command it had (read from the server: `command` is a
- *    job-spec key, hqueue.md §3, not a documented getJobs attribute; a server that does not return it gets a clear
- *    `not_supported` naming the frames to submit again, and nothing is sent).
+ * 1. The server's rescheduleJobs on exactly those tasks, when it has it (hqueue.md §2 lists it as [R]). The tasks run
+ *    again inside the same job.
+ * 2. When rescheduleJobs answers a fault (the server lacks it, or refused part of it: how real servers behave is
+ *    unverified), the tasks' statuses are read again and only the tasks STILL failed or cancelled go into a NEW job,
+ *    each with the command and settings it had. Those are read from the server (job-spec keys, hqueue.md §3, mostly
+ *    not documented getJobs attributes): unless the server reports every one of them for every task, the answer is
+ *    `not_supported`, naming the missing keys and the frames to submit again, and nothing is sent. A job already
+ *    submitted by an earlier retry (same name) is not submitted again without --again.
  * A transport failure during the reschedule is never followed by a resubmission: the tasks may have been rescheduled,
  * and rendering them twice is worse than asking the artist to look.
  */
-import type { JobSpec, RetryResult } from "../../types/request";
+import type { RetryResult } from "../../types/request";
 import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";
 import type { HQueueClient } from "../hqueue/client";
+import type { PhaseFile } from "../phase-file";
 import { type Command, currentUser, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
-import { childIdsOf, isFailedStatus, isFault, notSupported, num, readJob } from "./job-lookup";
-import { conditionsOf, framesOfTasks, type RetryTask, retrySpec, retryTaskFromServer } from "./retry-plan";
-import { finishedNames } from "./status";
-import { newjobError } from "./send-job";
+import { childIdsOf, isFailedStatus, isFault, num, readJob } from "./job-lookup";
+import { conditionsOf, framesOfTasks, parentExtras, RETRY_TASK_KEYS, type RetryTask, readRetryTask, retryJobName, retrySpec } from "./retry-plan";
+import { type FinishedNames, finishedNames } from "./status";
+import { sendNewjob } from "./send-newjob";
 
-/** Spec keys asked of the server for a resubmission (hqueue.md §3); the server may leave any of them out. */
-const TASK_SPEC_KEYS = ["id", "name", "command", "conditions", "tags", "cpus", "triesLeft", "priority", "environment"];
+/** Settings of the old job copied into a resubmission when the server reports them (not documented attributes). */
+const PARENT_EXTRA_KEYS = ["description", "emailTo", "emailReasons"];
+/** Root jobs read per getJobs when looking for an earlier retry. */
+const NAME_BATCH = 1000;
+
+export const UNVERIFIED_RESCHEDULE =
+  "How a real HQueue server's rescheduleJobs behaves (and what a fault from it means) is unverified: after the fault the tasks' statuses were read again, and only tasks still failed or cancelled were submitted again.";
 
 type Found = { id: number; name: string; status: string };
 
@@ -30,51 +39,133 @@ async function failedTasks(client: HQueueClient, id: number, job: Record<string,
     const self = { id, name: String(job.name ?? ""), status: String(job.status ?? "") };
     return { failed: isFailed(self.status) ? [self] : [], total: 1 };
   }
-  const infos = await client.getJobs(children, ["id", "name", "status"]);
-  const all = children.map((c, i) => ({ id: c, name: String(infos[i]?.name ?? ""), status: String(infos[i]?.status ?? "") }));
+  const infos = await client.getJobsById(children, ["id", "name", "status"]);
+  const all = children.map((c) => ({ id: c, name: String(infos.get(c)?.name ?? ""), status: String(infos.get(c)?.status ?? "") }));
   return { failed: all.filter((t) => isFailed(t.status)), total: children.length };
 }
 
-async function resubmit(client: HQueueClient, job: Record<string, unknown>, id: number, found: Found[], user: string, frames: string): Promise<{ newJobId: number; spec: JobSpec }> {
-  const again = `submit the comp again with --frames ${frames || "<the failed tasks' frames>"}`;
-  let raws: Record<string, unknown>[];
-  try {
-    raws = await client.getJobs(found.map((t) => t.id), TASK_SPEC_KEYS);
-  } catch (e) {
-    if (isFault(e)) throw notSupported(client, "getJobs", e, "reading the tasks' commands", again);
-    throw serverError(e, client, `reading the commands of job ${id}'s failed tasks`);
+/** Root jobs named as a retry of this job would be; undefined when the server cannot list root jobs. */
+async function earlierRetries(client: HQueueClient, name: string): Promise<number[] | undefined> {
+  const unfinished = await client.rootJobIds("unfinished");
+  const finished = await client.rootJobIds("finished");
+  if (unfinished === undefined || finished === undefined) return undefined;
+  const ids = [...new Set([...unfinished, ...finished])];
+  const named: number[] = [];
+  for (let i = 0; i < ids.length; i += NAME_BATCH) {
+    for (const [jobId, info] of await client.getJobsById(ids.slice(i, i + NAME_BATCH), ["id", "name"])) if (info.name === name) named.push(jobId);
   }
-  const tasks: RetryTask[] = found.map((t, i) => retryTaskFromServer(raws[i] ?? {}, t.id, t.name, t.status));
-  const blind = tasks.filter((t) => t.command === undefined);
-  if (blind.length > 0) {
-    throw new HelperError(
-      "not_supported",
-      `The HQueue server at ${client.address.baseUrl} has no rescheduleJobs and does not report the command of task(s) ${blind.map((t) => t.id).join(", ")}, so they cannot be submitted again exactly. Nothing was submitted.`,
-      { hint: again },
-    );
+  return named.sort((a, b) => a - b);
+}
+
+/** Refuses (without --again) when a job submitted by an earlier retry of this job exists, or cannot be looked for. */
+async function checkNotRetriedBefore(client: HQueueClient, id: number, name: string, again: string): Promise<void> {
+  let earlier: number[] | undefined;
+  try {
+    earlier = await earlierRetries(client, name);
+  } catch (e) {
+    throw serverError(e, client, `looking for an earlier retry of job ${id}`);
+  }
+  if (earlier === undefined) {
+    throw new HelperError("not_supported", `The HQueue server at ${client.address.baseUrl} does not list root jobs, so it cannot be checked whether job ${id} was already retried (its failed tasks would render twice). Nothing was submitted.`, {
+      hint: `look for a job named "${name}" on ${client.address.baseUrl}/; if there is none, run the retry again with --again`,
+    });
+  }
+  if (earlier.length > 0) {
+    throw new HelperError("usage", `Job ${id} was already retried: job ${earlier.join(", ")} ("${name}") renders its failed tasks. Nothing was submitted.`, {
+      hint: `follow it with: hqueue-helper status ${earlier[earlier.length - 1]}; to submit them once more anyway: ${again}`,
+    });
+  }
+}
+
+async function resubmit(
+  client: HQueueClient, job: Record<string, unknown>, id: number, found: Found[], user: string, frames: string, phase: PhaseFile | undefined,
+): Promise<number> {
+  const again = `submit the comp again with --frames ${frames || "<the failed tasks' frames>"}`;
+  let raws: Map<number, Record<string, unknown>>;
+  let extras: Record<string, unknown> = {};
+  try {
+    raws = await client.getJobsById(found.map((t) => t.id), ["id", "name", ...RETRY_TASK_KEYS]);
+  } catch (e) {
+    if (isFault(e)) throw notSupportedKeys(client, `it refused getJobs with the tasks' settings (${e.faultString ?? e.message})`, again);
+    throw serverError(e, client, `reading the settings of job ${id}'s failed tasks`);
+  }
+  try {
+    extras = await client.getJob(id, PARENT_EXTRA_KEYS);
+  } catch (e) {
+    // Only conveniences (description, e-mail): a server that refuses to report them still gets the job.
+    if (!isFault(e)) throw serverError(e, client, `reading the settings of job ${id}`);
+  }
+  const tasks: RetryTask[] = [];
+  const missing = new Map<string, number[]>();
+  for (const t of found) {
+    const read = readRetryTask(raws.get(t.id) ?? {}, t.id, t.name, t.status);
+    tasks.push(read.task);
+    for (const key of read.missing) missing.set(key, [...(missing.get(key) ?? []), t.id]);
+  }
+  const parentConditions = "conditions" in job ? (job.conditions === null ? [] : conditionsOf(job.conditions)) : undefined;
+  if (parentConditions === undefined) missing.set(`conditions of job ${id}`, [id]);
+  if (missing.size > 0) {
+    const keys = [...missing].map(([key, ids]) => `${key} (task(s) ${ids.join(", ")})`).join("; ");
+    throw notSupportedKeys(client, `it does not report every setting the tasks were submitted with: ${keys}`, again);
   }
   const priority = num(job.priority, NaN);
-  const spec = retrySpec(
-    { id, name: String(job.name ?? `job ${id}`), priority: Number.isInteger(priority) ? priority : undefined, conditions: conditionsOf(job.conditions) },
-    tasks,
-    user,
-    frames,
+  const parent = {
+    id, name: String(job.name ?? `job ${id}`), priority: Number.isInteger(priority) ? priority : undefined, conditions: parentConditions, ...parentExtras(extras),
+  };
+  return (await sendNewjob(client, retrySpec(parent, tasks, user, frames), phase)).jobId;
+}
+
+function notSupportedKeys(client: HQueueClient, why: string, again: string): HelperError {
+  return new HelperError(
+    "not_supported",
+    `The HQueue server at ${client.address.baseUrl} could not reschedule the tasks, and they cannot be submitted again exactly: ${why}. Nothing was submitted.`,
+    { hint: again },
   );
-  let ids: number[];
+}
+
+/** After rescheduleJobs answered a fault: the tasks still failed or cancelled go into a new job. */
+async function afterRescheduleFault(
+  client: HQueueClient, ctx: Parameters<Command["run"]>[0], id: number, job: Record<string, unknown>, found: Found[], names: FinishedNames, fault: string,
+): Promise<{ result: RetryResult; human: string }> {
+  let now: Map<number, Record<string, unknown>>;
   try {
-    ids = await client.newjob(spec);
+    now = await client.getJobsById(found.map((t) => t.id), ["id", "status"]);
   } catch (e) {
-    throw newjobError(e, client);
+    const err = serverError(e, client, `reading the tasks of job ${id} again after rescheduleJobs answered a fault`);
+    throw new HelperError(err.code, `${err.message} Nothing was submitted.`, { hint: `check with: hqueue-helper status ${id} before retrying again` });
   }
-  return { newJobId: ids[0], spec };
+  const still = found.filter((t) => isFailedStatus(String(now.get(t.id)?.status ?? ""), names));
+  const moved = found.filter((t) => !still.includes(t));
+  const warnings = [UNVERIFIED_RESCHEDULE];
+  if (moved.length > 0) {
+    warnings.push(`rescheduleJobs answered a fault (${fault}), yet task(s) ${moved.map((t) => t.id).join(", ")} are no longer failed or cancelled: the server rescheduled them, so they were not submitted again.`);
+  }
+  const frames = framesOfTasks(still.map((t) => t.name));
+  const base = { ok: true as const, command: "retry" as const, jobId: id, tasks: still, frames, warnings };
+  const lines = (head: string, url: string) => [head, `  ${url}`, ...warnings.map((w) => `warning: ${w}`)].join("\n");
+  if (still.length === 0) {
+    const result: RetryResult = { ...base, tasks: moved, frames: framesOfTasks(moved.map((t) => t.name)), method: "rescheduled", url: jobPageUrl(client.address, id) };
+    return { result, human: lines(`The tasks of job ${id} render again in the same job (the server rescheduled them, though it answered a fault).`, result.url) };
+  }
+  const name = retryJobName({ id, name: String(job.name ?? `job ${id}`) });
+  if (!ctx.args.flags.has("again")) await checkNotRetriedBefore(client, id, name, `hqueue-helper retry ${id} --again`);
+  const newJobId = await resubmit(client, job, id, still, currentUser(ctx.env), frames, ctx.out.phase);
+  const url = jobPageUrl(client.address, newJobId);
+  const what = `${still.length} task(s)${frames ? ` (frames ${frames})` : ""}`;
+  const result: RetryResult = { ...base, method: "resubmitted", newJobId, url };
+  return { result, human: lines(`This server cannot reschedule tasks, so a new job was submitted: job ${newJobId} renders the ${what} that failed in job ${id}.`, url) };
 }
 
 export const retryCommand: Command = {
   name: "retry",
   summary: "render again only the failed and cancelled tasks of a job (reschedules them, or submits a job of just those)",
-  usage: "hqueue-helper retry JOB_ID [--server HOST[:PORT]] [--json]",
+  usage: "hqueue-helper retry JOB_ID [--again] [--server HOST[:PORT]] [--json]",
   examples: ["hqueue-helper retry 1234 --server hq:5000", "hqueue-helper retry 1234 --json | jq .method     # \"rescheduled\" or \"resubmitted\""],
-  options: { ...SERVER_OPTIONS, ...OUTPUT_OPTIONS },
+  options: {
+    again: { help: "submit a new job of the failed tasks even if an earlier retry of this job already did (servers without rescheduleJobs)" },
+    ...SERVER_OPTIONS,
+    ...OUTPUT_OPTIONS,
+  },
   async run(ctx) {
     const id = jobIdArgument(ctx);
     const client = makeClient(ctx);
@@ -110,20 +201,14 @@ export const retryCommand: Command = {
           hint: `check with: hqueue-helper status ${id} before retrying again`,
         });
       }
-      // No rescheduleJobs on this server: a new job of exactly those tasks.
-      const { newJobId } = await resubmit(client, job, id, found, currentUser(ctx.env), frames);
-      const url = jobPageUrl(client.address, newJobId);
-      const result: RetryResult = { ...base, method: "resubmitted", newJobId, url };
-      ctx.out.result(result, [
-        `This server cannot reschedule tasks, so a new job was submitted: job ${newJobId} renders the ${what} that failed in job ${id}.`,
-        `  ${url}`,
-      ].join("\n"));
+      const { result, human } = await afterRescheduleFault(client, ctx, id, job, found, names, e.faultString ?? e.message);
+      ctx.out.result(result, human);
       return 0;
     }
     const warnings: string[] = [];
     try {
-      const after = await client.getJobs(ids, ["id", "status"]);
-      const still = ids.filter((_, i) => isFailedStatus(String(after[i]?.status ?? ""), names));
+      const after = await client.getJobsById(ids, ["id", "status"]);
+      const still = ids.filter((t) => isFailedStatus(String(after.get(t)?.status ?? ""), names));
       if (still.length > 0) warnings.push(`The server accepted rescheduleJobs but still reports task(s) ${still.join(", ")} as failed or cancelled.`);
     } catch (e) {
       warnings.push(`Could not check the tasks after rescheduling them (${serverError(e, client, "checking the tasks").message}).`);

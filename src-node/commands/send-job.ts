@@ -10,6 +10,7 @@
  */
 import type { JobSpec } from "../../types/request";
 import { HelperError } from "../errors";
+import { jobPageUrl } from "../hqueue/address";
 import { splitJob } from "../hqueue/batches";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
 import { serverError } from "./common";
@@ -130,7 +131,7 @@ export async function sendJob(
         "submit_unconfirmed",
         `Job ${jobId} was created and is paused, but the answer to part ${batch} of ${parts} was lost (${lost.kind}: ${lost.message}): ` +
           `${created} of its ${total} tasks surely exist, the ${(batches.rest[batch - 2] ?? []).length} of that part may or may not.`,
-        { hint: `open ${client.address.baseUrl}/jobs/view/${jobId} and cancel the job, then submit again; do not resume it (it would render only part of the frames)` },
+        { hint: `open ${jobPageUrl(client.address, jobId)} and cancel the job, then submit again; do not resume it (it would render only part of the frames)` },
       );
     }
     const cancel = await cancelParent(client, jobId);
@@ -148,7 +149,7 @@ export async function sendJob(
     const reason = err.message;
     if (cancel.cancelled) throw new HelperError(err.code, `${reason} ${cancel.words} Nothing will render: submit again.`);
     throw new HelperError("submit_unconfirmed", `${reason} ${cancel.words} ${created} of its ${total} tasks exist; it may render only those.`, {
-      hint: `open ${client.address.baseUrl}/jobs/view/${jobId} and cancel the job, then submit again`,
+      hint: `open ${jobPageUrl(client.address, jobId)} and cancel the job, then submit again`,
     });
   };
 

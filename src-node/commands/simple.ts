@@ -5,11 +5,7 @@ import { CLIENT_ATTRIBS, GROUP_ATTRIBS, readClients, readGroups, withHostnames }
 import { platformLabel } from "../hqueue/platform";
 import { type FinishedNames, finishedNames } from "./status";
 import { type Command, jobIdArgument, makeClient, noPositionals, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
-
-function num(v: unknown): number {
-  const n = typeof v === "number" ? v : Number(v);
-  return Number.isFinite(n) ? n : -1;
-}
+import { readJob } from "./job-lookup";
 
 export const pingCommand: Command = {
   name: "ping",
@@ -123,13 +119,6 @@ export const groupsCommand = listCommand<GroupInfo, GroupsResult>({
   empty: "The server has no client groups.",
 });
 
-function faultAsNotFound(e: unknown, id: number): never {
-  if (e instanceof HQueueError && e.kind === "fault") {
-    throw new HelperError("not_found", `The HQueue server has no job ${id} (${e.faultString ?? e.message}).`);
-  }
-  throw e;
-}
-
 export const cancelCommand: Command = {
   name: "cancel",
   summary: "cancel a job and all its tasks",
@@ -138,15 +127,13 @@ export const cancelCommand: Command = {
   async run(ctx) {
     const id = jobIdArgument(ctx);
     const client = makeClient(ctx);
-    let job: Record<string, unknown>;
+    const job = await readJob(client, id, ["id", "status"]);
     let names: FinishedNames;
     try {
-      job = await client.getJob(id, ["id", "status"]).catch((e) => faultAsNotFound(e, id));
       names = await finishedNames(client);
     } catch (e) {
       throw serverError(e, client, `reading job ${id}`);
     }
-    if (Object.keys(job).length === 0) throw new HelperError("not_found", `The HQueue server has no job ${id}.`, { hint: "check the job id on the HQueue web page" });
     const status = String(job.status ?? "");
     if (names.succeeded.includes(status) || names.failed.includes(status)) {
       const result: CancelResult = { ok: true, command: "cancel", jobId: id, alreadyFinished: status };

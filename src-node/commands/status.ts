@@ -1,22 +1,17 @@
 import type { JobState, StatusResult } from "../../types/request";
 import { intOption } from "../args";
-import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";
 import { type HQueueClient, HQueueError } from "../hqueue/client";
 import { type Command, type CommandContext, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
+import { childIdsOf, num, readJob } from "./job-lookup";
 
 /** Used when a server does not answer the status-name calls (names from the HQueue docs). */
 const DEFAULT_SUCCEEDED = ["succeeded"];
 // Not "abandoned": HQueue puts an abandoned job back to running when its client comes back (hqueue.md §7).
 const DEFAULT_FAILED = ["failed", "cancelled"];
 
-function num(v: unknown, fallback = 0): number {
-  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : fallback;
-}
-
 function state(raw: Record<string, unknown>, fallbackId: number): JobState {
-  const progress = Math.min(1, Math.max(0, num(raw.progress)));
+  const progress = Math.min(1, Math.max(0, num(raw.progress, 0)));
   return { id: num(raw.id, fallbackId), name: String(raw.name ?? ""), status: String(raw.status ?? "unknown"), progress };
 }
 
@@ -45,29 +40,13 @@ export async function finishedNames(client: HQueueClient): Promise<FinishedNames
  * then all children in ONE getJobs with only the attributes shown (never one call per child).
  */
 export async function jobStatus(client: HQueueClient, id: number, names: FinishedNames): Promise<StatusResult> {
-  let parent: Record<string, unknown>;
-  try {
-    parent = await client.getJob(id, ["id", "name", "status", "progress", "children"]);
-  } catch (e) {
-    if (e instanceof HQueueError && e.kind === "fault") {
-      throw new HelperError("not_found", `The HQueue server has no job ${id} (${e.faultString ?? e.message}).`, {
-        hint: "check the job id on the HQueue web page",
-      });
-    }
-    throw serverError(e, client, `reading job ${id}`);
-  }
-  if (!parent || typeof parent !== "object" || Object.keys(parent).length === 0) {
-    throw new HelperError("not_found", `The HQueue server has no job ${id}.`);
-  }
-  // Children are job ids; tolerate servers that list them as {id: …} structs.
-  const childIds = Array.isArray(parent.children)
-    ? parent.children.map((c) => (c !== null && typeof c === "object" ? num((c as Record<string, unknown>).id, -1) : num(c, -1))).filter((c) => c >= 0)
-    : [];
+  const parent = await readJob(client, id, ["id", "name", "status", "progress", "children"]);
+  const childIds = childIdsOf(parent);
   let tasks: JobState[] = [];
   if (childIds.length > 0) {
     try {
-      const children = await client.getJobs(childIds, ["id", "name", "status", "progress"]);
-      tasks = children.map((c, i) => state(c ?? {}, childIds[i]));
+      const children = await client.getJobsById(childIds, ["id", "name", "status", "progress"]);
+      tasks = childIds.map((c) => state(children.get(c) ?? {}, c));
     } catch (e) {
       throw serverError(e, client, `reading the tasks of job ${id}`);
     }

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_BODY } from "../hqueue/batches";
 import { JobFolder, preparePackage, shortRandom, type PreparedPackage } from "../package/job-folder";
 import { MAX_MAX_BODY, MIN_MAX_BODY } from "../request";
 import { optionValue } from "../args";
-import { sendJob } from "./send-job";
+import { sendNewjob } from "./send-newjob";
 import { recordJobFolder } from "../package/job-index";
 import { type Command, type CommandContext, currentUser, submissionStamp, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { describePlan, needsServerRoots, withServerRoots } from "./plan";
@@ -124,38 +124,19 @@ export async function submitRequest(ctx: CommandContext): Promise<{ result: Subm
     throw serverError(e, client, "checking the e-mail reasons");
   }
 
-  // The phase file (src-node/phase-file.ts) records "sending" on disk before a byte of newjob can leave: a helper
-  // killed from here on may have created the job, and the caller must say so. Unable to record it: nothing is sent.
-  const phase = ctx.out.phase;
-  const beforeSend = phase
-    ? () => {
-        try {
-          phase.append("sending");
-        } catch (e) {
-          throw new HelperError("internal", `Cannot record in ${phase.path} that the job is being sent (${(e as Error).message}). Nothing was submitted.`, {
-            hint: "check that the temporary folder is writable and not full, then submit again",
-          });
-        }
-      }
-    : undefined;
   // The job folder exists (and is complete) before anything is sent; it goes away again when nothing was created.
   const folder = pkg ? JobFolder.create(pkg, request, plan) : undefined;
   let sent;
   let created: number | undefined;
   try {
     folder?.setState("sending");
-    sent = await sendJob(client, plan.spec, {
+    // send-newjob.ts keeps the phase file: `sending` before a byte can leave (from there on the job may exist), `answered <id>`.
+    sent = await sendNewjob(client, plan.spec, ctx.out.phase, {
       maxBody,
       paused: request.job.paused === true,
-      beforeSend,
       onCreated: (id) => {
         created = id;
         folder?.setState("sending", id);
-        try {
-          phase?.append(`answered ${id}`);
-        } catch {
-          // Only a hint for a caller that loses the answer; the answer itself follows on stdout and in the response file.
-        }
       },
     });
   } catch (e) {

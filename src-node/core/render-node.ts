@@ -15,8 +15,8 @@ import type { FrameRun, Platform } from "../../types/request";
 import { cmdTaskLine } from "./quote-cmd";
 import { quoteSh, shJoin } from "./quote-sh";
 
-/** Fusion Render Node major versions with known install paths (20 follows the pattern, unconfirmed). */
-export const RENDER_NODE_VERSIONS: readonly string[] = ["9", "16", "17", "18", "19", "20"];
+/** Fusion Render Node major versions with known install paths: the list the dialog offers (one list, in the field table). */
+export { RENDER_NODE_VERSIONS } from "../portable/fields";
 
 /** Where Blackmagic's installer puts the Render Node of major `version` on `platform`. */
 export function defaultRenderNodePath(platform: Platform, version: string): string {

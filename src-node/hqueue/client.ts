@@ -404,6 +404,28 @@ export class HQueueClient {
     return this.structList("getJobs", [ids, attribs ?? null]);
   }
 
+  /**
+   * getJobs, each answer found by its own `id` attribute (asked for whatever `attribs` say): the docs do not promise
+   * that the answers come in the order of the ids. An answer without an id, with an id not asked for or twice, or an
+   * id asked for and not answered is a malformed answer (never another job's attributes taken for this one's).
+   */
+  async getJobsById(ids: readonly number[], attribs: readonly string[]): Promise<Map<number, Record<string, unknown>>> {
+    const wanted = [...new Set(ids)];
+    const byId = new Map<number, Record<string, unknown>>();
+    if (wanted.length === 0) return byId;
+    const asked = new Set(wanted);
+    const answers = await this.getJobs(wanted, attribs.includes("id") ? attribs : ["id", ...attribs]);
+    const expected = 'one struct per job id asked for, each with its "id"';
+    for (const job of answers) {
+      const id = job.id;
+      if (typeof id !== "number" || !asked.has(id) || byId.has(id)) throw this.malformed("getJobs", expected, job);
+      byId.set(id, job);
+    }
+    const missing = wanted.filter((id) => !byId.has(id));
+    if (missing.length > 0) throw this.malformed("getJobs", `${expected} (no answer for job(s) ${missing.slice(0, 20).join(", ")})`, answers);
+    return byId;
+  }
+
   /** The job's output log (stdout and stderr of its command); `maxLastChars` ≥ 1 asks for at most that many last characters. */
   async getJobOutput(id: number, maxLastChars?: number): Promise<string> {
     const value = await this.call("getJobOutput", maxLastChars === undefined ? [id] : [id, maxLastChars]);

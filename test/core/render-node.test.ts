@@ -16,7 +16,9 @@ import { SHELLS } from "../support/shells";
 
 describe("defaultRenderNodePath", () => {
   it("follows Blackmagic's install layout per OS", () => {
-    expect(RENDER_NODE_VERSIONS).toEqual(["9", "16", "17", "18", "19", "20"]);
+    // One list for the helper and the dialog (the field table): the dialog offered 21 while this list stopped at 20.
+    expect(RENDER_NODE_VERSIONS).toEqual(["21", "20", "19", "18", "17", "16", "9"]);
+    expect(defaultRenderNodePath("linux", "21")).toBe("/opt/BlackmagicDesign/FusionRenderNode21/FusionRenderNode");
     expect(defaultRenderNodePath("windows", "19")).toBe(
       "C:\\Program Files\\Blackmagic Design\\Fusion Render Node 19\\FusionRenderNode.exe",
     );

@@ -220,6 +220,110 @@ describe("retry", () => {
     }
   });
 
+  it("matches each task to its own answer when the server answers getJobs in another order (status, log, jobs, retry)", async () => {
+    const rotated = await startHQueueStandin({ port: 0, rotateGetJobs: true });
+    try {
+      const { id, fix } = await failingJob(rotated, "hq-rotated-");
+      const tasks = rotated.jobs.get(id)!.childIds;
+      const failed = tasks.find((c) => rotated.jobs.get(c)!.status === "failed")!;
+      const status = (await runHelper(["status", String(id), "--server", rotated.url, "--json"])).json as StatusResult;
+      expect(status.tasks.map((t) => [t.id, t.name])).toEqual(tasks.map((c) => [c, rotated.jobs.get(c)!.name]));
+      const log = (await runHelper(["log", String(id), "--server", rotated.url, "--json"])).json as LogResult;
+      expect(log.failedTaskIds).toEqual([failed]);
+      await runHelper(["submit", "--request", writeRequest(renderingRequest(rotated.url, "hq-rotated-2-", { frames: { kind: "custom", set: "1" } }).request), "--json"]);
+      const jobs = (await runHelper(["jobs", "--all-users", "--server", rotated.url, "--json"])).json as JobsResult;
+      expect(jobs.jobs.length).toBeGreaterThanOrEqual(2);
+      for (const j of jobs.jobs) {
+        expect(j.url.endsWith(`/jobs/view/${j.id}`)).toBe(true);
+        expect(j.name).toBe(rotated.jobs.get(j.id)!.name);
+      }
+      writeFileSync(fix, "");
+      const retry = (await runHelper(["retry", String(id), "--server", rotated.url, "--json"])).json as RetryResult;
+      expect(retry.tasks.map((t) => [t.id, t.name, t.status])).toEqual([[failed, "Frames 3-4", "failed"]]);
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it("retried twice on a server without rescheduleJobs: the second refuses, naming the first retry's job; --again submits once more", async () => {
+    const { id } = await failingJob(bare, "hq-retry-twice-");
+    const first = await runHelper(["retry", String(id), "--server", bare.url, "--json"]);
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    const firstJob = (first.json as RetryResult).newJobId!;
+    const newjobs = () => bare.calls.filter((c) => c.method === "newjob").length;
+    const before = newjobs();
+    const second = await runHelper(["retry", String(id), "--server", bare.url, "--json"]);
+    expect(second.status).toBe(2);
+    if (second.json && !second.json.ok) {
+      expect(second.json.error.message).toContain(`job ${firstJob}`);
+      expect(second.json.error.hint).toContain("--again");
+    }
+    expect(newjobs()).toBe(before);
+    const again = await runHelper(["retry", String(id), "--again", "--server", bare.url, "--json"]);
+    expect(again.status, again.stdout + again.stderr).toBe(0);
+    expect((again.json as RetryResult).newJobId).not.toBe(firstJob);
+    expect(newjobs()).toBe(before + 1);
+  });
+
+  it("without rescheduleJobs, on a server that reports the tasks' command but not their other settings: nothing is submitted, the missing keys are named", async () => {
+    const partial = await startHQueueStandin({ port: 0, without: ["rescheduleJobs"], specAttribs: ["command"] });
+    try {
+      const { id } = await failingJob(partial, "hq-retry-partial-");
+      const jobsBefore = partial.jobs.size;
+      const run = await runHelper(["retry", String(id), "--server", partial.url, "--json"]);
+      expect(run.status).toBe(1);
+      expect(run.json).toMatchObject({ ok: false, error: { code: "not_supported" } });
+      if (run.json && !run.json.ok) {
+        for (const key of ["environment", "cpus", "triesLeft"]) expect(run.json.error.message).toContain(key);
+        expect(run.json.error.message).toContain("Nothing was submitted");
+        expect(run.json.error.hint).toContain("--frames 3-4");
+      }
+      expect(partial.jobs.size).toBe(jobsBefore);
+    } finally {
+      await partial.close();
+    }
+  });
+
+  it("a rescheduleJobs that rescheduled the tasks and then answered a fault: they are not submitted again", async () => {
+    const { id, fix } = await failingJob(standin, "hq-retry-fault-");
+    writeFileSync(fix, "");
+    const fault =
+      "<?xml version='1.0'?><methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member>" +
+      "<member><name>faultString</name><value><string>&lt;class 'Exception'&gt;:half done</string></value></member></struct></value></fault></methodResponse>";
+    // In front of the stand-in: forwards everything, but answers rescheduleJobs (which the stand-in carried out) with a fault.
+    const proxy = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8").on("data", (d) => (body += d));
+      req.on("end", () => {
+        const forward = request(`${standin.url}/RPC2`, { method: "POST", headers: { "Content-Type": "text/xml" } }, (answer) => {
+          let text = "";
+          answer.setEncoding("utf8").on("data", (d) => (text += d));
+          answer.on("end", () => {
+            res.writeHead(200, { "Content-Type": "text/xml" });
+            res.end(body.includes("<methodName>rescheduleJobs</methodName>") ? fault : text);
+          });
+        });
+        forward.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const newjobsBefore = standin.calls.filter((c) => c.method === "newjob").length;
+      const port = (proxy.address() as { port: number }).port;
+      const run = await runHelper(["retry", String(id), "--server", `127.0.0.1:${port}`, "--json"]);
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      const result = run.json as RetryResult;
+      expect(result).toMatchObject({ method: "rescheduled", frames: "3-4" });
+      expect(result.warnings.join(" ")).toContain("unverified");
+      expect(result.warnings.join(" ")).toContain("no longer failed");
+      expect(standin.calls.filter((c) => c.method === "newjob").length).toBe(newjobsBefore);
+      expect((await watch(standin, id)).status).toBe(0);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  });
+
   it("says which was done, in words", async () => {
     const { id, fix } = await failingJob(bare, "hq-retry-words-");
     writeFileSync(fix, "");

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { type FaultyServer, type FaultyServerOptions, startFaultyServer } from "../support/faulty-server";
 import { makeRequest } from "../support/requests";
+import { startHQueueStandin } from "../support/hqueue-standin";
 import { helperPath, writeRequest } from "../support/run-helper";
 
 let work: string;
@@ -135,6 +136,11 @@ describe.concurrent("the phase file", () => {
     { name: "watch", args: (s) => ["watch", "4242", "--server", s, "--interval", "0.1"], status: 0, server: { methods: { getJob: { kind: "body", body: finished } } } },
     { name: "log", args: (s) => ["log", "4242", "--server", s], status: 0 },
     { name: "cancel", args: (s) => ["cancel", "4242", "--server", s], status: 0 },
+    { name: "jobs", args: (s) => ["jobs", "--server", s], status: 1 },
+    { name: "pause", args: (s) => ["pause", "4242", "--server", s], status: 0 },
+    { name: "resume", args: (s) => ["resume", "4242", "--server", s], status: 0 },
+    { name: "retry", args: (s) => ["retry", "4242", "--server", s], status: 0 },
+    { name: "priority", args: (s) => ["priority", "4242", "7", "--server", s], status: 1 },
     { name: "plan --help", args: () => ["plan", "--help"], status: 0 },
     { name: "an unknown command", args: () => ["frobnicate"], status: 2 },
     { name: "an unknown option", args: () => ["ping", "--no-such-option"], status: 2 },
@@ -152,6 +158,57 @@ describe.concurrent("the phase file", () => {
       expect(existsSync(`${response}.tmp`)).toBe(false);
     });
   }
+
+  it("retry, when it submits a new job (no rescheduleJobs): started, sending, answered <the new job's id>", async (ctx) => {
+    const farm = await startHQueueStandin({ port: 0, runJobs: false, without: ["rescheduleJobs"], specAttribs: true });
+    ctx.onTestFinished(() => farm.close());
+    const run0 = start(submitArgs(farm.url, responsePath()));
+    expect(await run0.exited).toBe(0);
+    const id = (JSON.parse(run0.stdout()) as { jobId: number }).jobId;
+    const task = farm.jobs.get(farm.jobs.get(id)!.childIds[0])!;
+    task.status = "failed";
+    const response = responsePath();
+    const run = start(["retry", String(id), "--server", farm.url, "--json", "--response-file", response]);
+    expect(await run.exited).toBe(0);
+    const answer = JSON.parse(readFileSync(response, "utf8"));
+    expect(answer).toMatchObject({ ok: true, method: "resubmitted" });
+    expect(phaseLines(response)).toEqual([`started ${run.child.pid}`, "sending", `answered ${answer.newJobId}`]);
+  });
+
+  it("a Node.js too old for the helper: the phase file, then the whole answer (atomically)", async () => {
+    const preload = join(work, "old-node.cjs");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(preload, 'Object.defineProperty(process, "version", { value: "v16.20.2" });\n');
+    const response = responsePath();
+    const child = spawn(process.execPath, ["-r", preload, helperPath(), "ping", "--json", "--response-file", response], { stdio: "ignore" });
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(phaseLines(response)).toEqual([`started ${child.pid}`]);
+    expect(JSON.parse(readFileSync(response, "utf8")).error.message).toContain("too old");
+    expect(readdirSync(join(response, "..")).sort()).toEqual(["answer.json", "answer.json.phase"]);
+  });
+
+  it("an old response file is removed BEFORE `started` is written (a caller that sees `started` never reads an old answer)", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const { startResponseFiles } = await import("../../src-node/cli");
+    const { Output } = await import("../../src-node/output");
+    const { PhaseFile } = await import("../../src-node/phase-file");
+    const response = responsePath();
+    writeFileSync(response, '{"ok":true,"command":"ping"}\n');
+    let oldAnswerSeenAtStart: boolean | undefined;
+    const out = new Output(true, response, () => {}, () => {});
+    Object.defineProperty(out, "phase", {
+      value: new (class extends PhaseFile {
+        start(pid?: number) {
+          oldAnswerSeenAtStart = existsSync(response);
+          super.start(pid);
+        }
+      })(`${response}.phase`),
+    });
+    startResponseFiles(out);
+    expect(oldAnswerSeenAtStart).toBe(false);
+    expect(existsSync(response)).toBe(false);
+  });
 
   it("an old response file at the same path is gone before the new run answers", async (ctx) => {
     const server = await faulty(ctx, { methods: { ping: { kind: "late", delayMs: 60_000 } } });

@@ -88,3 +88,27 @@ describe("getJobOutput", () => {
     expect(await client.getJobOutput(id, 0)).toBe("first line\nlast line\n");
   });
 });
+
+describe("getJobsById", () => {
+  it("finds each answer by its id, whatever order the server answers in", async () => {
+    const client = await start({ runJobs: false, rotateGetJobs: true });
+    const [parent] = await client.newjob({ name: "p", children: [{ name: "a", command: "true" }, { name: "b", command: "true" }, { name: "c", command: "true" }] });
+    const tasks = standin!.jobs.get(parent)!.childIds;
+    expect((await client.getJobs(tasks, ["id", "name"])).map((j) => j.name)).toEqual(["b", "c", "a"]);
+    const byId = await client.getJobsById(tasks, ["name"]);
+    expect(tasks.map((t) => byId.get(t)?.name)).toEqual(["a", "b", "c"]);
+  });
+
+  it("an answer without an id, with an id not asked for, or missing one is a malformed answer", async () => {
+    const { startFaultyServer, xmlrpcAnswer } = await import("../support/faulty-server");
+    for (const jobs of [[{ name: "no id" }], [{ id: 4243 }, { id: 9 }], [{ id: 4243 }], [{ id: 4243 }, { id: 4243 }]]) {
+      const server = await startFaultyServer({ methods: { getJobs: { kind: "body", body: xmlrpcAnswer(jobs) } } });
+      try {
+        const error = await new HQueueClient(server.url, { timeoutMs: 5000 }).getJobsById([4243, 4244], ["id", "name"]).catch((e) => e);
+        expect(error, JSON.stringify(jobs)).toMatchObject({ kind: "malformed_response", method: "getJobs" });
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});

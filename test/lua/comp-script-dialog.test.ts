@@ -390,7 +390,9 @@ describe("corrupt or foreign stored data", () => {
     });
     expect(run.transcript.error).toBeNull();
     const notice = run.text(MAIN, "Notice");
-    expect(notice).toContain("(priority, platforms)");
+    // Named as the artist sees them (the field table's labels), never by internal keys.
+    expect(notice).toContain("(Priority, Client OSes)");
+    expect(notice).not.toContain("priority");
     expect(notice).toContain("2 stored preset(s) could not be read");
     expect(run.item(MAIN, "Server").Text).toBe("good:5000");
     expect(run.item(MAIN, "Priority").Value).toBe(5);

@@ -135,10 +135,12 @@ describe("the comp script's node", () => {
     writeFileSync(oldNode, `#!/bin/sh\nexec '${process.execPath}' -r '${join(dir, "old.js")}' "$@"\n`);
     chmodSync(oldNode, 0o755);
     const helper = { KARTALINK_HQUEUE_HELPER: join(repoRoot, "dist/build/hqueue-helper.js") };
-    const current = await open({ exec: "real", env: { ...helper, KARTALINK_NODE: process.execPath } });
+    // Helper runs are in the background: let the timers run until the plan has answered.
+    const waitForHelper = [{ do: "timers" as const, maxTicks: 80, sleepMs: 100 }, { do: "close" as const }];
+    const current = await open({ exec: "real", env: { ...helper, KARTALINK_NODE: process.execPath }, actions: waitForHelper });
     expect(nodeField(current)).toBe(`Found: ${process.execPath} (KARTALINK_NODE, Node.js ${process.version})`);
 
-    const old = await open({ exec: "real", env: { ...helper, KARTALINK_NODE: oldNode } });
+    const old = await open({ exec: "real", env: { ...helper, KARTALINK_NODE: oldNode }, actions: waitForHelper });
     expect(old.error).toBeNull();
     const texts = Object.values(old.windows.find((w) => w.id === MAIN)?.items ?? {}).map((i) => String(i.Text ?? "").replace(/\s+/g, " "));
     const shown = texts.find((t) => t.includes("is too old"));

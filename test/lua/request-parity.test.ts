@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planJob } from "../../src-node/core/job-spec";
+import { RENDER_NODE_VERSIONS, intRow } from "../../src-node/portable/fields";
 import { REQUEST_LIMITS, validateRequest } from "../../src-node/request";
 import { HelperError } from "../../src-node/errors";
 import type { Platform, SharedRoot } from "../../types/request";
@@ -161,7 +162,9 @@ function cases(): Case[] {
   add(`description at the limit (${L.description})`, (s) => (s.description = x(L.description)));
   add("description over the limit", (s) => (s.description = x(L.description + 1)), { helperField: "job.description" });
   // priority, frames, frames per task (spin boxes: always within their range)
-  for (const priority of [0, 10]) add(`priority ${priority}`, (s) => (s.priority = priority));
+  // Whole-number edges from the field table (src-node/portable/fields.ts), the one place they are written.
+  const edges = (key: string): number[] => [intRow(key).min, intRow(key).min + 1, intRow(key).max];
+  for (const priority of edges("priority")) add(`priority ${priority}`, (s) => (s.priority = priority));
   add("frames: render range", (s) => (s.frameChoice = "render"));
   add("frames: global range", (s) => (s.frameChoice = "global"));
   add("frames: custom, empty", (s) => ((s.frameChoice = "custom"), (s.customFrames = "")));
@@ -169,7 +172,7 @@ function cases(): Case[] {
   add("frames: custom text kept while render is chosen", (s) => ((s.frameChoice = "render"), (s.customFrames = "")));
   add(`frames: custom set at the limit (${L.frameSet})`, (s) => ((s.frameChoice = "custom"), (s.customFrames = `1${",1".repeat((L.frameSet - 1) / 2)}`)));
   add("frames: custom set over the limit", (s) => ((s.frameChoice = "custom"), (s.customFrames = `1${",1".repeat(L.frameSet / 2)}`)), { helperField: "job.frames.set" });
-  for (const perTask of [0, 1, 1_000_000]) add(`frames per task ${perTask}`, (s) => (s.framesPerTask = perTask));
+  for (const perTask of edges("framesPerTask")) add(`frames per task ${perTask}`, (s) => (s.framesPerTask = perTask));
   // clients and groups
   add("any client, names left over", (s) => ((s.assignMode = "any"), (s.assignNames = ["render01"])));
   for (const mode of ["clients", "groups"] as const) {
@@ -195,7 +198,7 @@ function cases(): Case[] {
     }
   }
   // Render Node
-  for (const version of ["21", "20", "19", "18", "17", "16", "9"]) add(`render node version ${version}`, (s) => (s.renderNodeVersion = version));
+  for (const version of RENDER_NODE_VERSIONS) add(`render node version ${version}`, (s) => (s.renderNodeVersion = version));
   add("render node version from stored settings, 19.5", (s) => (s.renderNodeVersion = "19.5"));
   add("render node version from stored settings, not a version", (s) => (s.renderNodeVersion = "latest"), { helperField: "farm.renderNode.version" });
   add("render node paths for every OS", (s) => (s.renderNodePaths = { linux: "/opt/rn", macosx: "/Applications/rn", windows: "C:\\rn\\rn.exe" }));
@@ -206,8 +209,8 @@ function cases(): Case[] {
   add("four shared roots", (s) => (s.sharedRoots = [1, 2, 3, 4].map((n) => ({ linux: `/mnt/hq${n}`, windows: `\\\\srv\\hq${n}` }))));
   add("a shared root path over the limit", (s) => (s.sharedRoots = [{ linux: `/${x(L.path)}` }]), { helperField: "farm.sharedRoots[0].linux" });
   // advanced
-  for (const tries of [0, 1, 100]) add(`tries ${tries}`, (s) => (s.tries = tries));
-  for (const cpus of [0, 1, 256]) add(`CPUs ${cpus}`, (s) => (s.cpus = cpus));
+  for (const tries of edges("tries")) add(`tries ${tries}`, (s) => (s.tries = tries));
+  for (const cpus of edges("cpus")) add(`CPUs ${cpus}`, (s) => (s.cpus = cpus));
   add("log folder", (s) => (s.logDir = "/mnt/hq/logs"));
   add("log folder over the limit", (s) => (s.logDir = `/${x(L.path)}`), { helperField: "job.logDir" });
   add("e-mail reasons without an address: not sent", (s) => (s.emailReasons = ["failed"]));

@@ -230,7 +230,11 @@ export async function runFusionStandinFull(config: StandinConfig): Promise<Stand
   try {
     const transcriptPath = path.join(dir, "transcript.json");
     const configPath = path.join(dir, "config.json");
-    fs.writeFileSync(configPath, JSON.stringify({ ...config, transcript: transcriptPath }));
+    // A "Windows" comp script with no TEMP falls back to C:\Windows\Temp, which on this Linux machine would be a file
+    // name in the working folder (the repository): give it this run's folder instead.
+    const windowsTemp = config.platform === "Windows" && config.env?.TEMP === undefined && config.env?.TMP === undefined;
+    const effective = windowsTemp ? { ...config, env: { ...config.env, TEMP: dir } } : config;
+    fs.writeFileSync(configPath, JSON.stringify({ ...effective, transcript: transcriptPath }));
     const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number | null; stdout: string; stderr: string }>(
       (resolve, reject) => {
         const child = spawn("luajit", [standinScript, configPath], { cwd: repoRoot });

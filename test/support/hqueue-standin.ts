@@ -110,10 +110,16 @@ export interface StandinOptions {
   withoutAttribs?: string[];
   /**
    * Also report these job-spec keys as getJobs attributes (`command`, `shell`, `submittedBy`, `triesLeft`,
-   * `environment`, `cpus`, `description`). They are NOT documented attributes (12 Python API): off by default, so the
-   * stand-in serves exactly what is documented; tests turn it on to check how the helper uses a server that reports more.
+   * `environment`, `cpus`, `description`, `emailTo`, `emailReasons`): `true` for all, or a list of those to report.
+   * They are NOT documented attributes (12 Python API): off by default, so the stand-in serves exactly what is
+   * documented; tests turn them on to check how the helper uses a server that reports more.
    */
-  specAttribs?: boolean;
+  specAttribs?: boolean | string[];
+  /**
+   * Answer getJobs in another order than the ids were asked in (rotated by one): the docs do not promise the order,
+   * so the helper must find each answer by its `id`.
+   */
+  rotateGetJobs?: boolean;
   /** Largest request body accepted (default 32 MB); bigger ones get Django's HTTP 400. Django's default is 2.5 MB. */
   maxBodyBytes?: number;
 }
@@ -536,7 +542,8 @@ class Standin implements HQueueStandin {
       case "getJobs": {
         arity(1, 2);
         const attribs = attribList(params[1]);
-        return idList(params[0], "job_ids").map((id) => pick(this.jobDict(job(id)), attribs));
+        const answers = idList(params[0], "job_ids").map((id) => pick(this.jobDict(job(id)), attribs));
+        return this.options.rotateGetJobs ? [...answers.slice(1), ...answers.slice(0, 1)] : answers;
       }
       case "getJobIdsBySatus": // the documented spelling (12 Python API)
       case "getJobIdsByStatus": { // the spelling public code calls (hqueue.md §2)
@@ -697,8 +704,9 @@ class Standin implements HQueueStandin {
       tags: [...job.tags],
       uiStatus: job.status,
     };
-    if (this.options.specAttribs) {
-      Object.assign(dict, {
+    const spec = this.options.specAttribs;
+    if (spec) {
+      const extra: Record<string, XmlRpcValue> = {
         command: job.command ?? "",
         shell: job.shell,
         submittedBy: job.submittedBy,
@@ -706,7 +714,10 @@ class Standin implements HQueueStandin {
         environment: { ...job.environment },
         cpus: job.cpus,
         description: job.description,
-      });
+        emailTo: (job.spec.emailTo as XmlRpcValue | undefined) ?? null,
+        emailReasons: (job.spec.emailReasons as XmlRpcValue | undefined) ?? null,
+      };
+      for (const [key, value] of Object.entries(extra)) if (spec === true || spec.includes(key)) Object.assign(dict, { [key]: value });
     }
     return dict;
   }
