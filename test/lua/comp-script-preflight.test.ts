@@ -150,6 +150,13 @@ describe("a fresh dialog's client OSes", () => {
     expect(run.text(MAIN, "RootsStatus")).toContain("Windows is not ticked");
   });
 
+  it("Submit clicked before any answer: Submit's own plan changes no tick, the job goes with what the artist saw", async () => {
+    const run = await runCompScript({ responses: { plan: planWithFarm }, idleTimers: false, actions: [click("Submit"), waitFor(3)] });
+    expect(run.transcript.error).toBeNull();
+    expect(run.callsOf("submit")[0].request!.farm.platforms).toEqual(["linux"]);
+    expect(osBoxes(run)).toEqual(["OsLinux"]);
+  });
+
   it("settings stored in the comp: nothing is proposed", async () => {
     const run = await runCompScript((dir) => ({
       comp: {
