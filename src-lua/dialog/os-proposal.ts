@@ -60,7 +60,9 @@ export function proposeOses(input: OsProposalInput): OsProposal {
     if (left.length > 0) sentences.push(names(left) + " " + (left.length === 1 ? "is" : "are") + " not ticked: those clients will not take this job.");
   }
   const others = result.filter((p) => p !== input.here);
-  if (others.length > 0 && input.sharedRoots === 0) {
+  // The helper knows of roots the request does not name (the server's, with --server-roots): it then says none are needed.
+  const serverRoots = !farm.sharedRootsNeeded && farmOses.some((p) => p !== input.here);
+  if (others.length > 0 && input.sharedRoots === 0 && !serverRoots) {
     sentences.push(
       "This computer runs " + PLATFORM_LABELS[input.here] + ": for " + names(others) +
         " clients to find the comp, fill in a shared root below (the same folder as each OS mounts it).",

@@ -116,6 +116,13 @@ describe("client OS proposal (LuaJIT)", () => {
     ]);
   });
 
+  it("roots the helper took from the server (it says none are needed): no call to fill one in", () => {
+    const served = farm.replace("sharedRootsNeeded = true", "sharedRootsNeeded = false");
+    expect(run(`{ farm = ${served}, here = "linux", ticked = { "linux" }, initial = { "linux" }, mayPropose = true, sharedRoots = 0 }`)).toEqual([
+      "linux,windows\tThe farm's clients run Linux and Windows. Client OSes set to match (no settings were stored for this comp or computer).",
+    ]);
+  });
+
   it("no farm (server not answering): the submitting OS stays, nothing said", () => {
     expect(run(`{ here = "macosx", ticked = { "macosx" }, initial = { "macosx" }, mayPropose = true, sharedRoots = 0 }`)).toEqual(["-\t"]);
   });
