@@ -192,3 +192,17 @@ describe("temp files in a folder whose name is not ASCII (Linux end to end)", ()
     expect(fs.readdirSync(temp)).toEqual([]);
   });
 });
+
+describe("Windows without the wide calls (the stand-in has no kernel32): a non-ASCII line is refused, not mangled", () => {
+  it("TEMP 'Łukasz': nothing is launched, the dialog says why and what to do", async () => {
+    const run = await runCompScript((dir) => {
+      const temp = path.join(dir, "Łukasz Temp");
+      fs.mkdirSync(temp);
+      return { platform: "Windows", exec: "record", idleTimers: false, env: { TEMP: temp, TMP: temp }, actions: [timers, waitFor(0.5)] };
+    });
+    expect(run.transcript.error).toBeNull();
+    expect(run.transcript.executed).toEqual([]);
+    expect(run.text(MAIN, "Status")).toContain("its command line holds characters outside ASCII");
+    expect(run.text(MAIN, "Status")).toContain("Set TEMP to a folder with an ASCII-only path");
+  });
+});
