@@ -8,6 +8,7 @@ import type {
   CompInfo,
   FrameSource,
   JobOptions,
+  LoaderInfo,
   Platform,
   RenderNodeOptions,
   SaverInfo,
@@ -25,7 +26,7 @@ export function compInfo(comp: CompSnapshot, platform: Platform): CompInfo {
     if (saver.rawPath !== "") info.rawPath = saver.rawPath;
     return info;
   });
-  return {
+  const info: CompInfo = {
     path: comp.fileName,
     platform,
     modified: comp.modified,
@@ -36,6 +37,17 @@ export function compInfo(comp: CompSnapshot, platform: Platform): CompInfo {
     step: comp.step,
     savers: jsonArray(savers),
   };
+  // Read from the live comp (unsaved edits and Fusion's own path maps included); absent, the helper reads the file.
+  if (comp.loaders !== undefined) {
+    info.loaders = jsonArray(
+      comp.loaders.map((loader) => {
+        const entry: LoaderInfo = { name: loader.name, enabled: loader.enabled, path: loader.path };
+        if (loader.rawPath !== "") entry.rawPath = loader.rawPath;
+        return entry;
+      }),
+    );
+  }
+  return info;
 }
 
 /** The job name the dialog shows as placeholder and uses when the field is empty. */

@@ -3,8 +3,10 @@
  * comp script outside the UI code is here, and everything it returns is plain data (see host.ts).
  */
 import type { Platform } from "../types/request";
-import type { CompSnapshot, Host, OsName, SaverSnapshot } from "./host";
+import type { CompSnapshot, Host, LoaderSnapshot, OsName, SaverSnapshot } from "./host";
 import { basenameOf, dirnameOf } from "./text";
+import { type WinApi, loadWinApi } from "./win-api";
+import { chooseWindowsTemp, isAscii, narrowLaunchProblem } from "./wide-text";
 
 /**
  * A global that may be absent, read as a bare name (so through the script's own environment, which a host may set
@@ -163,11 +165,14 @@ export function mapSaverPath(c: Composition, rawPath: string, compFileName: stri
   return again && typeof expanded === "string" && expanded !== "" ? expanded : byHand;
 }
 
-/** GetToolList(false, "Saver"), else every tool; either way only tools whose TOOLS_RegID is Saver (fusion.md §2). */
-function saverTools(c: Composition): { tool: Tool; attrs: Partial<ToolAttrs> }[] {
+/**
+ * GetToolList(false, regId), else every tool; either way only tools whose TOOLS_RegID is `regId` (fusion.md §2:
+ * `GetToolList(false, "Saver")`; the same call with "Loader" for Loaders, whose RegID fusion.d.ts ToolAttrs names).
+ */
+function toolsOfType(c: Composition, regId: "Saver" | "Loader"): { tool: Tool; attrs: Partial<ToolAttrs> }[] {
   const found: { tool: Tool; attrs: Partial<ToolAttrs> }[] = [];
   let filtered = true;
-  let [ok, tools] = pcall(() => c.GetToolList(false, "Saver"));
+  let [ok, tools] = pcall(() => c.GetToolList(false, regId));
   if (!ok || typeof tools !== "object") {
     filtered = false;
     [ok, tools] = pcall(() => c.GetToolList(false));
@@ -178,16 +183,16 @@ function saverTools(c: Composition): { tool: Tool; attrs: Partial<ToolAttrs> }[]
     if (value === undefined || typeof value === "string" || typeof value === "number" || typeof value === "boolean") continue;
     const tool = value as Tool;
     const attrs = attrsOf<ToolAttrs>(() => tool.GetAttrs());
-    const regId: unknown = attrs.TOOLS_RegID;
+    const toolRegId: unknown = attrs.TOOLS_RegID;
     // A list that ignored the filter holds other tools too; without a RegID, trust a filtered list only.
-    if (regId === "Saver" || (regId === undefined && filtered)) found.push({ tool, attrs });
+    if (toolRegId === regId || (toolRegId === undefined && filtered)) found.push({ tool, attrs });
   }
   return found;
 }
 
 function readSavers(c: Composition, compFileName: string): SaverSnapshot[] {
   const savers: SaverSnapshot[] = [];
-  for (const { tool, attrs } of saverTools(c)) {
+  for (const { tool, attrs } of toolsOfType(c, "Saver")) {
     const rawPath = saverRawPath(tool, attrs);
     savers.push({
       name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : "Saver",
@@ -199,6 +204,26 @@ function readSavers(c: Composition, compFileName: string): SaverSnapshot[] {
   // Fusion documents no order for GetToolList: sort, so the request and the dialog do not depend on it.
   savers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return savers;
+}
+
+/**
+ * The Loaders: name, pass-through (TOOLB_PassThrough, as for Savers) and the clip's file name, read the documented
+ * ways a Saver's is (the Clip input, TOOLST_Clip_Name; fusion.d.ts Tool.Clip names both tools). The clip's frame range
+ * has no documented attribute, so no `frames` are sent: the helper checks the file as written.
+ */
+function readLoaders(c: Composition, compFileName: string): LoaderSnapshot[] {
+  const loaders: LoaderSnapshot[] = [];
+  for (const { tool, attrs } of toolsOfType(c, "Loader")) {
+    const rawPath = saverRawPath(tool, attrs);
+    loaders.push({
+      name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : "Loader",
+      enabled: attrs.TOOLB_PassThrough !== true,
+      rawPath,
+      path: rawPath !== "" ? mapSaverPath(c, rawPath, compFileName) : "",
+    });
+  }
+  loaders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return loaders;
 }
 
 /** `comp:GetPrefs("Comp.FrameFormat")` → `{Width, Height, Rate, ...}` (fusion.md §1, AY api/lib.py). */
@@ -243,6 +268,7 @@ export function readCompSnapshot(c: Composition): CompSnapshot {
     globalEnd: frameOr(attr("COMPN_GlobalEnd"), renderEnd),
     step: step >= 1 ? step : 1,
     savers: readSavers(c, fileName),
+    loaders: readLoaders(c, fileName),
     currentTime: typeof currentTime === "number" ? currentTime : undefined,
     hiQ: typeof hiQ === "boolean" ? hiQ : undefined,
     proxy: typeof proxy === "boolean" ? proxy : undefined,
@@ -255,6 +281,8 @@ let tokenCounter = 0;
 
 export function createFusionHost(c: Composition): Host {
   const osName = detectOs();
+  // Windows: files and the launch go through the wide-character calls (any user name or TEMP); Lua's io otherwise.
+  const win = osName === "Windows" ? loadWinApi() : undefined;
   return {
     os: osName,
     platform: platformOf(osName),
@@ -275,7 +303,7 @@ export function createFusionHost(c: Composition): Host {
       pcall(() => fu.SavePrefs());
     },
     mapGlobalPath: (path) => fu.MapPath(path),
-    fileExists: (path) => bmd.fileexists(path) === true,
+    fileExists: (path) => win?.fileExists(path) === true || bmd.fileexists(path) === true,
     isExecutable: (path) => executableByAccess(osName, path),
     dirExists: (path) => bmd.direxists(path) === true,
     createDir: (path) => {
@@ -283,6 +311,8 @@ export function createFusionHost(c: Composition): Host {
       return bmd.direxists(path) === true;
     },
     readFile: (path) => {
+      const wide = win?.readFile(path);
+      if (wide !== undefined) return wide === false ? undefined : wide;
       const [file] = io.open(path, "rb");
       if (file === undefined) return undefined;
       const text = file.read("*a");
@@ -290,6 +320,8 @@ export function createFusionHost(c: Composition): Host {
       return typeof text === "string" ? text : undefined;
     },
     writeFile: (path, text) => {
+      const wide = win?.writeFile(path, text);
+      if (wide !== undefined) return wide;
       const [file] = io.open(path, "wb");
       if (file === undefined) return false;
       const [written] = file.write(text);
@@ -297,15 +329,14 @@ export function createFusionHost(c: Composition): Host {
       return written !== undefined;
     },
     removeFile: (path) => {
+      if (win?.removeFile(path) === true) return;
       os.remove(path);
     },
     tempDir: () => {
-      const candidates = osName === "Windows" ? ["TEMP", "TMP"] : ["TMPDIR"];
-      for (const name of candidates) {
-        const value = os.getenv(name);
-        if (value !== undefined && value !== "") return stripTrailingSeparator(value);
-      }
-      return osName === "Windows" ? "C:\\Windows\\Temp" : "/tmp";
+      // GetTempPathW: the OS's own answer, in Unicode (os.getenv gives TEMP in the ANSI code page).
+      if (osName === "Windows") return chooseWindowsTemp(win?.tempPath(), os.getenv("TEMP"), os.getenv("TMP"));
+      const value = os.getenv("TMPDIR");
+      return value !== undefined && value !== "" ? stripTrailingSeparator(value) : "/tmp";
     },
     uniqueToken: () => {
       tokenCounter++;
@@ -321,7 +352,7 @@ export function createFusionHost(c: Composition): Host {
       pipe.close();
       return typeof output === "string" ? output : "";
     },
-    launchBackground: (commandLine) => launchBackground(osName, commandLine),
+    launchBackground: (commandLine) => launchBackground(osName, commandLine, win),
     now: () => os.time(),
     sleep: (seconds) => {
       pcall(() => bmd.wait(seconds));
@@ -333,14 +364,24 @@ export function createFusionHost(c: Composition): Host {
 }
 
 /**
- * Windows: `bmd.executebg` (fusion.md §1 table, §5, §11: starts a process without a console window and does not
- * wait; its return value is not documented, so only an error counts as a failure). A Fusion without it gets
+ * Windows: CreateProcessW with CREATE_NO_WINDOW through LuaJIT's FFI (fusion.md §5: the proper fix for console
+ * flashes, and the only launch that passes a non-ASCII line intact; src-lua/win-api.ts). Without the FFI:
+ * `bmd.executebg` (fusion.md §1 table, §5, §11: starts a process without a console window and does not
+ * wait; its return value is not documented, so only an error counts as a failure), for an ASCII line only. A Fusion without it gets
  * `os.execute('start "" /B ...')` (fusion.md §5 Backgrounding, IS), which flashes a console window but works.
  * macOS/Linux: `os.execute` of a line that ends in `&` (fusion.md §5 Backgrounding, IS/RP): sh returns at once.
  * Either way a launch that did not really happen shows as a helper that never writes its phase file.
  */
-function launchBackground(osName: OsName, commandLine: string): string | undefined {
+function launchBackground(osName: OsName, commandLine: string, win: WinApi | undefined): string | undefined {
   if (osName === "Windows") {
+    if (win !== undefined) {
+      const problem = win.launch(commandLine, comSpec());
+      if (problem === undefined) return undefined;
+      // The narrow launchers below pass only ASCII safely.
+      if (!isAscii(commandLine)) return problem;
+    }
+    const narrow = narrowLaunchProblem(commandLine);
+    if (narrow !== undefined) return narrow;
     const [launched] = pcall(() => bmd.executebg(commandLine));
     if (launched) return undefined;
     const [executed, problem] = pcall(() => os.execute('start "" /B ' + commandLine));
@@ -348,6 +389,14 @@ function launchBackground(osName: OsName, commandLine: string): string | undefin
   }
   const [executed, problem] = pcall(() => os.execute(commandLine));
   return executed ? undefined : tostring(problem);
+}
+
+/** cmd.exe's full path: %ComSpec% when it names an ASCII cmd.exe (it always does on a stock Windows), else System32's. */
+function comSpec(): string {
+  const value = os.getenv("ComSpec");
+  if (value !== undefined && isAscii(value) && value.toLowerCase().endsWith("\\cmd.exe")) return value;
+  const root = os.getenv("SystemRoot");
+  return (root !== undefined && root !== "" && isAscii(root) ? root : "C:\\Windows") + "\\System32\\cmd.exe";
 }
 
 /**

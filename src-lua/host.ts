@@ -17,6 +17,17 @@ export interface SaverSnapshot {
   path: string;
 }
 
+/** A Loader tool (its clip's file name, read like a Saver's). */
+export interface LoaderSnapshot {
+  name: string;
+  /** False when pass-through (TOOLB_PassThrough): it reads nothing and is not checked. */
+  enabled: boolean;
+  /** The Clip filename as written in the Loader; "" when none. */
+  rawPath: string;
+  /** `rawPath` resolved with comp:MapPath; "" when none. */
+  path: string;
+}
+
 export interface CompSnapshot {
   /** COMPS_FileName; "" when never saved. */
   fileName: string;
@@ -30,6 +41,8 @@ export interface CompSnapshot {
   step: number;
   /** Sorted by name (Fusion does not document the order of GetToolList). */
   savers: SaverSnapshot[];
+  /** Sorted by name; absent when not read (a snapshot made without them: the helper then reads the comp file). */
+  loaders?: LoaderSnapshot[];
   /** COMPN_CurrentTime, COMPB_HiQ, COMPB_Proxy (shown to the artist; render nodes use the comp file's settings). */
   currentTime?: number;
   hiQ?: boolean;

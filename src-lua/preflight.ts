@@ -3,9 +3,9 @@
  * is pure logic (frames, chunks, movie Savers, relative and unmapped paths); what only this machine can know
  * is checked here: whether the comp is saved, which Savers are enabled, and whether output folders exist.
  */
-import { checkableOn } from "../src-node/core/preflight/output-folders";
+import { checkOutputFolders } from "../src-node/core/preflight/output-folders";
+import type { PreflightCheck } from "../types/request";
 import type { CompSnapshot, OsName } from "./host";
-import { dirnameOf } from "./text";
 
 export interface Preflight {
   /** Reasons the comp cannot be submitted at all. */
@@ -14,6 +14,8 @@ export interface Preflight {
   warnings: string[];
   /** Output folders that do not exist (for the "Create folders" fix). */
   missingFolders: string[];
+  /** The warnings as the helper's pre-flight reports them (same code and words), to show next to their Saver. */
+  checks: PreflightCheck[];
 }
 
 export const UNSAVED_MESSAGE =
@@ -21,7 +23,7 @@ export const UNSAVED_MESSAGE =
   "to a folder the render farm can reach, then run HQueue Render again.";
 
 export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: string) => boolean): Preflight {
-  const result: Preflight = { blockers: [], warnings: [], missingFolders: [] };
+  const result: Preflight = { blockers: [], warnings: [], missingFolders: [], checks: [] };
   if (comp.fileName === "") result.blockers.push(UNSAVED_MESSAGE);
   const enabled = comp.savers.filter((saver) => saver.enabled);
   if (comp.savers.length === 0) {
@@ -38,13 +40,17 @@ export function preflight(comp: CompSnapshot, os: OsName, dirExists: (path: stri
         ", set its Filename in the Inspector (type a path or click Browse), save the comp, and submit again.",
     );
   }
-  for (const saver of enabled) {
-    // Only paths this OS can check (a Windows path in a comp on Linux is another OS's: the helper's plan says so).
-    if (saver.path === "" || !checkableOn(saver.path, os === "Windows" ? "windows" : "linux")) continue;
-    const folder = dirnameOf(saver.path);
-    if (folder === "" || dirExists(folder)) continue;
-    result.warnings.push("Saver " + saver.name + ": its folder " + folder + " does not exist on this computer.");
-    if (!result.missingFolders.includes(folder)) result.missingFolders.push(folder);
+  // The helper's rule (one module compiled into both runtimes): a Windows path on macOS/Linux is another OS's path,
+  // which bmd.createdir would make as a folder literally named `C:\...` in Fusion's working folder; not checked here.
+  const platform = os === "Windows" ? "windows" : os === "Mac" ? "macosx" : "linux";
+  result.checks = checkOutputFolders(
+    enabled.map((saver) => ({ name: saver.name, enabled: true, path: saver.path })),
+    platform,
+    dirExists,
+  );
+  for (const check of result.checks) {
+    result.warnings.push(check.message);
+    if (check.path !== undefined && !result.missingFolders.includes(check.path)) result.missingFolders.push(check.path);
   }
   return result;
 }

@@ -159,7 +159,8 @@ interface Composition {
   GetAttrs<K extends keyof CompositionAttrs>(key: K): CompositionAttrs[K];
   /**
    * Tools as a 1-based Lua array. `selected` true = only selected tools; `regId` filters by type, e.g.
-   * `comp:GetToolList(false, "Saver")`. Order is not documented: sort if order matters.
+   * `comp:GetToolList(false, "Saver")`; the comp script asks for `"Loader"` the same way (the documented call with
+   * another RegID; a Fusion that ignores the type is filtered by TOOLS_RegID). Order is not documented: sort if order matters.
    * fusion.md §2 Savers (F8 reference; R19 SaverManager).
    */
   GetToolList(selected: boolean, regId?: string): LuaTable<number, Tool>;
@@ -270,7 +271,11 @@ interface ToolAttrs {
   TOOLS_RegID: string;
   /** True when the tool is disabled (pass-through). */
   TOOLB_PassThrough: boolean;
-  /** Saver output filename: "can be either a string or a table" (DL), use `[1]` for tables. Unmapped: MapPath it. */
+  /**
+   * Saver output filename: "can be either a string or a table" (DL), use `[1]` for tables. Unmapped: MapPath it.
+   * Read for Loaders too (their clip's file name), after the documented `Clip` input; unverified on Loaders (fusion.md
+   * documents it for Savers), so it is only a fallback.
+   */
   TOOLST_Clip_Name?: string | LuaTable<number, string>;
 }
 

@@ -24,6 +24,8 @@ import { type Preflight, preflight } from "../preflight";
 import { HelperRunner } from "./helper-runner";
 import { openJobsView } from "./jobs-view";
 import { recordSubmittedJob } from "../recent-jobs";
+import { CHECK_LABELS, type Findings, routeChecks } from "./check-routing";
+import { proposeOses } from "./os-proposal";
 import {
   ALL_PLATFORMS,
   type AssignMode,
@@ -237,6 +239,9 @@ export class MainDialog {
   /** Why the last plan did not succeed, one sentence (or paragraph) per problem, for the Cannot Submit window. */
   private planProblems: string[] = [];
   private checks: Preflight;
+  /** Issue 13: the checks next to a refused plan; the client-OS proposal (fresh dialog only) and its sentence. */
+  private refusedFindings: Findings | undefined;
+  private osProposal = { mayPropose: false, initial: [] as Platform[], ticked: false, note: undefined as string | undefined, proposed: undefined as Platform[] | undefined };
   private tools: HelperTools | undefined;
   private toolsProblem: Failure | undefined;
   private toolsLooked = false;
@@ -263,6 +268,8 @@ export class MainDialog {
     this.compStore = input.compStore;
     this.notices = [...input.studio.notices, ...input.compStore.notices];
     this.checks = preflight(this.comp, this.host.os, (path) => this.host.dirExists(path));
+    this.osProposal.mayPropose = input.compStore.lastKind === "absent" && input.studio.defaultsKind === "absent";
+    this.osProposal.initial = [...input.initial.platforms];
     this.build(input.initial);
   }
 
@@ -485,7 +492,10 @@ export class MainDialog {
     const framesChanged = (): void => this.onFramesChanged();
     this.handle("FramesPerTask", "ValueChanged", framesChanged);
     this.handle("FrameSource", "CurrentIndexChanged", framesChanged);
-    for (const id of ["OsLinux", "OsMac", "OsWindows", "SameOsOnly", "Paused"]) this.handle(id, "Clicked", changed);
+    for (const id of ["OsLinux", "OsMac", "OsWindows", "SameOsOnly", "Paused"]) this.handle(id, "Clicked", () => {
+      if (id !== "Paused" && !this.applying) this.osProposal.ticked = true;
+      changed();
+    });
     this.handle("CustomFrames", "TextChanged", () => this.onCustomFramesChanged());
     this.handle("NodePath", "TextChanged", () => {
       if (this.applying) return;
@@ -741,16 +751,13 @@ export class MainDialog {
   }
 
   private showChecks(): void {
-    const lines: string[] = [];
-    for (const blocker of this.checks.blockers) lines.push("Cannot submit: " + blocker);
-    for (const warning of this.checks.warnings) lines.push("Warning: " + warning);
-    const plan = this.lastPlan;
-    if (plan !== undefined && this.planState === "ok") {
-      for (const warning of plan.warnings) lines.push("Warning: " + warning);
-      for (const note of plan.notes) lines.push("Note: " + note);
+    const planned = this.lastPlan !== undefined && this.planState === "ok";
+    const routed = routeChecks(this.checks, planned ? this.lastPlan : this.refusedFindings, ["farm_oses"], planned ? this.osProposal.note : undefined);
+    for (const id of CHECK_LABELS) {
+      const lines = routed.lines[id];
+      const style = routed.blocking[id] ? ERROR_STYLE : lines.length > 0 ? NOTE_STYLE : PLAIN_STYLE;
+      if (id === "Checks" || lines.length > 0) this.setLabel(this.items[id], lines.join("\n"), style);
     }
-    const style = this.checks.blockers.length > 0 ? ERROR_STYLE : lines.length > 0 ? NOTE_STYLE : PLAIN_STYLE;
-    this.setLabel(this.items.Checks, lines.join("\n"), style);
     const missing = this.checks.missingFolders.length > 0;
     writeProp(() => (this.items.CreateFolders.Visible = missing));
   }
@@ -879,6 +886,7 @@ export class MainDialog {
     if (read.errors.CustomFrames === undefined) this.showFramesSummary(read.settings);
     this.planKey = undefined;
     this.planProblems = [];
+    this.refusedFindings = undefined;
     if (!this.showFieldErrors(read.errors)) {
       this.planState = "failed";
       this.lastPlan = undefined;
@@ -895,7 +903,7 @@ export class MainDialog {
       command: "plan",
       request,
       // Without shared roots the helper may ask the server for its roots: a short timeout.
-      options: ["--server-roots", "--timeout", "3"],
+      options: ["--server-roots", "--server-clients", "--timeout", "3"],
     };
     this.planState = "unknown";
     const started = this.helper(call, "Checking the request", read.settings.server, (response) => {
@@ -917,9 +925,12 @@ export class MainDialog {
       this.planKey = encodeJson(request);
       this.lastPlan = response;
       this.setLabel(items.FramesSummary, plural(response.frameCount, "frame", "frames") + " in " + plural(response.taskCount, "task", "tasks"), OK_STYLE);
+      this.proposeClientOses(request, response.farm);
     } else if (!response.ok) {
       this.planState = "failed";
       this.lastPlan = undefined;
+      // The refusal itself shows next to its field (showPlanFailure); the warnings next to it go where they belong.
+      this.refusedFindings = { checks: (response.error.checks ?? []).filter((check) => check.level !== "refusal") };
       this.planProblems = [describeFailure(response)];
       this.showPlanFailure(response);
     } else {
@@ -928,6 +939,25 @@ export class MainDialog {
       this.setLabel(items.Status, this.planProblems[0], ERROR_STYLE);
     }
     this.showChecks();
+  }
+
+  /** Issue 13: a fresh dialog ticks the OSes the farm's clients run (once, never over the artist's ticks); says when shared roots are needed. */
+  private proposeClientOses(request: SubmitRequest, farm: PlanResult["farm"]): void {
+    const ticked = ALL_PLATFORMS.filter((platform) => checkedOf(this.field<UICheckBox>(OS_CHECKBOX[platform])));
+    const state = this.osProposal;
+    // Submit's own plan sends what the artist saw: the ticks change only between submissions.
+    const mayPropose = state.mayPropose && !state.ticked && !this.submitPlanning && !checkedOf(this.items.SameOsOnly);
+    const proposal = proposeOses({ farm, here: this.host.platform, ticked, mayPropose, initial: state.initial, sharedRoots: request.farm.sharedRoots.length, proposed: state.proposed });
+    state.note = proposal.note !== "" ? proposal.note : undefined;
+    if (farm !== undefined) state.mayPropose = false;
+    if (proposal.platforms === undefined) return;
+    state.proposed = proposal.platforms;
+    for (const platform of ALL_PLATFORMS) {
+      const box = this.field<UICheckBox>(OS_CHECKBOX[platform]);
+      if (box !== undefined) writeProp(() => (box.Checked = proposal.platforms?.includes(platform) === true));
+    }
+    // The plan was made for the old ticks: plan again for the new ones (Submit would anyway: the request differs).
+    this.onFieldChanged();
   }
 
   /** Puts the helper's error next to the field it names. */

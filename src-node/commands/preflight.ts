@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { hostname } from "node:os";
-import type { PlanResult, PreflightCheck, SubmitRequest } from "../../types/request";
+import type { LoaderInfo, PlanResult, PreflightCheck, SubmitRequest } from "../../types/request";
 import { loadersInCompText } from "../core/preflight/loaders";
 import { type FarmSnapshot, type PreflightReport, refusalOf, runPreflight } from "../core/preflight/index";
 import { HelperError } from "../errors";
@@ -70,14 +70,38 @@ export async function readFarm(client: HQueueClient, withGroups: boolean): Promi
  * request's comp path) when it is this machine's. Undefined when they cannot be read (nothing is checked then).
  */
 function withLoaders(ctx: CommandContext, request: SubmitRequest, notes: PreflightCheck[]): SubmitRequest {
-  if (request.comp.loaders !== undefined || request.comp.platform !== currentPlatform()) return request;
+  if (request.comp.platform !== currentPlatform()) return request;
   const file = ctx.args.positionals[0] ?? request.comp.path;
+  if (request.comp.loaders !== undefined) return withFileFrames(request, file);
   try {
     return { ...request, comp: { ...request.comp, loaders: loadersInCompText(readFileSync(file), request.comp.path, request.comp.platform) } };
   } catch (e) {
     notes.push({ code: "loader_not_checked", level: "note", field: "comp.loaders", message: `The Loaders were not checked: the comp file could not be read (${(e as Error).message}).` });
     return request;
   }
+}
+
+/**
+ * The comp script sends Loaders from the live comp without their frame range (Fusion documents no attribute for it):
+ * a sent Loader without `frames` takes them from the saved comp file's Loader of the same name and file name, so a
+ * sequence is still checked frame by frame. A comp file that cannot be read, or a Loader changed since the save,
+ * leaves the Loader as sent (its first file is checked).
+ */
+function withFileFrames(request: SubmitRequest, file: string): SubmitRequest {
+  const sent = request.comp.loaders ?? [];
+  if (sent.every((l) => l.frames !== undefined || l.path === "")) return request;
+  let saved: LoaderInfo[];
+  try {
+    saved = loadersInCompText(readFileSync(file), request.comp.path, request.comp.platform);
+  } catch {
+    return request;
+  }
+  const loaders = sent.map((loader) => {
+    if (loader.frames !== undefined) return loader;
+    const match = saved.find((s) => s.name === loader.name && s.frames !== undefined && (s.rawPath === loader.rawPath || s.path === loader.path));
+    return match?.frames !== undefined ? { ...loader, frames: match.frames } : loader;
+  });
+  return { ...request, comp: { ...request.comp, loaders } };
 }
 
 /** First and last frame of a plan (its tasks' runs). */

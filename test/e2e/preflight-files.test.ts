@@ -93,6 +93,25 @@ describe("plan and submit report the file checks", () => {
     expect(codes((run.json as PlanResult).checks), run.stderr).toEqual([["loader_missing", "Missing"]]);
   });
 
+  it("Loaders sent without frames (the comp script's) take the sequence range from the saved comp's Loader of that name", async () => {
+    const request = makeRequest({
+      comp: {
+        path: comp,
+        savers: [{ name: "Saver1", enabled: true, path: join(project, "out.0000.exr") }],
+        loaders: [
+          { name: "Plate", enabled: true, path: join(project, "plates", "plate.0001.exr"), rawPath: "Comp:plates/plate.0001.exr" },
+          // Renamed or re-pointed since the save: checked as sent (its first file exists).
+          { name: "Plate2", enabled: true, path: join(project, "plates", "plate.0001.exr"), rawPath: "Comp:plates/plate.0001.exr" },
+        ],
+      },
+      farm: { assign: { mode: "clients", names: [hostname()] } },
+    });
+    const run = await runHelper(["plan", "--request", writeRequest(request), "--json"]);
+    const checks = (run.json as PlanResult).checks ?? [];
+    expect(codes(checks), run.stderr).toEqual([["loader_missing", "Plate"]]);
+    expect(checks[0].path).toBe(join(project, "plates", "plate.0004.exr"));
+  });
+
   it("a bad loaders list is a bad request naming the field", async () => {
     const request = { ...makeRequest(), comp: { ...makeRequest().comp, loaders: [{ name: "L", path: "/x" }] } };
     const run = await runHelper(["plan", "--request", writeRequest(request), "--json"]);

@@ -71,6 +71,8 @@ describe("comp script: minimal dialog and request", () => {
           { name: "Beauty", enabled: true, path: path.join(shotDir, "render/beauty.0000.exr"), rawPath: "Comp:render/beauty.0000.exr" },
           { name: "Matte", enabled: false, path: path.join(shotDir, "render/matte.0000.png"), rawPath: "Comp:render/matte.0000.png" },
         ],
+        // Read from the live comp: this one has none.
+        loaders: [],
       },
       job: { name: "basic", priority: 5, frames: { kind: "render" }, framesPerTask: 10 },
       // Client OSes default to the submitting machine's OS (the stand-in runs as Linux).
@@ -307,9 +309,9 @@ describe("comp script: finding and launching node and the helper", () => {
     expect(argv.slice(1, 4)).toEqual([helper, "plan", "--request"]);
     expect(argv[4].startsWith(temp + "\\kartalink-hqueue-")).toBe(true);
     expect(argv[4].endsWith("-request.json")).toBe(true);
-    expect(argv.slice(5, 10)).toEqual(["--server-roots", "--timeout", "3", "--json", "--response-file"]);
-    expect(argv[10].endsWith("-response.json")).toBe(true);
-    expect(argv).toHaveLength(11);
+    expect(argv.slice(5, 11)).toEqual(["--server-roots", "--server-clients", "--timeout", "3", "--json", "--response-file"]);
+    expect(argv[11].endsWith("-response.json")).toBe(true);
+    expect(argv).toHaveLength(12);
     // With delayed expansion on, the same line gives the same argv (no "!" anywhere).
     expect(cmdParse(cmdSlashC(withoutRedirect), { env: { TEMP: temp }, delayedExpansion: true }).argv).toEqual(argv);
     // exec "record": nothing runs, so the dialog was still waiting for the helper when it was closed.

@@ -45,7 +45,7 @@ return function(config)
     if a:sub(1, 2) == "--" then
       local name = a:sub(3)
       optionNames[#optionNames + 1] = name
-      if name == "json" or name == "server-roots" or name == "missing" or name == "paused" then
+      if name == "json" or name == "server-roots" or name == "missing" or name == "paused" or name == "server-clients" then
         options[name] = true
       else
         options[name] = argv[i + 1]

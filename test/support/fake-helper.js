@@ -76,7 +76,7 @@ function parseArgs(argv) {
     if (arg.startsWith("--")) {
       const name = arg.slice(2);
       const next = argv[i + 1];
-      if (name === "json" || name === "server-roots" || name === "missing" || name === "paused") options[name] = true;
+      if (name === "json" || name === "server-roots" || name === "missing" || name === "paused" || name === "server-clients") options[name] = true;
       else {
         options[name] = next;
         i++;

@@ -1,0 +1,79 @@
+/**
+ * Where each pre-flight finding shows in the dialog, and each sentence once. Pure (no UI), compiled into the comp
+ * script and tested under LuaJIT (test/lua/check-routing-lua.test.ts).
+ *
+ * Inputs: the dialog's own pre-flight (blockers, and the missing-folder checks made with the helper's portable rule,
+ * src-lua/preflight.ts) and the helper's findings (`plan`'s warnings, notes and `checks`, or the checks next to a
+ * refusal). The helper copies every check's message into its plain `warnings`/`notes` too (for older front ends), and
+ * its missing-folder warning uses the dialog's words: a sentence already shown is not shown again.
+ */
+import type { PreflightCheck } from "../../types/request";
+
+/** The dialog's status labels a finding can go to: next to the client assignment, next to the client OSes and shared roots, or the pre-flight list above Submit. */
+export type CheckLabel = "AssignStatus" | "RootsStatus" | "Checks";
+export const CHECK_LABELS: readonly CheckLabel[] = ["AssignStatus", "RootsStatus", "Checks"];
+
+/** What the helper found: a plan's findings, or (a refused plan) only its `checks`. */
+export interface Findings {
+  warnings?: readonly string[];
+  notes?: readonly string[];
+  checks?: readonly PreflightCheck[];
+}
+
+export interface RoutedChecks {
+  /** Lines per label ("Cannot submit: …", "Warning: …", "Note: …"), most serious first. */
+  lines: Record<CheckLabel, string[]>;
+  /** True for a label showing something that stops the submission. */
+  blocking: Record<CheckLabel, boolean>;
+}
+
+/** The label for a check, by the request field it concerns (`farm.assign…`, `farm.platforms`, `comp.savers`, …). */
+export function labelFor(check: Pick<PreflightCheck, "field">): CheckLabel {
+  const field = check.field ?? "";
+  if (field === "farm.assign" || field.startsWith("farm.assign.")) return "AssignStatus";
+  if (field === "farm.platforms" || field === "farm.sameOsOnly" || field === "farm.sharedRoots" || field.startsWith("farm.sharedRoots.")) {
+    return "RootsStatus";
+  }
+  return "Checks";
+}
+
+function prefixOf(level: PreflightCheck["level"]): string {
+  return level === "refusal" ? "Cannot submit: " : level === "warning" ? "Warning: " : "Note: ";
+}
+
+/**
+ * Routes the findings. `skipCodes`: checks the dialog words itself (the farm's OSes, shown with its proposal).
+ * `rootsNote`: the dialog's own sentence for RootsStatus (the client OSes it proposed), shown first there.
+ */
+export function routeChecks(
+  local: { blockers: readonly string[]; checks: readonly PreflightCheck[] },
+  helper: Findings | undefined,
+  skipCodes: readonly string[] = [],
+  rootsNote?: string,
+): RoutedChecks {
+  const lines: Record<CheckLabel, string[]> = { AssignStatus: [], RootsStatus: [], Checks: [] };
+  const blocking: Record<CheckLabel, boolean> = { AssignStatus: false, RootsStatus: false, Checks: false };
+  const shown: string[] = [];
+  const add = (label: CheckLabel, prefix: string, message: string, blocks: boolean): void => {
+    if (message === "" || shown.includes(message)) return;
+    shown.push(message);
+    lines[label].push(prefix + message);
+    if (blocks) blocking[label] = true;
+  };
+  if (rootsNote !== undefined) add("RootsStatus", "", rootsNote, false);
+  for (const blocker of local.blockers) add("Checks", "Cannot submit: ", blocker, true);
+  for (const check of local.checks) add(labelFor(check), prefixOf(check.level), check.message, check.level === "refusal");
+  const checks = helper?.checks ?? [];
+  // Messages of skipped checks count as shown: their copies in `notes` must not come back as plain notes.
+  for (const check of checks) {
+    if (skipCodes.includes(check.code)) shown.push(check.message);
+  }
+  const ordered: PreflightCheck[] = [];
+  for (const level of ["refusal", "warning", "note"]) {
+    for (const check of checks) if (check.level === level) ordered.push(check);
+  }
+  for (const check of ordered) add(labelFor(check), prefixOf(check.level), check.message, check.level === "refusal");
+  for (const warning of helper?.warnings ?? []) add("Checks", "Warning: ", warning, false);
+  for (const note of helper?.notes ?? []) add("Checks", "Note: ", note, false);
+  return { lines, blocking };
+}
