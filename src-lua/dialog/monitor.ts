@@ -11,7 +11,7 @@ import type { HelperResponse } from "../../types/request";
 import type { HelperTools } from "../helper-session";
 import { HelperRunner } from "./helper-runner";
 import { formatInt, plural } from "../text";
-import type { AppContext, Submitted } from "./main-dialog";
+import type { AppContext, Submitted } from "../app";
 import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, hgroup, installCloseHotkeys, showMessage, vgroup, withChildren, wrapText, writeProp } from "./ui";
 
 export const MONITOR_WINDOW_ID = "KartaLinkHQueueMonitor";

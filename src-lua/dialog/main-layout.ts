@@ -1,0 +1,254 @@
+/**
+ * The submit dialog's window: every widget, its ID and where it sits (the layout only; what the widgets do lives in
+ * the dialog's other files). Fusion is reached only through the UI Manager (fusion.md §3).
+ */
+import type { Platform } from "../../types/request";
+import { defaultJobName } from "../build-request";
+import type { CompSnapshot } from "../host";
+import { ALL_PLATFORMS, PLATFORM_LABELS, RENDER_NODE_VERSIONS } from "../settings";
+import { formatFrame, formatInt, plural } from "../text";
+import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wrapText } from "./ui";
+
+export const MAIN_WINDOW_ID = "KartaLinkHQueueRender";
+export const SHARED_ROOT_ROWS = 4;
+/** Status lines wrap at this many characters (documented labels have no word wrap). */
+export const WRAP = 96;
+
+export const FRAME_LABELS = ["Render range", "Global range", "Custom frame set"];
+export const ASSIGN_LABELS = ["Any client", "Listed clients", "Client groups"];
+export const OS_CHECKBOX: Record<Platform, string> = { linux: "OsLinux", macosx: "OsMac", windows: "OsWindows" };
+export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeLinux", macosx: "RenderNodeMac", windows: "RenderNodeWindows" };
+const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
+/** Every item of the advanced section: shown and hidden one by one (see DialogCore.setAdvancedVisible). */
+export const ADVANCED_IDS = [
+  "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "EmailToCaption", "EmailTo",
+  "EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "Paused", "NodePathCaption", "NodePath",
+];
+
+export function rootFieldId(this: void, row: number, platform: Platform): string {
+  return "Root" + formatInt(row) + ROOT_FIELD_SUFFIX[platform];
+}
+
+export interface MainItems {
+  CompSummary: UILabel;
+  PresetTree: UITree;
+  PresetApply: UIButton;
+  PresetDelete: UIButton;
+  PresetPromote: UIButton;
+  PresetName: UILineEdit;
+  PresetSave: UIButton;
+  PresetRename: UIButton;
+  Notice: UILabel;
+  Server: UILineEdit;
+  TestServer: UIButton;
+  ServerStatus: UILabel;
+  JobName: UILineEdit;
+  Description: UILineEdit;
+  Priority: UIRangeItem;
+  FrameSource: UIComboBox;
+  FrameRanges: UILabel;
+  CustomFrames: UILineEdit;
+  FramesPerTask: UIRangeItem;
+  FramesSummary: UILabel;
+  AssignMode: UIComboBox;
+  AssignNames: UILineEdit;
+  FetchNames: UIButton;
+  ServerNames: UITree;
+  AssignStatus: UILabel;
+  OsLinux: UICheckBox;
+  OsMac: UICheckBox;
+  OsWindows: UICheckBox;
+  SameOsOnly: UICheckBox;
+  RenderNodeVersion: UIComboBox;
+  RenderNodeLinux: UILineEdit;
+  RenderNodeMac: UILineEdit;
+  RenderNodeWindows: UILineEdit;
+  RootsStatus: UILabel;
+  ShowAdvanced: UICheckBox;
+  Tries: UIRangeItem;
+  Cpus: UIRangeItem;
+  LogDir: UILineEdit;
+  EmailTo: UILineEdit;
+  EmailReasons: UILineEdit;
+  Environment: UITextEdit;
+  EnvironmentStatus: UILabel;
+  Paused: UICheckBox;
+  NodePath: UILineEdit;
+  Checks: UILabel;
+  Status: UILabel;
+  CreateFolders: UIButton;
+  StopHelper: UIButton;
+  Cancel: UIButton;
+  Submit: UIButton;
+}
+
+/**
+ * Builds the window (not shown yet) and fills its fixed lists. The bottom button row (CreateFolders … Submit) is where
+ * buttons acting on the whole dialog go (e.g. a "Jobs…" button).
+ */
+export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, comp: CompSnapshot, platform: Platform): { win: UIWindow; items: MainItems } {
+  const spin = (id: string, min: number, max: number, tip: string, visible = true): UIElement =>
+    ui.SpinBox({ ID: id, Minimum: min, Maximum: max, Value: min, ToolTip: tip, Weight: 0, MinimumSize: [90, 0], Visible: visible });
+  const line = (id: string, placeholder: string, tip?: string, visible = true): UIElement => {
+    const props: UILineEditProps = { ID: id, PlaceholderText: placeholder, Weight: 1 };
+    if (tip !== undefined) props.ToolTip = tip;
+    if (!visible) props.Visible = false;
+    return ui.LineEdit(props);
+  };
+  const status = (id: string, visible = true): UIElement => ui.Label({ ID: id, Text: "", Weight: 0, Visible: visible });
+  /** A row of the advanced section: its caption has an ID so that the row can be hidden item by item. */
+  const advancedRow = (id: string, caption: string, fields: UIElement[]): UIElement =>
+    hgroup(ui, { Weight: 0 }, [ui.Label({ ID: id + "Caption", Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false }), ...fields]);
+  const hint = (id: string, text: string): UIElement => ui.Label({ ID: id, Text: text, Weight: 1, Visible: false });
+
+  const rootRows: UIElement[] = [
+    hgroup(ui, { Weight: 0 }, [
+      ui.Label({ Text: "", Weight: 0, MinimumSize: [130, 0] }),
+      ui.Label({ Text: "Linux", Weight: 1 }),
+      ui.Label({ Text: "macOS", Weight: 1 }),
+      ui.Label({ Text: "Windows", Weight: 1 }),
+    ]),
+  ];
+  for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
+    const fields: UIElement[] = ALL_PLATFORMS.map((platform) =>
+      line(rootFieldId(row, platform), platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share"),
+    );
+    rootRows.push(formRow(ui, "Shared root " + formatInt(row), fields));
+  }
+
+  // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
+  // is not documented, and a group hidden for good would hide these fields for good.
+  const advanced = vgroup(ui, { Weight: 0 }, [
+    advancedRow("Tries", "Tries per task", [spin("Tries", 0, 100, "How often HQueue tries a failed task; 0 = the server's default", false), hint("TriesHint", "0 = server default")]),
+    advancedRow("Cpus", "CPUs per task", [spin("Cpus", 0, 256, "CPUs each task occupies; 0 = the whole machine (one task per client)", false), hint("CpusHint", "0 = the whole machine")]),
+    advancedRow("LogDir", "Log folder", [line("LogDir", "Folder on shared storage for one Fusion log per task (optional)", undefined, false)]),
+    advancedRow("EmailTo", "E-mail to", [line("EmailTo", "Addresses, comma-separated (optional)", undefined, false)]),
+    advancedRow("EmailReasons", "E-mail when", [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed", undefined, false)]),
+    advancedRow("Environment", "Environment", [
+      ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 54], AcceptRichText: false, Visible: false }),
+    ]),
+    status("EnvironmentStatus", false),
+    formRow(ui, "", [ui.CheckBox({ ID: "Paused", Text: "Submit the job paused", Weight: 1, Visible: false })]),
+    advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
+  ]);
+
+  const body = vgroup(ui, {}, [
+    ui.Label({ ID: "CompSummary", Text: compSummary(comp), Weight: 0 }),
+    formRow(ui, "Presets", [
+      ui.Tree({ ID: "PresetTree", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true } }),
+      vgroup(ui, { Weight: 0 }, [
+        ui.Button({ ID: "PresetApply", Text: "Apply", Weight: 0 }),
+        ui.Button({ ID: "PresetDelete", Text: "Delete", Weight: 0 }),
+        ui.Button({ ID: "PresetPromote", Text: "Make Studio Default", Weight: 0 }),
+      ]),
+    ]),
+    formRow(ui, "", [
+      line("PresetName", "Preset name: click a preset above, or type a new name"),
+      ui.Button({ ID: "PresetSave", Text: "Save as Preset", Weight: 0 }),
+      ui.Button({ ID: "PresetRename", Text: "Rename", Weight: 0 }),
+    ]),
+    status("Notice"),
+
+    heading(ui, "HQueue server"),
+    formRow(ui, "Server", [line("Server", "host:port, e.g. hq-server:5000"), ui.Button({ ID: "TestServer", Text: "Test", Weight: 0 })]),
+    status("ServerStatus"),
+
+    heading(ui, "Job"),
+    formRow(ui, "Job name", [line("JobName", defaultJobName(comp))]),
+    formRow(ui, "Description", [line("Description", "Optional")]),
+    formRow(ui, "Priority", [spin("Priority", 0, 10, "0 (lowest) to 10 (highest)"), ui.HGap(0, 1)]),
+
+    heading(ui, "Frames"),
+    formRow(ui, "Frames", [
+      ui.ComboBox({ ID: "FrameSource", Weight: 0, MinimumSize: [170, 0] }),
+      line("CustomFrames", "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20"),
+    ]),
+    formRow(ui, "", [ui.Label({ ID: "FrameRanges", Text: frameRangesText(comp), Weight: 1 })]),
+    formRow(ui, "Frames per task", [spin("FramesPerTask", 0, 1000000, "Frames each machine renders per task; 0 = all frames in one task"), ui.Label({ Text: "0 = all frames in one task", Weight: 1 })]),
+    status("FramesSummary"),
+
+    heading(ui, "Where to run"),
+    formRow(ui, "Clients", [ui.ComboBox({ ID: "AssignMode", Weight: 0, MinimumSize: [160, 0] }), line("AssignNames", "Names, comma-separated")]),
+    formRow(ui, "", [
+      ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
+      ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true } }),
+    ]),
+    status("AssignStatus"),
+    formRow(ui, "Client OSes", [
+      ui.CheckBox({ ID: "OsLinux", Text: "Linux", Weight: 0 }),
+      ui.CheckBox({ ID: "OsMac", Text: "macOS", Weight: 0 }),
+      ui.CheckBox({ ID: "OsWindows", Text: "Windows", Weight: 0 }),
+      ui.CheckBox({ ID: "SameOsOnly", Text: "Only " + PLATFORM_LABELS[platform] + " clients (this computer's OS)", Weight: 1 }),
+    ]),
+    formRow(ui, "Render Node", [ui.ComboBox({ ID: "RenderNodeVersion", Weight: 0, MinimumSize: [90, 0] }), ui.Label({ Text: "Fusion Render Node version (default install paths)", Weight: 1 })]),
+    formRow(ui, "Linux executable", [line("RenderNodeLinux", "Default install path")]),
+    formRow(ui, "macOS executable", [line("RenderNodeMac", "Default install path")]),
+    formRow(ui, "Windows executable", [line("RenderNodeWindows", "Default install path")]),
+
+    heading(ui, "Shared storage: the same folder as each OS mounts it"),
+    ...rootRows,
+    status("RootsStatus"),
+
+    ui.CheckBox({ ID: "ShowAdvanced", Text: "Show advanced options", Weight: 0 }),
+    advanced,
+
+    ui.VGap(4),
+    status("Checks"),
+    status("Status"),
+    hgroup(ui, { Weight: 0 }, [
+      ui.Button({ ID: "CreateFolders", Text: "Create Missing Folders", Weight: 0, Visible: false }),
+      ui.HGap(0, 1),
+      ui.Button({ ID: "StopHelper", Text: "Stop", Weight: 0, Visible: false }),
+      ui.Button({ ID: "Cancel", Text: "Cancel", Weight: 0 }),
+      ui.Button({ ID: "Submit", Text: "Submit", Weight: 0 }),
+    ]),
+  ]);
+
+  const win = disp.AddWindow(
+    withChildren(
+      {
+        ID: MAIN_WINDOW_ID,
+        TargetID: MAIN_WINDOW_ID,
+        WindowTitle: "KartaLink | HQueue Render: " + (comp.name !== "" ? comp.name : "comp"),
+        Geometry: [120, 60, 780, 960] as [number, number, number, number],
+        Spacing: 4,
+      },
+      [body],
+    ),
+  );
+  installCloseHotkeys(MAIN_WINDOW_ID);
+  const items = win.GetItems<MainItems>();
+
+  items.FrameSource.AddItems([...FRAME_LABELS]);
+  items.AssignMode.AddItems([...ASSIGN_LABELS]);
+  items.RenderNodeVersion.AddItems([...RENDER_NODE_VERSIONS]);
+  pcall(() => {
+    items.PresetTree.ColumnCount = 1;
+    items.PresetTree.SetHeaderLabels(["Presets saved in this comp"]);
+    items.ServerNames.ColumnCount = 1;
+    items.ServerNames.SetHeaderLabels(["Click a name to add it"]);
+  });
+  return { win, items };
+}
+
+/** "shot010.comp (/proj/shot010.comp): 1920x1080 at 24 fps, 3 Savers (2 enabled)". */
+export function compSummary(this: void, comp: CompSnapshot): string {
+  const parts: string[] = [];
+  const format = comp.format;
+  if (format?.width !== undefined && format.height !== undefined) parts.push(formatInt(format.width) + "x" + formatInt(format.height));
+  if (format?.rate !== undefined) parts.push(formatFrame(format.rate) + " fps");
+  const enabled = comp.savers.filter((saver) => saver.enabled).length;
+  parts.push(plural(comp.savers.length, "Saver", "Savers") + " (" + formatInt(enabled) + " enabled)");
+  if (comp.proxy === true) parts.push("proxy on in this session (render nodes use the saved comp's settings)");
+  return wrapText((comp.name !== "" ? comp.name : "comp") + " (" + comp.fileName + "): " + parts.join(", "), WRAP);
+}
+
+/** "Render range 1-10, global range 1-20, every 2 frames" (kept next to the combo, whose labels never change). */
+export function frameRangesText(this: void, comp: CompSnapshot): string {
+  const step = comp.step > 1 ? ", every " + formatFrame(comp.step) + " frames" : "";
+  return (
+    "Render range " + formatFrame(comp.renderStart) + "-" + formatFrame(comp.renderEnd) +
+    ", global range " + formatFrame(comp.globalStart) + "-" + formatFrame(comp.globalEnd) + step
+  );
+}
+
