@@ -7,7 +7,7 @@ import type { AppContext } from "../app";
 import type { Failure } from "../../types/request";
 import type { CompSnapshot, Host } from "../host";
 import type { CompStore, StudioStore } from "../store";
-import { ADVANCED_IDS, type MainItems, WRAP } from "./main-layout";
+import { ADVANCED_IDS, type MainItems, PER_OS_IDS, WRAP } from "./main-layout";
 import { NOTE_STYLE, PLAIN_STYLE, type Timers, readProp, writeProp, wrapText } from "./ui";
 
 export function describeFailure(failure: Failure): string {
@@ -49,6 +49,8 @@ export class DialogCore {
   readonly compStore: CompStore;
   /** Sentences about the stored data, shown in the Notice line until a preset action replaces them. */
   readonly notices: string[];
+  /** Whether the per-OS rows are shown (they start hidden). */
+  private perOsShown = false;
 
   constructor(
     ctx: AppContext,
@@ -102,6 +104,24 @@ export class DialogCore {
       if (item !== undefined) writeProp(() => (item.Visible = visible));
     }
     if (visible && !checkedOf(this.items.ShowAdvanced)) writeProp(() => (this.items.ShowAdvanced.Checked = true));
+    pcall(() => this.win.RecalcLayout());
+  }
+
+  /** Shows or hides the per-OS rows (Render Node paths, shared roots), item by item like the advanced section. */
+  setPerOsVisible(visible: boolean): void {
+    if (visible === this.perOsShown) return;
+    this.perOsShown = visible;
+    for (const id of PER_OS_IDS) {
+      const item = this.field<UIItem>(id);
+      if (item !== undefined) writeProp(() => (item.Visible = visible));
+    }
+    pcall(() => this.win.RecalcLayout());
+  }
+
+  /** Shows a widget that starts hidden (e.g. the server's names once fetched). */
+  reveal(item: UIItem | undefined): void {
+    if (item === undefined) return;
+    writeProp(() => (item.Visible = true));
     pcall(() => this.win.RecalcLayout());
   }
 

@@ -31,6 +31,17 @@ export interface FieldRead {
   errors: Record<string, string>;
 }
 
+/**
+ * Whether the per-OS rows (Render Node paths per OS, shared roots) are needed: more than one client OS may run the
+ * job, or the settings already hold such paths (nothing that changes the job is ever hidden).
+ */
+export function perOsRowsWanted(this: void, settings: Settings): boolean {
+  if (!settings.sameOsOnly && settings.platforms.length > 1) return true;
+  if (settings.sharedRoots.length > 0) return true;
+  for (const platform of ALL_PLATFORMS) if ((settings.renderNodePaths[platform] ?? "") !== "") return true;
+  return false;
+}
+
 export class FieldBinding {
   /** Render Node versions the combo holds, in order (the built-in list plus stored ones it did not know). */
   readonly versionLabels: string[] = [...RENDER_NODE_VERSIONS];
@@ -86,6 +97,7 @@ export class FieldBinding {
     writeProp(() => (items.Tries.Value = settings.tries));
     writeProp(() => (items.Cpus.Value = settings.cpus));
     this.core.setText(items.LogDir, settings.logDir);
+    this.core.setText(items.JobRoot, settings.jobRoot);
     this.core.setText(items.EmailTo, settings.emailTo);
     this.core.setText(items.EmailReasons, settings.emailReasons.join(", "));
     const environment = formatEnvironment(settings.environment);
@@ -158,6 +170,7 @@ export class FieldBinding {
     settings.tries = intOf(items.Tries, defaults.tries, 0, 100);
     settings.cpus = intOf(items.Cpus, defaults.cpus, 0, 256);
     settings.logDir = lineText(items.LogDir);
+    settings.jobRoot = lineText(items.JobRoot);
     settings.emailTo = lineText(items.EmailTo);
     settings.emailReasons = splitNames(lineText(items.EmailReasons));
     const environment = parseEnvironment(this.environmentText());

@@ -19,7 +19,7 @@ import { ALL_PLATFORMS, type Settings } from "../settings";
 import type { CompStore, StudioStore } from "../store";
 import { trimText } from "../text";
 import { DialogCore, checkedOf, textOf } from "./dialog-core";
-import { FRAME_CHOICES, FieldBinding } from "./field-binding";
+import { FRAME_CHOICES, FieldBinding, perOsRowsWanted } from "./field-binding";
 import { FRAME_LABELS, MAIN_WINDOW_ID, SHARED_ROOT_ROWS, buildMainWindow, rootFieldId } from "./main-layout";
 import { PlanSession } from "./plan-session";
 import { PresetsPanel } from "./presets-panel";
@@ -55,6 +55,7 @@ export class MainDialog {
     this.presets.refreshPresetList();
     this.wire();
     this.fields.applySettings(input.initial, true);
+    this.showPerOsRows();
     items.NodePath.Text = input.studio.nodePath;
     this.core.showNotices();
     this.plan.showChecks();
@@ -65,7 +66,7 @@ export class MainDialog {
     const core = this.core;
     const handle = (id: string, event: keyof UIElementHandlers, fn: UIEventHandler): void => core.handle(id, event, fn);
     const changed = (): void => this.onFieldChanged();
-    const textFields = ["Server", "JobName", "Description", "AssignNames", "RenderNodeLinux", "RenderNodeMac", "RenderNodeWindows", "LogDir", "EmailTo", "EmailReasons", "Environment"];
+    const textFields = ["Server", "JobName", "Description", "AssignNames", "RenderNodeLinux", "RenderNodeMac", "RenderNodeWindows", "LogDir", "JobRoot", "EmailTo", "EmailReasons", "Environment"];
     for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
       for (const platform of ALL_PLATFORMS) textFields.push(rootFieldId(row, platform));
     }
@@ -84,7 +85,10 @@ export class MainDialog {
       this.onFieldChanged();
     });
 
-    handle("ShowAdvanced", "Clicked", () => core.setAdvancedVisible(checkedOf(core.items.ShowAdvanced)));
+    handle("ShowAdvanced", "Clicked", () => {
+      core.setAdvancedVisible(checkedOf(core.items.ShowAdvanced));
+      this.showPerOsRows();
+    });
     handle("TestServer", "Clicked", () => this.serverLists.testServer());
     handle("FetchNames", "Clicked", () => this.serverLists.fetchNames());
     handle("ServerNames", "ItemClicked", (ev) => this.serverLists.addServerName(ev));
@@ -102,9 +106,21 @@ export class MainDialog {
     handle("Submit", "Clicked", () => this.submitFlow.submit());
   }
 
+  /**
+   * The per-OS rows when more than one client OS is chosen, the fields or the studio default hold per-OS paths, or
+   * the advanced options are shown (a single-OS farm with its own Render Node path or roots reaches them there).
+   */
+  private showPerOsRows(): void {
+    const core = this.core;
+    const wanted =
+      checkedOf(core.items.ShowAdvanced) || perOsRowsWanted(this.fields.readFields().settings) || perOsRowsWanted(core.studio.defaults);
+    core.setPerOsVisible(wanted);
+  }
+
   /** Debounced re-plan after an edit (when the UI Manager reports edits and runs timers; Submit does not rely on it). */
   private onFieldChanged(): void {
     if (this.fields.applying) return;
+    this.showPerOsRows();
     this.plan.planTimer.stop();
     this.plan.planTimer.start();
   }

@@ -6,7 +6,8 @@ import type { Platform } from "../../types/request";
 import { defaultJobName } from "../build-request";
 import type { CompSnapshot } from "../host";
 import { ALL_PLATFORMS, PLATFORM_LABELS, RENDER_NODE_VERSIONS } from "../settings";
-import { formatFrame, formatInt, plural } from "../text";
+import { textRow } from "../../src-node/portable/fields";
+import { dirnameOf, formatFrame, formatInt, joinPath, plural } from "../text";
 import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wrapText } from "./ui";
 
 export const MAIN_WINDOW_ID = "KartaLinkHQueueRender";
@@ -21,13 +22,35 @@ export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeL
 const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
 /** Every item of the advanced section: shown and hidden one by one (see DialogCore.setAdvancedVisible). */
 export const ADVANCED_IDS = [
-  "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "EmailToCaption", "EmailTo",
+  "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "JobRootCaption", "JobRoot", "EmailToCaption", "EmailTo",
   "EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "Paused", "NodePathCaption", "NodePath",
 ];
+
+const jobRootRow = textRow("jobRoot");
+
+/**
+ * The Job folder field's grey text: where submit makes the job folder when the field is empty (the helper's default,
+ * `<comp folder>/hqueue`, types/request.ts job.jobRoot), so the artist sees the folder before submitting.
+ */
+export function jobFolderNote(this: void, comp: CompSnapshot, platform: Platform): string {
+  const folder = dirnameOf(comp.fileName);
+  return folder === "" ? jobRootRow.placeholder ?? "" : "Empty = " + joinPath(platform, folder, "hqueue");
+}
 
 export function rootFieldId(this: void, row: number, platform: Platform): string {
   return "Root" + formatInt(row) + ROOT_FIELD_SUFFIX[platform];
 }
+
+/** The per-OS rows: shown together when more than one client OS is chosen or the settings hold per-OS paths. */
+export const PER_OS_IDS: string[] = (() => {
+  const ids = ["RootsHeading", "RootsHeaderCaption", "RootsHeaderLinux", "RootsHeaderMac", "RootsHeaderWindows"];
+  for (const platform of ALL_PLATFORMS) ids.push(RENDER_NODE_FIELD[platform] + "Caption", RENDER_NODE_FIELD[platform]);
+  for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
+    ids.push("Root" + formatInt(row) + "Caption");
+    for (const platform of ALL_PLATFORMS) ids.push(rootFieldId(row, platform));
+  }
+  return ids;
+})();
 
 export interface MainItems {
   CompSummary: UILabel;
@@ -68,6 +91,7 @@ export interface MainItems {
   Tries: UIRangeItem;
   Cpus: UIRangeItem;
   LogDir: UILineEdit;
+  JobRoot: UILineEdit;
   EmailTo: UILineEdit;
   EmailReasons: UILineEdit;
   Environment: UITextEdit;
@@ -101,20 +125,25 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     hgroup(ui, { Weight: 0 }, [ui.Label({ ID: id + "Caption", Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false }), ...fields]);
   const hint = (id: string, text: string): UIElement => ui.Label({ ID: id, Text: text, Weight: 1, Visible: false });
 
+  // The per-OS rows (Render Node paths, shared roots) start hidden: DialogCore.setPerOsVisible shows them when more
+  // than one client OS is chosen or the settings hold such paths. Every item has an ID, so each can be shown again.
+  const perOsCaption = (id: string, caption: string): UIElement => ui.Label({ ID: id, Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false });
   const rootRows: UIElement[] = [
     hgroup(ui, { Weight: 0 }, [
-      ui.Label({ Text: "", Weight: 0, MinimumSize: [130, 0] }),
-      ui.Label({ Text: "Linux", Weight: 1 }),
-      ui.Label({ Text: "macOS", Weight: 1 }),
-      ui.Label({ Text: "Windows", Weight: 1 }),
+      perOsCaption("RootsHeaderCaption", ""),
+      ui.Label({ ID: "RootsHeaderLinux", Text: "Linux", Weight: 1, Visible: false }),
+      ui.Label({ ID: "RootsHeaderMac", Text: "macOS", Weight: 1, Visible: false }),
+      ui.Label({ ID: "RootsHeaderWindows", Text: "Windows", Weight: 1, Visible: false }),
     ]),
   ];
   for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
     const fields: UIElement[] = ALL_PLATFORMS.map((platform) =>
-      line(rootFieldId(row, platform), platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share"),
+      line(rootFieldId(row, platform), platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share", undefined, false),
     );
-    rootRows.push(formRow(ui, "Shared root " + formatInt(row), fields));
+    rootRows.push(hgroup(ui, { Weight: 0 }, [perOsCaption("Root" + formatInt(row) + "Caption", "Shared root " + formatInt(row)), ...fields]));
   }
+  const renderNodeRow = (platform: Platform, caption: string): UIElement =>
+    hgroup(ui, { Weight: 0 }, [perOsCaption(RENDER_NODE_FIELD[platform] + "Caption", caption), line(RENDER_NODE_FIELD[platform], "Default install path", undefined, false)]);
 
   // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
   // is not documented, and a group hidden for good would hide these fields for good.
@@ -122,6 +151,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     advancedRow("Tries", "Tries per task", [spin("Tries", 0, 100, "How often HQueue tries a failed task; 0 = the server's default", false), hint("TriesHint", "0 = server default")]),
     advancedRow("Cpus", "CPUs per task", [spin("Cpus", 0, 256, "CPUs each task occupies; 0 = the whole machine (one task per client)", false), hint("CpusHint", "0 = the whole machine")]),
     advancedRow("LogDir", "Log folder", [line("LogDir", "Folder on shared storage for one Fusion log per task (optional)", undefined, false)]),
+    advancedRow("JobRoot", jobRootRow.label, [line("JobRoot", jobFolderNote(comp, platform), jobRootRow.tooltip, false)]),
     advancedRow("EmailTo", "E-mail to", [line("EmailTo", "Addresses, comma-separated (optional)", undefined, false)]),
     advancedRow("EmailReasons", "E-mail when", [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed", undefined, false)]),
     advancedRow("Environment", "Environment", [
@@ -154,9 +184,12 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     status("ServerStatus"),
 
     heading(ui, "Job"),
-    formRow(ui, "Job name", [line("JobName", defaultJobName(comp))]),
+    formRow(ui, "Job name", [
+      line("JobName", defaultJobName(comp)),
+      ui.Label({ ID: "PriorityCaption", Text: "Priority", Weight: 0 }),
+      spin("Priority", 0, 10, "0 (lowest) to 10 (highest)"),
+    ]),
     formRow(ui, "Description", [line("Description", "Optional")]),
-    formRow(ui, "Priority", [spin("Priority", 0, 10, "0 (lowest) to 10 (highest)"), ui.HGap(0, 1)]),
 
     heading(ui, "Frames"),
     formRow(ui, "Frames", [
@@ -168,10 +201,16 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     status("FramesSummary"),
 
     heading(ui, "Where to run"),
-    formRow(ui, "Clients", [ui.ComboBox({ ID: "AssignMode", Weight: 0, MinimumSize: [160, 0] }), line("AssignNames", "Names, comma-separated")]),
-    formRow(ui, "", [
+    formRow(ui, "Clients", [
+      ui.ComboBox({ ID: "AssignMode", Weight: 0, MinimumSize: [160, 0] }),
+      ui.Label({ ID: "AssignNamesCaption", Text: "Names", Weight: 0 }),
+      line("AssignNames", "Client or group names, comma-separated"),
       ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
-      ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true } }),
+    ]),
+    // Shown once the server's names were fetched (ServerLists.showNames).
+    hgroup(ui, { Weight: 0 }, [
+      ui.Label({ ID: "ServerNamesCaption", Text: "", Weight: 0, MinimumSize: [130, 0], Visible: false }),
+      ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true }, Visible: false }),
     ]),
     status("AssignStatus"),
     formRow(ui, "Client OSes", [
@@ -181,11 +220,11 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
       ui.CheckBox({ ID: "SameOsOnly", Text: "Only " + PLATFORM_LABELS[platform] + " clients (this computer's OS)", Weight: 1 }),
     ]),
     formRow(ui, "Render Node", [ui.ComboBox({ ID: "RenderNodeVersion", Weight: 0, MinimumSize: [90, 0] }), ui.Label({ Text: "Fusion Render Node version (default install paths)", Weight: 1 })]),
-    formRow(ui, "Linux executable", [line("RenderNodeLinux", "Default install path")]),
-    formRow(ui, "macOS executable", [line("RenderNodeMac", "Default install path")]),
-    formRow(ui, "Windows executable", [line("RenderNodeWindows", "Default install path")]),
+    renderNodeRow("linux", "Linux executable"),
+    renderNodeRow("macosx", "macOS executable"),
+    renderNodeRow("windows", "Windows executable"),
 
-    heading(ui, "Shared storage: the same folder as each OS mounts it"),
+    ui.Label({ ID: "RootsHeading", Text: "Shared storage: the same folder as each OS mounts it", Weight: 0, StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
     ...rootRows,
     status("RootsStatus"),
 
@@ -210,7 +249,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
         ID: MAIN_WINDOW_ID,
         TargetID: MAIN_WINDOW_ID,
         WindowTitle: "KartaLink | HQueue Render: " + (comp.name !== "" ? comp.name : "comp"),
-        Geometry: [120, 60, 780, 960] as [number, number, number, number],
+        Geometry: [120, 40, 780, 660] as [number, number, number, number],
         Spacing: 4,
       },
       [body],

@@ -229,6 +229,8 @@ export class PlanSession {
       this.core.setLabel(items.ServerStatus, text, ERROR_STYLE);
     } else if (field.startsWith("farm.sharedRoots") || field.startsWith("job.logDir") || failure.error.code === "path_unmapped" || failure.error.code === "unsafe_path") {
       this.core.setLabel(items.RootsStatus, text, ERROR_STYLE);
+      // The fix is in the shared roots: they are shown whatever the client OSes.
+      this.core.setPerOsVisible(true);
     } else if (field.startsWith("farm.assign")) {
       this.core.setLabel(items.AssignStatus, text, ERROR_STYLE);
     } else if (field.startsWith("job.environment")) {

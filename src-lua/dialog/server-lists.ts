@@ -81,6 +81,8 @@ export class ServerLists {
     }
     names.sort();
     this.serverNamesMode = mode;
+    this.core.reveal(this.core.field<UILabel>("ServerNamesCaption"));
+    this.core.reveal(items.ServerNames);
     this.core.fillTree(items.ServerNames, names, mode === "clients" ? "Clients: click one to add it" : "Client groups: click one to add it", (name) => details[name], mode === "clients" ? "OS, state" : "Clients");
     const what = mode === "clients" ? plural(names.length, "client", "clients") : plural(names.length, "client group", "client groups");
     this.core.setLabel(

@@ -57,6 +57,7 @@ interface Settings {
   tries: number;
   cpus: number;
   logDir: string;
+  jobRoot: string;
   emailTo: string;
   emailReasons: string[];
   environment: Record<string, string>;
@@ -103,6 +104,7 @@ function baseSettings(): Settings {
     tries: 0,
     cpus: 0,
     logDir: "",
+    jobRoot: "",
     emailTo: "",
     emailReasons: [],
     environment: {},
@@ -213,6 +215,8 @@ function cases(): Case[] {
   for (const cpus of edges("cpus")) add(`CPUs ${cpus}`, (s) => (s.cpus = cpus));
   add("log folder", (s) => (s.logDir = "/mnt/hq/logs"));
   add("log folder over the limit", (s) => (s.logDir = `/${x(L.path)}`), { helperField: "job.logDir" });
+  add("job folders in a folder of the artist's choice", (s) => (s.jobRoot = "/mnt/hq/jobs"));
+  add("job folders' folder over the limit", (s) => (s.jobRoot = `/${x(L.path)}`), { helperField: "job.jobRoot" });
   add("e-mail reasons without an address: not sent", (s) => (s.emailReasons = ["failed"]));
   add("e-mail with reasons", (s) => ((s.emailTo = "comp@studio.example"), (s.emailReasons = ["failed", "succeeded"])));
   add(`e-mail address list at the limit (${L.emailTo})`, (s) => (s.emailTo = x(L.emailTo)));
