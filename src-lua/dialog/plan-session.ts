@@ -17,6 +17,7 @@ import { plural, trimText } from "../text";
 import { type DialogCore, describeFailure, textOf } from "./dialog-core";
 import type { FieldBinding, FieldRead } from "./field-binding";
 import { HelperRunner } from "./helper-runner";
+import { renderChecks } from "./status-area";
 import { frameRangesText } from "./main-layout";
 import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, writeProp } from "./ui";
 
@@ -242,19 +243,17 @@ export class PlanSession {
   }
 
   showChecks(): void {
-    const lines: string[] = [];
-    for (const blocker of this.checks.blockers) lines.push("Cannot submit: " + blocker);
-    for (const warning of this.checks.warnings) lines.push("Warning: " + warning);
     const plan = this.lastPlan;
-    if (plan !== undefined && this.planState === "ok") {
-      for (const warning of plan.warnings) lines.push("Warning: " + warning);
-      for (const note of plan.notes) lines.push("Note: " + note);
-    }
-    const style = this.checks.blockers.length > 0 ? ERROR_STYLE : lines.length > 0 ? NOTE_STYLE : PLAIN_STYLE;
-    this.core.setLabel(this.core.items.Checks, lines.join("\n"), style);
-    const missing = this.checks.missingFolders.length > 0;
-    writeProp(() => (this.core.items.CreateFolders.Visible = missing));
+    const view = renderChecks({
+      blockers: this.checks.blockers,
+      warnings: this.checks.warnings,
+      plan: plan !== undefined && this.planState === "ok" ? { warnings: plan.warnings, notes: plan.notes } : undefined,
+      missingFolders: this.checks.missingFolders.length,
+    });
+    this.core.setLabel(this.core.items.Checks, view.text, view.style);
+    writeProp(() => (this.core.items.CreateFolders.Visible = view.createFolders));
   }
+
 
   /** Shows field-level problems next to their fields; returns true when there are none. */
   showFieldErrors(errors: Record<string, string>): boolean {

@@ -18,3 +18,5 @@ export { encodeJson } from "../../src-lua/json";
 export { classifyStored, parseCompData, parseStudioData, readablePresets } from "../../src-lua/store";
 export { preflight } from "../../src-lua/preflight";
 export { compBaseName, dirnameOf, formatEnvironment, formatInt, joinPath, parseEnvironment, splitNames, trimText } from "../../src-lua/text";
+export { renderChecks } from "../../src-lua/dialog/status-area";
+export { perOsRowsWanted } from "../../src-lua/dialog/field-binding";

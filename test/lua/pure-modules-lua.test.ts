@@ -119,3 +119,32 @@ describe("store", () => {
     expect(lines).toEqual(["/usr/bin/node 2 farm:1 [] 0", "env:5000 5 absent"]);
   });
 });
+
+describe("dialog status area (src-lua/dialog/status-area.ts) and per-OS rows (field-binding.ts)", () => {
+  it("renders the checks line from the state: blockers first, each finding once, plan lines only with a plan", () => {
+    const lines = lua(`
+      local function show(v) out((v.text:gsub("\\n", "|")), v.style, tostring(v.createFolders)) end
+      show(M.renderChecks({ blockers = {}, warnings = {}, missingFolders = 0 }))
+      show(M.renderChecks({ blockers = { "No Saver." }, warnings = { "W1" }, missingFolders = 2,
+        plan = { warnings = { "W1", "W2" }, notes = { "N1" } } }))
+      show(M.renderChecks({ blockers = {}, warnings = { "W1" }, missingFolders = 0 }))
+    `);
+    expect(lines).toEqual([
+      "  false",
+      "Cannot submit: No Saver.|Warning: W1|Warning: W2|Note: N1 color: #ff7b72; true",
+      "Warning: W1 color: #d2a8ff; false",
+    ]);
+  });
+
+  it("shows the per-OS rows for more than one client OS or stored per-OS paths, not for one OS", () => {
+    const lines = lua(`
+      local function s(over) local d = M.defaultSettings("linux"); for k, v in pairs(over) do d[k] = v end; return d end
+      out(tostring(M.perOsRowsWanted(s({}))))
+      out(tostring(M.perOsRowsWanted(s({ platforms = { "linux", "windows" } }))))
+      out(tostring(M.perOsRowsWanted(s({ platforms = { "linux", "windows" }, sameOsOnly = true }))))
+      out(tostring(M.perOsRowsWanted(s({ sharedRoots = { { linux = "/mnt/p" } } }))))
+      out(tostring(M.perOsRowsWanted(s({ renderNodePaths = { windows = "D:\\\\F.exe" } }))))
+    `);
+    expect(lines).toEqual(["false", "true", "false", "true", "true"]);
+  });
+});
