@@ -5,6 +5,7 @@
  */
 import type { AppContext } from "../app";
 import type { Failure } from "../../types/request";
+import { type IntRow, clampInt } from "../../src-node/portable/fields";
 import type { CompSnapshot, Host } from "../host";
 import type { CompStore, StudioStore } from "../store";
 import { ADVANCED_IDS, type MainItems, PER_OS_IDS, WRAP } from "./main-layout";
@@ -21,11 +22,9 @@ export function textOf(item: object | undefined, read: () => unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-/** A spin box value as an integer in [min, max], or `fallback` when the widget gives no number. */
-export function intOf(item: UIRangeItem | undefined, fallback: number, min: number, max: number): number {
-  const value = readProp(item, () => item?.Value);
-  if (typeof value !== "number" || value !== value) return fallback;
-  return math.max(min, math.min(max, math.floor(value + 0.5)));
+/** A spin box value as a whole number within its field-table row's limits, or `fallback` when the widget gives no number. */
+export function intOf(item: UIRangeItem | undefined, row: IntRow, fallback: number): number {
+  return clampInt(row, readProp(item, () => item?.Value), fallback);
 }
 
 export function checkedOf(item: UICheckBox | undefined): boolean {

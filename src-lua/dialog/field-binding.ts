@@ -4,6 +4,7 @@
  * widget when asked.
  */
 import type { Platform } from "../../types/request";
+import { choiceRow, intRow } from "../../src-node/portable/fields";
 import {
   ALL_PLATFORMS,
   type AssignMode,
@@ -19,8 +20,9 @@ import { type DialogCore, checkedOf, intOf, looksLikeHtml, textOf } from "./dial
 import { ASSIGN_LABELS, FRAME_LABELS, OS_CHECKBOX, RENDER_NODE_FIELD, SHARED_ROOT_ROWS, rootFieldId } from "./main-layout";
 import { comboChoice, comboText, selectComboItem, writeProp } from "./ui";
 
-export const FRAME_CHOICES: FrameChoice[] = ["render", "global", "custom"];
-export const ASSIGN_MODES: AssignMode[] = ["any", "clients", "groups"];
+/** The combos' values, in the order of their entries (the field table's choices). */
+export const FRAME_CHOICES: FrameChoice[] = [...choiceRow("frameChoice").choices] as FrameChoice[];
+export const ASSIGN_MODES: AssignMode[] = [...choiceRow("assignMode").choices] as AssignMode[];
 
 /** Settings read from the fields, plus what the fields themselves got wrong. */
 export interface FieldRead {
@@ -139,10 +141,10 @@ export class FieldBinding {
     settings.server = lineText(items.Server);
     settings.jobName = lineText(items.JobName);
     settings.description = lineText(items.Description);
-    settings.priority = intOf(items.Priority, defaults.priority, 0, 10);
+    settings.priority = intOf(items.Priority, intRow("priority"), defaults.priority);
     settings.frameChoice = this.frameChoice();
     settings.customFrames = lineText(items.CustomFrames);
-    settings.framesPerTask = intOf(items.FramesPerTask, defaults.framesPerTask, 0, 1000000);
+    settings.framesPerTask = intOf(items.FramesPerTask, intRow("framesPerTask"), defaults.framesPerTask);
     settings.assignMode = this.assignMode();
     settings.assignNames = splitNames(lineText(items.AssignNames));
     settings.platforms = ALL_PLATFORMS.filter((platform) => checkedOf(this.core.field<UICheckBox>(OS_CHECKBOX[platform])));
@@ -167,8 +169,8 @@ export class FieldBinding {
       }
       if (count > 0) settings.sharedRoots.push(root);
     }
-    settings.tries = intOf(items.Tries, defaults.tries, 0, 100);
-    settings.cpus = intOf(items.Cpus, defaults.cpus, 0, 256);
+    settings.tries = intOf(items.Tries, intRow("tries"), defaults.tries);
+    settings.cpus = intOf(items.Cpus, intRow("cpus"), defaults.cpus);
     settings.logDir = lineText(items.LogDir);
     settings.jobRoot = lineText(items.JobRoot);
     settings.emailTo = lineText(items.EmailTo);

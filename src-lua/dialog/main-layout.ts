@@ -6,7 +6,7 @@ import type { Platform } from "../../types/request";
 import { defaultJobName } from "../build-request";
 import type { CompSnapshot } from "../host";
 import { ALL_PLATFORMS, PLATFORM_LABELS, RENDER_NODE_VERSIONS } from "../settings";
-import { textRow } from "../../src-node/portable/fields";
+import { choiceRow, intRow, textRow } from "../../src-node/portable/fields";
 import { dirnameOf, formatFrame, formatInt, joinPath, plural } from "../text";
 import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wrapText } from "./ui";
 
@@ -15,8 +15,9 @@ export const SHARED_ROOT_ROWS = 4;
 /** Status lines wrap at this many characters (documented labels have no word wrap). */
 export const WRAP = 96;
 
-export const FRAME_LABELS = ["Render range", "Global range", "Custom frame set"];
-export const ASSIGN_LABELS = ["Any client", "Listed clients", "Client groups"];
+/** The combos' entries: the field table's choice labels, in the order of its choices. */
+export const FRAME_LABELS: string[] = [...choiceRow("frameChoice").choiceLabels];
+export const ASSIGN_LABELS: string[] = [...choiceRow("assignMode").choiceLabels];
 export const OS_CHECKBOX: Record<Platform, string> = { linux: "OsLinux", macosx: "OsMac", windows: "OsWindows" };
 export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeLinux", macosx: "RenderNodeMac", windows: "RenderNodeWindows" };
 const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
@@ -111,8 +112,12 @@ export interface MainItems {
  * buttons acting on the whole dialog go (e.g. a "Jobs…" button).
  */
 export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, comp: CompSnapshot, platform: Platform): { win: UIWindow; items: MainItems } {
-  const spin = (id: string, min: number, max: number, tip: string, visible = true): UIElement =>
-    ui.SpinBox({ ID: id, Minimum: min, Maximum: max, Value: min, ToolTip: tip, Weight: 0, MinimumSize: [90, 0], Visible: visible });
+  /** A whole-number field from its field-table row: ID, limits and tooltip are the row's. */
+  const spin = (key: string, visible = true): UIElement => {
+    const row = intRow(key);
+    const id = row.widget?.id ?? key;
+    return ui.SpinBox({ ID: id, Minimum: row.min, Maximum: row.max, Value: row.min, ToolTip: row.tooltip, Weight: 0, MinimumSize: [90, 0], Visible: visible });
+  };
   const line = (id: string, placeholder: string, tip?: string, visible = true): UIElement => {
     const props: UILineEditProps = { ID: id, PlaceholderText: placeholder, Weight: 1 };
     if (tip !== undefined) props.ToolTip = tip;
@@ -148,8 +153,8 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
   // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
   // is not documented, and a group hidden for good would hide these fields for good.
   const advanced = vgroup(ui, { Weight: 0 }, [
-    advancedRow("Tries", "Tries per task", [spin("Tries", 0, 100, "How often HQueue tries a failed task; 0 = the server's default", false), hint("TriesHint", "0 = server default")]),
-    advancedRow("Cpus", "CPUs per task", [spin("Cpus", 0, 256, "CPUs each task occupies; 0 = the whole machine (one task per client)", false), hint("CpusHint", "0 = the whole machine")]),
+    advancedRow("Tries", intRow("tries").label, [spin("tries", false), hint("TriesHint", intRow("tries").hint ?? "")]),
+    advancedRow("Cpus", intRow("cpus").label, [spin("cpus", false), hint("CpusHint", intRow("cpus").hint ?? "")]),
     advancedRow("LogDir", "Log folder", [line("LogDir", "Folder on shared storage for one Fusion log per task (optional)", undefined, false)]),
     advancedRow("JobRoot", jobRootRow.label, [line("JobRoot", jobFolderNote(comp, platform), jobRootRow.tooltip, false)]),
     advancedRow("EmailTo", "E-mail to", [line("EmailTo", "Addresses, comma-separated (optional)", undefined, false)]),
@@ -187,7 +192,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     formRow(ui, "Job name", [
       line("JobName", defaultJobName(comp)),
       ui.Label({ ID: "PriorityCaption", Text: "Priority", Weight: 0 }),
-      spin("Priority", 0, 10, "0 (lowest) to 10 (highest)"),
+      spin("priority"),
     ]),
     formRow(ui, "Description", [line("Description", "Optional")]),
 
@@ -197,7 +202,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
       line("CustomFrames", "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20"),
     ]),
     formRow(ui, "", [ui.Label({ ID: "FrameRanges", Text: frameRangesText(comp), Weight: 1 })]),
-    formRow(ui, "Frames per task", [spin("FramesPerTask", 0, 1000000, "Frames each machine renders per task; 0 = all frames in one task"), ui.Label({ Text: "0 = all frames in one task", Weight: 1 })]),
+    formRow(ui, intRow("framesPerTask").label, [spin("framesPerTask"), ui.Label({ Text: intRow("framesPerTask").hint ?? "", Weight: 1 })]),
     status("FramesSummary"),
 
     heading(ui, "Where to run"),
