@@ -4,7 +4,7 @@
  * produce (empty, zero, limits, combinations such as same-OS-only with no OS ticked), and the helper's validator
  * (src-node/request.ts validateRequest) must accept exactly the requests the dialog accepts.
  *
- * What the dialog accepts: its field checks before Submit (src-lua/dialog/main-dialog.ts readFields): a server, at
+ * What the dialog accepts: its field checks before Submit (src-lua/dialog/field-binding.ts readFields): a server, at
  * least one client OS unless "same OS only", names when assigning to clients or groups, a frame set when "custom".
  * Values the dialog cannot produce are not fed (its spin boxes clamp, its text fields are trimmed, names are split).
  *
@@ -125,7 +125,7 @@ function baseComp(): CompSnapshot {
   };
 }
 
-/** The dialog's checks before Submit (readFields in src-lua/dialog/main-dialog.ts). */
+/** The dialog's checks before Submit (readFields in src-lua/dialog/field-binding.ts). */
 function dialogAccepts(s: Settings): boolean {
   if (s.server === "") return false;
   if (s.platforms.length === 0 && !s.sameOsOnly) return false;
