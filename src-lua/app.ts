@@ -2,8 +2,11 @@
  * The comp script's flow: one window at a time, refuse an unsaved comp, load settings (built-in < studio <
  * comp), run the submit dialog, then the job monitor.
  */
+import type { SubmitResult } from "../types/request";
+import type { HelperTools } from "./helper-session";
 import type { Host } from "./host";
-import { type AppContext, MAIN_WINDOW_ID, MainDialog } from "./dialog/main-dialog";
+import { MAIN_WINDOW_ID } from "./dialog/main-layout";
+import { MainDialog } from "./dialog/main-dialog";
 import { Monitor, followSubmitted } from "./dialog/monitor";
 import { PRODUCT_TITLE, Timers, showMessage } from "./dialog/ui";
 import { UNSAVED_MESSAGE } from "./preflight";
@@ -11,6 +14,23 @@ import { copySettings } from "./settings";
 import { loadComp, loadStudio } from "./store";
 
 export const TITLE = PRODUCT_TITLE;
+
+/** What every window of the app works with: the host (Fusion data), the UI Manager, its dispatcher, the timers. */
+export interface AppContext {
+  host: Host;
+  ui: UIManager;
+  disp: UIDispatcher;
+  timers: Timers;
+}
+
+/** A job the helper confirmed: what the monitor follows. */
+export interface Submitted {
+  result: SubmitResult;
+  server: string;
+  tools: HelperTools;
+  /** What Submit could not remember (stored data this version leaves alone), for the monitor to show. */
+  storeNotes: string[];
+}
 
 export function runApp(host: Host, ui: UIManager, disp: UIDispatcher): void {
   // One dialog at a time (fusion.md §3, R19 RenamePlus): bring the open one to the front instead of a second one.

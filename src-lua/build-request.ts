@@ -115,6 +115,8 @@ export function buildRequest(settings: Settings, comp: CompSnapshot, platform: P
   if (settings.cpus > 0) job.cpus = settings.cpus;
   const logDir = trimText(settings.logDir);
   if (logDir !== "") job.logDir = logDir;
+  const jobRoot = trimText(settings.jobRoot);
+  if (jobRoot !== "") job.jobRoot = jobRoot;
   const emailTo = trimText(settings.emailTo);
   if (emailTo !== "") {
     job.emailTo = emailTo;

@@ -48,6 +48,8 @@ export interface Settings {
   /** 0 = the whole machine. */
   cpus: number;
   logDir: string;
+  /** Folder under which job folders are made ("" = the helper's default, <comp folder>/hqueue). */
+  jobRoot: string;
   emailTo: string;
   emailReasons: string[];
   environment: Record<string, string>;
@@ -95,6 +97,7 @@ export function defaultSettings(platform?: Platform, server?: string): Settings 
     tries: 0,
     cpus: 0,
     logDir: "",
+    jobRoot: "",
     emailTo: "",
     emailReasons: [],
     environment: {},

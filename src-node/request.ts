@@ -33,6 +33,7 @@ export const REQUEST_LIMITS = {
   hostName: 255,
   path: 4_096,
   logDir: textRow("logDir").maxLength,
+  jobRoot: textRow("jobRoot").maxLength,
   emailTo: textRow("emailTo").maxLength,
   emailReason: 100,
   envValue: 32_768,
@@ -188,7 +189,7 @@ function validateJob(v: unknown): JobOptions {
   if (paused !== undefined) job.paused = paused;
   const logDir = optStr(v.logDir, "job.logDir", { max: LIMITS.logDir });
   if (logDir?.trim()) job.logDir = logDir.trim();
-  const jobRoot = optStr(v.jobRoot, "job.jobRoot", { max: LIMITS.path });
+  const jobRoot = optStr(v.jobRoot, "job.jobRoot", { max: LIMITS.jobRoot });
   if (jobRoot?.trim()) job.jobRoot = jobRoot.trim();
   const inPlace = bool(v.inPlace, "job.inPlace");
   if (inPlace !== undefined) job.inPlace = inPlace;

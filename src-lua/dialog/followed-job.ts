@@ -7,7 +7,7 @@ import type { HelperTools } from "../helper-session";
 import type { RecentJob } from "../recent-jobs";
 import { formatInt, plural } from "../text";
 import { jobPage } from "./job-actions";
-import type { Submitted } from "./main-dialog";
+import type { Submitted } from "../app";
 import { PRODUCT_TITLE } from "./ui";
 
 /** The job a monitor follows: just submitted, or reopened from the Jobs view. */

@@ -10,7 +10,7 @@ import { serverBaseUrl } from "../helper-session";
 import { type RecentJob, recordJob } from "../recent-jobs";
 import { formatInt, plural } from "../text";
 import type { HelperRunner } from "./helper-runner";
-import type { AppContext } from "./main-dialog";
+import type { AppContext } from "../app";
 import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, showMessage } from "./ui";
 
 export interface ActionContext {

@@ -10,7 +10,7 @@ import { type RecentJob, readRecentJobs } from "../recent-jobs";
 import { formatInt } from "../text";
 import { HelperRunner } from "./helper-runner";
 import { type ActionContext, failureText, jobPage, renderMissing, resumeJob, retryJob } from "./job-actions";
-import type { AppContext } from "./main-dialog";
+import type { AppContext } from "../app";
 import { followRecentJob, percent } from "./followed-job";
 import { Monitor } from "./monitor";
 import { ERROR_STYLE, NOTE_STYLE, PLAIN_STYLE, hgroup, installCloseHotkeys, readProp, vgroup, withChildren, wrapText, writeProp } from "./ui";

@@ -15,7 +15,7 @@ import type { HelperTools } from "../helper-session";
 import { HelperRunner } from "./helper-runner";
 import { type ActionContext, renderMissing } from "./job-actions";
 import { formatInt, plural } from "../text";
-import type { AppContext } from "./main-dialog";
+import type { AppContext } from "../app";
 import { type FollowedJob, failedCount, finishLine, finishOutcome, firstFailedOutput, formatOverall, percent } from "./followed-job";
 import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, hgroup, installCloseHotkeys, showMessage, vgroup, withChildren, wrapText, writeProp } from "./ui";
 

@@ -30,7 +30,6 @@ export const REQUEST_OPTIONS: OptionSpecs = {
   "submitter-os": { value: true, meta: "OS", help: "OS whose paths the comp and Savers use (default: this machine's)" },
   "email-reasons": { value: true, meta: "LIST", help: "statuses/events that send e-mail, comma-separated" },
   env: { value: true, repeat: true, meta: "NAME=VALUE", help: "environment variable for every task" },
-  "job-root": { value: true, meta: "DIR", help: "where submit creates the job folder (default: <comp folder>/hqueue)" },
   "in-place": { help: "render the comp where it is: no job folder, snapshot or per-OS copies (not recommended)" },
 };
 
@@ -141,7 +140,7 @@ function requestFromComp(ctx: CommandContext, file: string): SubmitRequest {
       environment,
       paused: boolFieldOption(args, "paused"),
       logDir: textFieldOption(args, "logDir"),
-      jobRoot: optionValue(args, "job-root"),
+      jobRoot: textFieldOption(args, "jobRoot"),
       inPlace: args.flags.has("in-place") || undefined,
       progress: boolFieldOption(args, "progress"),
     },

@@ -220,6 +220,13 @@ export const FIELDS: readonly FieldRow[] = [
     cli: { flag: "log-dir", meta: "DIR", help: "folder (on shared storage) for one Fusion log per task", whenAbsent: "no logs" },
   },
   {
+    key: "jobRoot", kind: "text", label: "Job folders in", default: "", maxLength: 4096,
+    tooltip: "Folder under which submit makes each job's folder (comp snapshot, per-OS copies, runners); empty = the comp's folder/hqueue",
+    placeholder: "Empty = hqueue next to the comp",
+    request: "job.jobRoot", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "JobRoot" },
+    cli: { flag: "job-root", meta: "DIR", help: "where submit creates the job folder", whenAbsent: "<comp folder>/hqueue" },
+  },
+  {
     key: "emailTo", kind: "text", label: "E-mail to", default: "", maxLength: 4096,
     tooltip: "Who gets an e-mail about the job", placeholder: "Addresses, comma-separated (optional)",
     request: "job.emailTo", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "EmailTo" },

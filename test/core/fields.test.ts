@@ -146,7 +146,7 @@ describe("the field table", () => {
     expect(rowForRequestField("job.environment.X")).toBeUndefined();
     const frames = FIELDS.find((r) => r.key === "frameChoice") as ChoiceRow;
     expect([choiceIndex(frames, "custom"), choiceIndex(frames, "nope"), choiceAt(frames, 1), choiceAt(frames, -1), choiceAt(frames, 3)]).toEqual([2, 0, "global", "render", "render"]);
-    expect(widgetRows("advanced").map((r) => r.widget?.id)).toEqual(["Tries", "Cpus", "LogDir", "EmailTo", "Paused"]);
+    expect(widgetRows("advanced").map((r) => r.widget?.id)).toEqual(["Tries", "Cpus", "LogDir", "JobRoot", "EmailTo", "Paused"]);
   });
 });
 

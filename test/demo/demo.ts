@@ -51,6 +51,7 @@ async function main(): Promise<number> {
       actions: [
         { do: "set", id: "Server", prop: "Text", value: standin.url },
         { do: "set", id: "FramesPerTask", prop: "Value", value: 3 },
+        { do: "click", id: "ShowAdvanced" }, // the per-OS Render Node paths show with the advanced options
         { do: "set", id: "RenderNodeLinux", prop: "Text", value: renderNode },
         { do: "click", id: "Submit" },
         { do: "timers", maxTicks: 200, sleepMs: 150 },

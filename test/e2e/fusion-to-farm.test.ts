@@ -52,6 +52,7 @@ describe("Fusion → helper → HQueue → render nodes", () => {
       { do: "set", id: "FramesPerTask", prop: "Value", value: 2 },
       { do: "set", id: "AssignMode", prop: "CurrentIndex", value: 2 },
       { do: "set", id: "AssignNames", prop: "Text", value: "Fusion" },
+      { do: "click", id: "ShowAdvanced" }, // the per-OS Render Node paths show with the advanced options
       { do: "set", id: "RenderNodeLinux", prop: "Text", value: renderNode },
       { do: "click", id: "Submit" },
       { do: "timers", maxTicks: 300, sleepMs: 100 },
@@ -86,8 +87,8 @@ describe("Fusion → helper → HQueue → render nodes", () => {
     const t = await artist(comp, [
       { do: "set", id: "Server", prop: "Text", value: farm.url },
       { do: "set", id: "FramesPerTask", prop: "Value", value: 5 },
+      { do: "click", id: "ShowAdvanced" }, // the per-OS Render Node paths show with the advanced options
       { do: "set", id: "RenderNodeLinux", prop: "Text", value: renderNode },
-      { do: "click", id: "ShowAdvanced" },
       { do: "set", id: "Environment", prop: "PlainText", value: "FUSION_STANDIN_FRAME_MS=400" },
       { do: "click", id: "Submit" },
       { do: "click", id: "CancelJob", window: MONITOR },

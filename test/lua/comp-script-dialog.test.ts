@@ -170,6 +170,8 @@ describe("dialog options → request", () => {
     const run = await runCompScript({
       actions: [
         set("RenderNodeVersion", "CurrentText", "18"),
+        // The per-OS rows show with the advanced options (or a second client OS).
+        click("ShowAdvanced"),
         set("RenderNodeLinux", "Text", "/opt/custom/FusionRenderNode"),
         set("RenderNodeWindows", "Text", "D:\\Apps\\Fusion Render Node 18\\FusionRenderNode.exe"),
         set("Root1Linux", "Text", "/mnt/projects"),
@@ -271,6 +273,7 @@ describe("settings in the comp and in the studio prefs", () => {
     set("FramesPerTask", "Value", 5),
     set("FrameSource", "CurrentIndex", 2),
     set("CustomFrames", "Text", "1-10x2"),
+    click("ShowAdvanced"),
     set("Root1Linux", "Text", "/mnt/projects"),
     set("Root1Windows", "Text", "P:\\"),
     click("Submit"),

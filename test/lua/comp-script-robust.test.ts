@@ -167,9 +167,10 @@ describe("a UI Manager that delivers events differently", () => {
         silent("AssignNames", "Text", "Fusion, GPU"),
         silent("OsMac", "Checked", true),
         silent("RenderNodeVersion", "CurrentText", "18"),
+        // The per-OS rows appear with the advanced options here (no Clicked from the OS boxes in this harness).
+        click("ShowAdvanced"),
         silent("Root1Linux", "Text", "/mnt/p"),
         silent("Root1Mac", "Text", "/Volumes/p"),
-        click("ShowAdvanced"),
         silent("Tries", "Value", 2),
         silent("Environment", "PlainText", "A=1"),
         click("Submit"),

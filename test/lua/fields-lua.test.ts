@@ -117,7 +117,7 @@ describe("settings (src-lua/settings.ts) as a module", () => {
 
   it("advancedDiffers sees every advanced row; withoutCompOnly keeps the comp rows", () => {
     const advanced = STORED.filter((row) => row.section === "advanced");
-    expect(advanced.map((row) => row.key)).toEqual(["tries", "cpus", "logDir", "emailTo"]);
+    expect(advanced.map((row) => row.key)).toEqual(["tries", "cpus", "logDir", "jobRoot", "emailTo"]);
     const changed = (row: FieldRow) => (row.kind === "int" ? row.max : row.kind === "text" ? "x" : row.kind === "bool" ? !row.default : row.choices[1]);
     const lines = lua(
       `local b = M.defaultSettings("linux")\nout(tostring(M.advancedDiffers(b, b)))\n` +

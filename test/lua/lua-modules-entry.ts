@@ -21,3 +21,5 @@ export { encodeJson } from "../../src-lua/json";
 export { classifyStored, parseCompData, parseStudioData, readablePresets } from "../../src-lua/store";
 export { preflight } from "../../src-lua/preflight";
 export { compBaseName, dirnameOf, formatEnvironment, formatInt, joinPath, parseEnvironment, splitNames, trimText } from "../../src-lua/text";
+export { routeChecks } from "../../src-lua/dialog/check-routing";
+export { perOsRowsWanted } from "../../src-lua/dialog/field-binding";

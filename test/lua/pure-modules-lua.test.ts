@@ -119,3 +119,36 @@ describe("store", () => {
     expect(lines).toEqual(["/usr/bin/node 2 farm:1 [] 0", "env:5000 5 absent"]);
   });
 });
+
+describe("dialog checks as the dialog bundles them (src-lua/dialog/check-routing.ts) and per-OS rows (field-binding.ts)", () => {
+  it("writes the checks: blockers first, each finding once (a plan warning repeating a pre-flight one), plan lines only with a plan", () => {
+    const lines = lua(`
+      local function show(r)
+        out((table.concat(r.lines.Checks, "|")), tostring(r.blocking.Checks), (table.concat(r.lines.RootsStatus, "|")), #r.lines.AssignStatus)
+      end
+      local w1 = { code = "output_folder_missing", level = "warning", message = "W1" }
+      show(M.routeChecks({ blockers = {}, checks = {} }, nil, {}))
+      show(M.routeChecks({ blockers = { "No Saver." }, checks = { w1 } }, { warnings = { "W1", "W2" }, notes = { "N1" } }, {}))
+      show(M.routeChecks({ blockers = {}, checks = { w1 } }, nil, {}))
+      show(M.routeChecks({ blockers = {}, checks = {} }, { checks = { { code = "x", level = "warning", field = "farm.sharedRoots", message = "R1" } }, warnings = { "R1" } }, {}))
+    `);
+    expect(lines).toEqual([
+      " false  0",
+      "Cannot submit: No Saver.|Warning: W1|Warning: W2|Note: N1 true  0",
+      "Warning: W1 false  0",
+      " false Warning: R1 0",
+    ]);
+  });
+
+  it("shows the per-OS rows for more than one client OS or stored per-OS paths, not for one OS", () => {
+    const lines = lua(`
+      local function s(over) local d = M.defaultSettings("linux"); for k, v in pairs(over) do d[k] = v end; return d end
+      out(tostring(M.perOsRowsWanted(s({}))))
+      out(tostring(M.perOsRowsWanted(s({ platforms = { "linux", "windows" } }))))
+      out(tostring(M.perOsRowsWanted(s({ platforms = { "linux", "windows" }, sameOsOnly = true }))))
+      out(tostring(M.perOsRowsWanted(s({ sharedRoots = { { linux = "/mnt/p" } } }))))
+      out(tostring(M.perOsRowsWanted(s({ renderNodePaths = { windows = "D:\\\\F.exe" } }))))
+    `);
+    expect(lines).toEqual(["false", "true", "false", "true", "true"]);
+  });
+});

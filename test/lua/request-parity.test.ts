@@ -4,7 +4,7 @@
  * produce (empty, zero, limits, combinations such as same-OS-only with no OS ticked), and the helper's validator
  * (src-node/request.ts validateRequest) must accept exactly the requests the dialog accepts.
  *
- * What the dialog accepts: its field checks before Submit (src-lua/dialog/main-dialog.ts readFields): a server, at
+ * What the dialog accepts: its field checks before Submit (src-lua/dialog/field-binding.ts readFields): a server, at
  * least one client OS unless "same OS only", names when assigning to clients or groups, a frame set when "custom".
  * Values the dialog cannot produce are not fed (its spin boxes clamp, its text fields are trimmed, names are split).
  *
@@ -57,6 +57,7 @@ interface Settings {
   tries: number;
   cpus: number;
   logDir: string;
+  jobRoot: string;
   emailTo: string;
   emailReasons: string[];
   environment: Record<string, string>;
@@ -103,6 +104,7 @@ function baseSettings(): Settings {
     tries: 0,
     cpus: 0,
     logDir: "",
+    jobRoot: "",
     emailTo: "",
     emailReasons: [],
     environment: {},
@@ -123,7 +125,7 @@ function baseComp(): CompSnapshot {
   };
 }
 
-/** The dialog's checks before Submit (readFields in src-lua/dialog/main-dialog.ts). */
+/** The dialog's checks before Submit (readFields in src-lua/dialog/field-binding.ts). */
 function dialogAccepts(s: Settings): boolean {
   if (s.server === "") return false;
   if (s.platforms.length === 0 && !s.sameOsOnly) return false;
@@ -213,6 +215,8 @@ function cases(): Case[] {
   for (const cpus of edges("cpus")) add(`CPUs ${cpus}`, (s) => (s.cpus = cpus));
   add("log folder", (s) => (s.logDir = "/mnt/hq/logs"));
   add("log folder over the limit", (s) => (s.logDir = `/${x(L.path)}`), { helperField: "job.logDir" });
+  add("job folders in a folder of the artist's choice", (s) => (s.jobRoot = "/mnt/hq/jobs"));
+  add("job folders' folder over the limit", (s) => (s.jobRoot = `/${x(L.path)}`), { helperField: "job.jobRoot" });
   add("e-mail reasons without an address: not sent", (s) => (s.emailReasons = ["failed"]));
   add("e-mail with reasons", (s) => ((s.emailTo = "comp@studio.example"), (s.emailReasons = ["failed", "succeeded"])));
   add(`e-mail address list at the limit (${L.emailTo})`, (s) => (s.emailTo = x(L.emailTo)));

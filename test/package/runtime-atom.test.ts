@@ -270,6 +270,7 @@ describe.skipIf(offline)("Node.js runtime atom", () => {
         actions: [
           { do: "set", id: "Server", prop: "Text", value: farm.url },
           { do: "set", id: "FramesPerTask", prop: "Value", value: 5 },
+          { do: "click", id: "ShowAdvanced" }, // the per-OS Render Node paths show with the advanced options
           { do: "set", id: "RenderNodeLinux", prop: "Text", value: join(repoRoot, "dist/dev/render-node/FusionRenderNode") },
           { do: "click", id: "Submit" },
           { do: "timers", maxTicks: 300, sleepMs: 100 },

@@ -80,6 +80,8 @@ const ACTIONS: StandinAction[] = [
   { do: "snapshot", name: "ready" },
   { do: "click", id: "Submit" },
   { do: "timers", maxTicks: 6 },
+  // The monitor's first status is fetched in the background (issue 8): give its poll time to deliver.
+  { do: "timers", maxTicks: 40, sleepMs: 50 },
   { do: "snapshot", name: "monitor" },
 ];
 

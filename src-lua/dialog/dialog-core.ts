@@ -1,0 +1,145 @@
+/**
+ * What every part of the submit dialog shares: the app's context, the window and its items, the comp and the stored
+ * data as last read, and the few writes every part makes (a status line, a field's text, a tree's rows, the advanced
+ * section's visibility). Reading and writing widget properties never fails the dialog (ui.ts readProp/writeProp).
+ */
+import type { AppContext } from "../app";
+import type { Failure } from "../../types/request";
+import { type IntRow, clampInt } from "../../src-node/portable/fields";
+import type { CompSnapshot, Host } from "../host";
+import type { CompStore, StudioStore } from "../store";
+import { ADVANCED_IDS, type MainItems, PER_OS_IDS, WRAP } from "./main-layout";
+import { NOTE_STYLE, PLAIN_STYLE, type Timers, readProp, writeProp, wrapText } from "./ui";
+
+export function describeFailure(failure: Failure): string {
+  const hint = failure.error.hint;
+  return failure.error.message + (hint !== undefined && hint !== "" ? "\n" + hint : "");
+}
+
+/** A widget's string property ("" when missing or not a string). */
+export function textOf(item: object | undefined, read: () => unknown): string {
+  const value = readProp(item, read);
+  return typeof value === "string" ? value : "";
+}
+
+/** A spin box value as a whole number within its field-table row's limits, or `fallback` when the widget gives no number. */
+export function intOf(item: UIRangeItem | undefined, row: IntRow, fallback: number): number {
+  return clampInt(row, readProp(item, () => item?.Value), fallback);
+}
+
+export function checkedOf(item: UICheckBox | undefined): boolean {
+  return readProp(item, () => item?.Checked) === true;
+}
+
+export function looksLikeHtml(text: string): boolean {
+  const lower = text.toLowerCase();
+  return lower.includes("<html") || lower.includes("<!doctype") || lower.includes("<p ") || lower.includes("<body");
+}
+
+export class DialogCore {
+  readonly host: Host;
+  readonly ui: UIManager;
+  readonly disp: UIDispatcher;
+  readonly timers: Timers;
+  /** The comp as last read (re-read before each plan and on Submit). */
+  comp: CompSnapshot;
+  readonly studio: StudioStore;
+  /** The comp's stored data as read (presets list with the entries this version could not read, and how to write). */
+  readonly compStore: CompStore;
+  /** Sentences about the stored data, shown in the Notice line until a preset action replaces them. */
+  readonly notices: string[];
+  /** Whether the per-OS rows are shown (they start hidden). */
+  private perOsShown = false;
+
+  constructor(
+    /** The app's host, UI Manager, dispatcher and timers (other windows opened from the dialog use it too). */
+    readonly ctx: AppContext,
+    comp: CompSnapshot,
+    studio: StudioStore,
+    compStore: CompStore,
+    readonly win: UIWindow,
+    readonly items: MainItems,
+  ) {
+    this.host = ctx.host;
+    this.ui = ctx.ui;
+    this.disp = ctx.disp;
+    this.timers = ctx.timers;
+    this.comp = comp;
+    this.studio = studio;
+    this.compStore = compStore;
+    this.notices = [...studio.notices, ...compStore.notices];
+  }
+
+  setLabel(label: UILabel | undefined, text: string, style: string): void {
+    if (label === undefined) return;
+    const shown = text === "" ? "" : wrapText(text, WRAP);
+    writeProp(() => (label.Text = shown));
+    writeProp(() => (label.StyleSheet = style));
+  }
+
+  setText(item: { Text: string } | undefined, text: string): void {
+    if (item !== undefined) writeProp(() => (item.Text = text));
+  }
+
+  showNotices(): void {
+    this.setLabel(this.items.Notice, this.notices.join("\n"), this.notices.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
+  }
+
+  field<T extends UIItem>(id: string): T | undefined {
+    return (this.items as unknown as Record<string, T | undefined>)[id];
+  }
+
+  /** `win.On.<id>.<event> = fn`, never failing the dialog over one handler the UI Manager does not take. */
+  handle(id: string, event: keyof UIElementHandlers, fn: UIEventHandler): void {
+    const on = this.win.On;
+    pcall(() => {
+      on[id][event] = fn;
+    });
+  }
+
+  /** Shows or hides the advanced section, item by item (Visible + RecalcLayout, fusion.md §3 common properties, LF). */
+  setAdvancedVisible(visible: boolean): void {
+    for (const id of ADVANCED_IDS) {
+      const item = this.field<UIItem>(id);
+      if (item !== undefined) writeProp(() => (item.Visible = visible));
+    }
+    if (visible && !checkedOf(this.items.ShowAdvanced)) writeProp(() => (this.items.ShowAdvanced.Checked = true));
+    pcall(() => this.win.RecalcLayout());
+  }
+
+  /** Shows or hides the per-OS rows (Render Node paths, shared roots), item by item like the advanced section. */
+  setPerOsVisible(visible: boolean): void {
+    if (visible === this.perOsShown) return;
+    this.perOsShown = visible;
+    for (const id of PER_OS_IDS) {
+      const item = this.field<UIItem>(id);
+      if (item !== undefined) writeProp(() => (item.Visible = visible));
+    }
+    pcall(() => this.win.RecalcLayout());
+  }
+
+  /** Shows a widget that starts hidden (e.g. the server's names once fetched). */
+  reveal(item: UIItem | undefined): void {
+    if (item === undefined) return;
+    writeProp(() => (item.Visible = true));
+    pcall(() => this.win.RecalcLayout());
+  }
+
+  /**
+   * Replaces a tree's rows (Tree:Clear/NewItem/AddTopLevelItem, fusion.md §3 Tree row): one column, or two when
+   * `detail` gives a second column's text for each row (column 0 stays the name a click picks).
+   */
+  fillTree(tree: UITree | undefined, rows: string[], header: string, detail?: (text: string) => string | undefined, detailHeader = ""): void {
+    if (tree === undefined) return;
+    pcall(() => {
+      tree.Clear();
+      tree.SetHeaderLabels(detail === undefined ? [header] : [header, detailHeader]);
+      for (const text of rows) {
+        const row = tree.NewItem();
+        row.Text[0] = text;
+        if (detail !== undefined) row.Text[1] = detail(text) ?? "";
+        tree.AddTopLevelItem(row);
+      }
+    });
+  }
+}

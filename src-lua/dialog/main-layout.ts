@@ -1,0 +1,299 @@
+/**
+ * The submit dialog's window: every widget, its ID and where it sits (the layout only; what the widgets do lives in
+ * the dialog's other files). Fusion is reached only through the UI Manager (fusion.md §3).
+ */
+import type { Platform } from "../../types/request";
+import { defaultJobName } from "../build-request";
+import type { CompSnapshot } from "../host";
+import { ALL_PLATFORMS, PLATFORM_LABELS, RENDER_NODE_VERSIONS } from "../settings";
+import { choiceRow, intRow, textRow } from "../../src-node/portable/fields";
+import { dirnameOf, formatFrame, formatInt, joinPath, plural } from "../text";
+import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wrapText } from "./ui";
+
+export const MAIN_WINDOW_ID = "KartaLinkHQueueRender";
+export const SHARED_ROOT_ROWS = 4;
+/** Status lines wrap at this many characters (documented labels have no word wrap). */
+export const WRAP = 96;
+
+/** The combos' entries: the field table's choice labels, in the order of its choices. */
+export const FRAME_LABELS: string[] = [...choiceRow("frameChoice").choiceLabels];
+export const ASSIGN_LABELS: string[] = [...choiceRow("assignMode").choiceLabels];
+export const OS_CHECKBOX: Record<Platform, string> = { linux: "OsLinux", macosx: "OsMac", windows: "OsWindows" };
+export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeLinux", macosx: "RenderNodeMac", windows: "RenderNodeWindows" };
+const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
+/** Every item of the advanced section: shown and hidden one by one (see DialogCore.setAdvancedVisible). */
+export const ADVANCED_IDS = [
+  "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "JobRootCaption", "JobRoot", "EmailToCaption", "EmailTo",
+  "EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "Paused", "NodePathCaption", "NodePath",
+];
+
+const jobRootRow = textRow("jobRoot");
+
+/**
+ * The Job folder field's grey text: where submit makes the job folder when the field is empty (the helper's default,
+ * `<comp folder>/hqueue`, types/request.ts job.jobRoot), so the artist sees the folder before submitting.
+ */
+export function jobFolderNote(this: void, comp: CompSnapshot, platform: Platform): string {
+  const folder = dirnameOf(comp.fileName);
+  return folder === "" ? jobRootRow.placeholder ?? "" : "Empty = " + joinPath(platform, folder, "hqueue");
+}
+
+export function rootFieldId(this: void, row: number, platform: Platform): string {
+  return "Root" + formatInt(row) + ROOT_FIELD_SUFFIX[platform];
+}
+
+/** The per-OS rows: shown together when more than one client OS is chosen or the settings hold per-OS paths. */
+export const PER_OS_IDS: string[] = (() => {
+  const ids = ["RootsHeading", "RootsHeaderCaption", "RootsHeaderLinux", "RootsHeaderMac", "RootsHeaderWindows"];
+  for (const platform of ALL_PLATFORMS) ids.push(RENDER_NODE_FIELD[platform] + "Caption", RENDER_NODE_FIELD[platform]);
+  for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
+    ids.push("Root" + formatInt(row) + "Caption");
+    for (const platform of ALL_PLATFORMS) ids.push(rootFieldId(row, platform));
+  }
+  return ids;
+})();
+
+export interface MainItems {
+  CompSummary: UILabel;
+  PresetTree: UITree;
+  PresetApply: UIButton;
+  PresetDelete: UIButton;
+  PresetPromote: UIButton;
+  PresetName: UILineEdit;
+  PresetSave: UIButton;
+  PresetRename: UIButton;
+  Notice: UILabel;
+  Server: UILineEdit;
+  TestServer: UIButton;
+  ServerStatus: UILabel;
+  JobName: UILineEdit;
+  Description: UILineEdit;
+  Priority: UIRangeItem;
+  FrameSource: UIComboBox;
+  FrameRanges: UILabel;
+  CustomFrames: UILineEdit;
+  FramesPerTask: UIRangeItem;
+  FramesSummary: UILabel;
+  AssignMode: UIComboBox;
+  AssignNames: UILineEdit;
+  FetchNames: UIButton;
+  ServerNames: UITree;
+  AssignStatus: UILabel;
+  OsLinux: UICheckBox;
+  OsMac: UICheckBox;
+  OsWindows: UICheckBox;
+  SameOsOnly: UICheckBox;
+  RenderNodeVersion: UIComboBox;
+  RenderNodeLinux: UILineEdit;
+  RenderNodeMac: UILineEdit;
+  RenderNodeWindows: UILineEdit;
+  RootsStatus: UILabel;
+  ShowAdvanced: UICheckBox;
+  Tries: UIRangeItem;
+  Cpus: UIRangeItem;
+  LogDir: UILineEdit;
+  JobRoot: UILineEdit;
+  EmailTo: UILineEdit;
+  EmailReasons: UILineEdit;
+  Environment: UITextEdit;
+  EnvironmentStatus: UILabel;
+  Paused: UICheckBox;
+  NodePath: UILineEdit;
+  Checks: UILabel;
+  Status: UILabel;
+  CreateFolders: UIButton;
+  StopHelper: UIButton;
+  Cancel: UIButton;
+  Submit: UIButton;
+}
+
+/**
+ * Builds the window (not shown yet) and fills its fixed lists. The bottom button row (CreateFolders … Submit) is where
+ * buttons acting on the whole dialog go (e.g. a "Jobs…" button).
+ */
+export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, comp: CompSnapshot, platform: Platform): { win: UIWindow; items: MainItems } {
+  /** A whole-number field from its field-table row: ID, limits and tooltip are the row's. */
+  const spin = (key: string, visible = true): UIElement => {
+    const row = intRow(key);
+    const id = row.widget?.id ?? key;
+    return ui.SpinBox({ ID: id, Minimum: row.min, Maximum: row.max, Value: row.min, ToolTip: row.tooltip, Weight: 0, MinimumSize: [90, 0], Visible: visible });
+  };
+  const line = (id: string, placeholder: string, tip?: string, visible = true): UIElement => {
+    const props: UILineEditProps = { ID: id, PlaceholderText: placeholder, Weight: 1 };
+    if (tip !== undefined) props.ToolTip = tip;
+    if (!visible) props.Visible = false;
+    return ui.LineEdit(props);
+  };
+  const status = (id: string, visible = true): UIElement => ui.Label({ ID: id, Text: "", Weight: 0, Visible: visible });
+  /** A row of the advanced section: its caption has an ID so that the row can be hidden item by item. */
+  const advancedRow = (id: string, caption: string, fields: UIElement[]): UIElement =>
+    hgroup(ui, { Weight: 0 }, [ui.Label({ ID: id + "Caption", Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false }), ...fields]);
+  const hint = (id: string, text: string): UIElement => ui.Label({ ID: id, Text: text, Weight: 1, Visible: false });
+
+  // The per-OS rows (Render Node paths, shared roots) start hidden: DialogCore.setPerOsVisible shows them when more
+  // than one client OS is chosen or the settings hold such paths. Every item has an ID, so each can be shown again.
+  const perOsCaption = (id: string, caption: string): UIElement => ui.Label({ ID: id, Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false });
+  const rootRows: UIElement[] = [
+    hgroup(ui, { Weight: 0 }, [
+      perOsCaption("RootsHeaderCaption", ""),
+      ui.Label({ ID: "RootsHeaderLinux", Text: "Linux", Weight: 1, Visible: false }),
+      ui.Label({ ID: "RootsHeaderMac", Text: "macOS", Weight: 1, Visible: false }),
+      ui.Label({ ID: "RootsHeaderWindows", Text: "Windows", Weight: 1, Visible: false }),
+    ]),
+  ];
+  for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
+    const fields: UIElement[] = ALL_PLATFORMS.map((platform) =>
+      line(rootFieldId(row, platform), platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share", undefined, false),
+    );
+    rootRows.push(hgroup(ui, { Weight: 0 }, [perOsCaption("Root" + formatInt(row) + "Caption", "Shared root " + formatInt(row)), ...fields]));
+  }
+  const renderNodeRow = (platform: Platform, caption: string): UIElement =>
+    hgroup(ui, { Weight: 0 }, [perOsCaption(RENDER_NODE_FIELD[platform] + "Caption", caption), line(RENDER_NODE_FIELD[platform], "Default install path", undefined, false)]);
+
+  // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
+  // is not documented, and a group hidden for good would hide these fields for good.
+  const advanced = vgroup(ui, { Weight: 0 }, [
+    advancedRow("Tries", intRow("tries").label, [spin("tries", false), hint("TriesHint", intRow("tries").hint ?? "")]),
+    advancedRow("Cpus", intRow("cpus").label, [spin("cpus", false), hint("CpusHint", intRow("cpus").hint ?? "")]),
+    advancedRow("LogDir", "Log folder", [line("LogDir", "Folder on shared storage for one Fusion log per task (optional)", undefined, false)]),
+    advancedRow("JobRoot", jobRootRow.label, [line("JobRoot", jobFolderNote(comp, platform), jobRootRow.tooltip, false)]),
+    advancedRow("EmailTo", "E-mail to", [line("EmailTo", "Addresses, comma-separated (optional)", undefined, false)]),
+    advancedRow("EmailReasons", "E-mail when", [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed", undefined, false)]),
+    advancedRow("Environment", "Environment", [
+      ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 54], AcceptRichText: false, Visible: false }),
+    ]),
+    status("EnvironmentStatus", false),
+    formRow(ui, "", [ui.CheckBox({ ID: "Paused", Text: "Submit the job paused", Weight: 1, Visible: false })]),
+    advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
+  ]);
+
+  const body = vgroup(ui, {}, [
+    ui.Label({ ID: "CompSummary", Text: compSummary(comp), Weight: 0 }),
+    formRow(ui, "Presets", [
+      ui.Tree({ ID: "PresetTree", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true } }),
+      vgroup(ui, { Weight: 0 }, [
+        ui.Button({ ID: "PresetApply", Text: "Apply", Weight: 0 }),
+        ui.Button({ ID: "PresetDelete", Text: "Delete", Weight: 0 }),
+        ui.Button({ ID: "PresetPromote", Text: "Make Studio Default", Weight: 0 }),
+      ]),
+    ]),
+    formRow(ui, "", [
+      line("PresetName", "Preset name: click a preset above, or type a new name"),
+      ui.Button({ ID: "PresetSave", Text: "Save as Preset", Weight: 0 }),
+      ui.Button({ ID: "PresetRename", Text: "Rename", Weight: 0 }),
+    ]),
+    status("Notice"),
+
+    heading(ui, "HQueue server"),
+    formRow(ui, "Server", [line("Server", "host:port, e.g. hq-server:5000"), ui.Button({ ID: "TestServer", Text: "Test", Weight: 0 })]),
+    status("ServerStatus"),
+
+    heading(ui, "Job"),
+    formRow(ui, "Job name", [
+      line("JobName", defaultJobName(comp)),
+      ui.Label({ ID: "PriorityCaption", Text: "Priority", Weight: 0 }),
+      spin("priority"),
+    ]),
+    formRow(ui, "Description", [line("Description", "Optional")]),
+
+    heading(ui, "Frames"),
+    formRow(ui, "Frames", [
+      ui.ComboBox({ ID: "FrameSource", Weight: 0, MinimumSize: [170, 0] }),
+      line("CustomFrames", "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20"),
+    ]),
+    formRow(ui, "", [ui.Label({ ID: "FrameRanges", Text: frameRangesText(comp), Weight: 1 })]),
+    formRow(ui, intRow("framesPerTask").label, [spin("framesPerTask"), ui.Label({ Text: intRow("framesPerTask").hint ?? "", Weight: 1 })]),
+    status("FramesSummary"),
+
+    heading(ui, "Where to run"),
+    formRow(ui, "Clients", [
+      ui.ComboBox({ ID: "AssignMode", Weight: 0, MinimumSize: [160, 0] }),
+      ui.Label({ ID: "AssignNamesCaption", Text: "Names", Weight: 0 }),
+      line("AssignNames", "Client or group names, comma-separated"),
+      ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
+    ]),
+    // Shown once the server's names were fetched (ServerLists.showNames).
+    hgroup(ui, { Weight: 0 }, [
+      ui.Label({ ID: "ServerNamesCaption", Text: "", Weight: 0, MinimumSize: [130, 0], Visible: false }),
+      ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true }, Visible: false }),
+    ]),
+    status("AssignStatus"),
+    formRow(ui, "Client OSes", [
+      ui.CheckBox({ ID: "OsLinux", Text: "Linux", Weight: 0 }),
+      ui.CheckBox({ ID: "OsMac", Text: "macOS", Weight: 0 }),
+      ui.CheckBox({ ID: "OsWindows", Text: "Windows", Weight: 0 }),
+      ui.CheckBox({ ID: "SameOsOnly", Text: "Only " + PLATFORM_LABELS[platform] + " clients (this computer's OS)", Weight: 1 }),
+    ]),
+    formRow(ui, "Render Node", [ui.ComboBox({ ID: "RenderNodeVersion", Weight: 0, MinimumSize: [90, 0] }), ui.Label({ Text: "Fusion Render Node version (default install paths)", Weight: 1 })]),
+    renderNodeRow("linux", "Linux executable"),
+    renderNodeRow("macosx", "macOS executable"),
+    renderNodeRow("windows", "Windows executable"),
+
+    ui.Label({ ID: "RootsHeading", Text: "Shared storage: the same folder as each OS mounts it", Weight: 0, StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
+    ...rootRows,
+    status("RootsStatus"),
+
+    ui.CheckBox({ ID: "ShowAdvanced", Text: "Show advanced options", Weight: 0 }),
+    advanced,
+
+    ui.VGap(4),
+    status("Checks"),
+    status("Status"),
+    hgroup(ui, { Weight: 0 }, [
+      ui.Button({ ID: "CreateFolders", Text: "Create Missing Folders", Weight: 0, Visible: false }),
+      ui.Button({ ID: "OpenJobs", Text: "Jobs…", Weight: 0 }),
+      ui.HGap(0, 1),
+      ui.Button({ ID: "StopHelper", Text: "Stop", Weight: 0, Visible: false }),
+      ui.Button({ ID: "Cancel", Text: "Cancel", Weight: 0 }),
+      ui.Button({ ID: "Submit", Text: "Submit", Weight: 0 }),
+    ]),
+  ]);
+
+  const win = disp.AddWindow(
+    withChildren(
+      {
+        ID: MAIN_WINDOW_ID,
+        TargetID: MAIN_WINDOW_ID,
+        WindowTitle: "KartaLink | HQueue Render: " + (comp.name !== "" ? comp.name : "comp"),
+        Geometry: [120, 40, 780, 660] as [number, number, number, number],
+        Spacing: 4,
+      },
+      [body],
+    ),
+  );
+  installCloseHotkeys(MAIN_WINDOW_ID);
+  const items = win.GetItems<MainItems>();
+
+  items.FrameSource.AddItems([...FRAME_LABELS]);
+  items.AssignMode.AddItems([...ASSIGN_LABELS]);
+  items.RenderNodeVersion.AddItems([...RENDER_NODE_VERSIONS]);
+  pcall(() => {
+    items.PresetTree.ColumnCount = 1;
+    items.PresetTree.SetHeaderLabels(["Presets saved in this comp"]);
+    items.ServerNames.ColumnCount = 1;
+    items.ServerNames.SetHeaderLabels(["Click a name to add it"]);
+  });
+  return { win, items };
+}
+
+/** "shot010.comp (/proj/shot010.comp): 1920x1080 at 24 fps, 3 Savers (2 enabled)". */
+export function compSummary(this: void, comp: CompSnapshot): string {
+  const parts: string[] = [];
+  const format = comp.format;
+  if (format?.width !== undefined && format.height !== undefined) parts.push(formatInt(format.width) + "x" + formatInt(format.height));
+  if (format?.rate !== undefined) parts.push(formatFrame(format.rate) + " fps");
+  const enabled = comp.savers.filter((saver) => saver.enabled).length;
+  parts.push(plural(comp.savers.length, "Saver", "Savers") + " (" + formatInt(enabled) + " enabled)");
+  if (comp.proxy === true) parts.push("proxy on in this session (render nodes use the saved comp's settings)");
+  return wrapText((comp.name !== "" ? comp.name : "comp") + " (" + comp.fileName + "): " + parts.join(", "), WRAP);
+}
+
+/** "Render range 1-10, global range 1-20, every 2 frames" (kept next to the combo, whose labels never change). */
+export function frameRangesText(this: void, comp: CompSnapshot): string {
+  const step = comp.step > 1 ? ", every " + formatFrame(comp.step) + " frames" : "";
+  return (
+    "Render range " + formatFrame(comp.renderStart) + "-" + formatFrame(comp.renderEnd) +
+    ", global range " + formatFrame(comp.globalStart) + "-" + formatFrame(comp.globalEnd) + step
+  );
+}
+

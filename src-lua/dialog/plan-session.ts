@@ -1,0 +1,320 @@
+/**
+ * The dialog's use of the helper: finding node and the helper (tools), running one command at a time in the
+ * background (HelperRunner: status line and Stop), and the live plan with its cache (the request the last plan was
+ * made from, so that Submit does not plan the same request twice). showPlan is where the plan's result is shown: its
+ * problems go next to the fields they name (showPlanFailure) and its warnings and notes into the checks line.
+ */
+import type { Failure, HelperResponse, PlanResult, Platform, SubmitRequest } from "../../types/request";
+import { ALL_PLATFORMS, type Settings } from "../settings";
+import { buildRequest } from "../build-request";
+import { summarizeFrames } from "../frames-summary";
+import { LAUNCH_FIELD, findHelper, findNode, type Lookup } from "../helper";
+import type { HelperCall, HelperTools } from "../helper-session";
+import type { CompSnapshot } from "../host";
+import { encodeJson } from "../json";
+import { type Preflight, preflight } from "../preflight";
+import { plural, trimText } from "../text";
+import { CHECK_LABELS, type Findings, routeChecks } from "./check-routing";
+import { type DialogCore, checkedOf, describeFailure, textOf } from "./dialog-core";
+import type { FieldBinding, FieldRead } from "./field-binding";
+import { HelperRunner } from "./helper-runner";
+import { OS_CHECKBOX, frameRangesText } from "./main-layout";
+import { proposeOses } from "./os-proposal";
+import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, writeProp } from "./ui";
+
+export type PlanState = "unknown" | "ok" | "failed";
+
+/** The order field problems are listed in (Lua's pairs order is not fixed). */
+const FIELD_ERROR_ORDER = ["Server", "CustomFrames", "AssignNames", "Platforms", "Environment"];
+
+export class PlanSession {
+  readonly runner: HelperRunner;
+  /** Debounced re-plan after an edit. */
+  readonly planTimer: ScriptTimer;
+  planState: PlanState = "unknown";
+  /** The request the last plan was made from (JSON), to skip planning again on Submit. */
+  planKey: string | undefined;
+  lastPlan: PlanResult | undefined;
+  /** Why the last plan did not succeed, one sentence (or paragraph) per problem, for the Cannot Submit window. */
+  planProblems: string[] = [];
+  checks: Preflight;
+  tools: HelperTools | undefined;
+  toolsProblem: Failure | undefined;
+  toolsLooked = false;
+  /** The Node.js field text the tools were looked up with. */
+  toolsNodeText = "";
+  /** Where the node in use came from ("KartaLink | Node.js Runtime", "PATH", ...). */
+  toolsNodeSource = "";
+  /** The running plan is Submit's own: a second click adds nothing. */
+  submitPlanning = false;
+  /** An edit's plan waits for the command that is running. */
+  private planQueued = false;
+  /** The server whose Test result ServerStatus shows. */
+  testedServer: string | undefined;
+  /** Issue 13: the checks next to a refused plan, shown where they belong (showChecks). */
+  private refusedFindings: Findings | undefined;
+  /**
+   * Issue 13: a fresh dialog (no last settings, no studio defaults) ticks the OSes the farm's clients run, once.
+   * `ticked`: the artist clicked an OS box or Same OS Only (MainDialog), which the proposal never overrides.
+   */
+  readonly osProposal = { mayPropose: false, initial: [] as Platform[], ticked: false, note: undefined as string | undefined, proposed: undefined as Platform[] | undefined };
+
+  constructor(
+    private readonly core: DialogCore,
+    private readonly fields: FieldBinding,
+    initialPlatforms: readonly Platform[],
+    /** The fields changed without an event (the OS proposal ticked boxes): what an edit does (per-OS rows, re-plan). */
+    private readonly edited: (this: void) => void,
+  ) {
+    this.checks = preflight(core.comp, core.host.os, (path) => core.host.dirExists(path));
+    this.osProposal.mayPropose = core.compStore.lastKind === "absent" && core.studio.defaultsKind === "absent";
+    this.osProposal.initial = [...initialPlatforms];
+    this.planTimer = core.timers.create("PlanTimer", 500, true, () => this.runPlan(), core.win);
+    this.runner = new HelperRunner(core.host, core.timers, "HelperPoll", core.win, {
+      status: (text, style) => core.setLabel(core.items.Status, text, style),
+      showStop: (visible) => writeProp(() => (core.items.StopHelper.Visible = visible)),
+    });
+  }
+
+  /**
+   * node + the helper. Looked up again when the Node.js field changed since the last lookup (whether or not a
+   * TextChanged said so) and after a failed lookup (the artist may have installed Node.js meanwhile).
+   */
+  lookupTools(): HelperTools | undefined {
+    const nodeText = trimText(textOf(this.core.items.NodePath, () => this.core.items.NodePath.Text));
+    if (this.toolsLooked && this.toolsProblem === undefined && nodeText === this.toolsNodeText) return this.tools;
+    this.toolsLooked = true;
+    this.toolsNodeText = nodeText;
+    const node: Lookup = findNode(this.core.host, nodeText);
+    if (!node.ok) {
+      this.toolsProblem = { ok: false, error: node.error };
+      this.tools = undefined;
+      return undefined;
+    }
+    const helper: Lookup = findHelper(this.core.host, this.core.studio.helperPath);
+    if (!helper.ok) {
+      this.toolsProblem = { ok: false, error: helper.error };
+      this.tools = undefined;
+      return undefined;
+    }
+    this.toolsProblem = undefined;
+    this.tools = { node: node.path, helper: helper.path };
+    this.toolsNodeSource = node.source;
+    this.showNodeInUse(undefined);
+    return this.tools;
+  }
+
+  /**
+   * The Node.js field says which node runs the helper and, once the helper has answered, its version (the helper
+   * reports its own process.version: the comp script never runs node just to ask). A Node.js that is too old is
+   * refused by the helper itself, with the fix, like any other failure.
+   */
+  showNodeInUse(version: string | undefined): void {
+    const tools = this.tools;
+    if (tools === undefined) return;
+    const text = tools.node + " (" + this.toolsNodeSource + (version !== undefined && version !== "" ? ", Node.js " + version : "") + ")";
+    if (this.toolsNodeText === "") writeProp(() => (this.core.items.NodePath.PlaceholderText = "Found: " + text));
+    writeProp(() => (this.core.items.NodePath.ToolTip = "Node.js in use: " + text));
+  }
+
+  /**
+   * Runs a helper command in the background; `onDone` gets its answer, or the reason it cannot run (node or helper
+   * missing). Returns false (and says so) when another command is still running: one at a time per window.
+   */
+  helper(call: HelperCall, what: string, server: string | undefined, onDone: (this: void, answer: HelperResponse) => void): boolean {
+    const running = this.runner.busyWith();
+    if (running !== undefined) {
+      this.core.setLabel(this.core.items.Status, "Still busy: " + running + "… Wait for it, or click Stop.", NOTE_STYLE);
+      return false;
+    }
+    const tools = this.lookupTools();
+    if (tools === undefined) {
+      onDone(this.toolsProblem ?? { ok: false, error: { code: "internal", message: "The helper cannot run." } });
+      return true;
+    }
+    this.runner.run(tools, call, what, server, onDone);
+    return true;
+  }
+
+  showToolsProblem(): void {
+    if (this.toolsProblem === undefined) return;
+    this.core.setLabel(this.core.items.Status, describeFailure(this.toolsProblem), ERROR_STYLE);
+    // The fix may be the Node.js field, which lives in the advanced section.
+    this.core.setAdvancedVisible(true);
+  }
+
+  /** Re-reads the comp and the fields, re-runs the local checks and asks the helper for the plan. */
+  runPlan(): void {
+    this.planTimer.stop();
+    // A command on its way is not interrupted: the plan follows it (Submit plans what it sends anyway).
+    if (this.runner.busyWith() !== undefined) {
+      if (this.runner.isSubmitting() || this.submitPlanning || this.planQueued) return;
+      this.planQueued = true;
+      this.runner.afterCurrent(() => {
+        this.planQueued = false;
+        if (this.runner.busyWith() === undefined) this.runPlan();
+      });
+      return;
+    }
+    this.core.comp = this.core.host.readComp();
+    this.planWith(this.fields.readFields(), this.core.comp);
+  }
+
+  /** Checks the fields here, then asks the helper for the plan (in the background); `then` runs when it is known. */
+  planWith(read: FieldRead, comp: CompSnapshot, then?: (this: void) => void): void {
+    const items = this.core.items;
+    this.checks = preflight(comp, this.core.host.os, (path) => this.core.host.dirExists(path));
+    this.core.setLabel(items.FrameRanges, frameRangesText(this.core.comp), PLAIN_STYLE);
+    this.core.setLabel(items.RootsStatus, "", PLAIN_STYLE);
+    // A Test result stays while it is about the server in the field.
+    if (trimText(read.settings.server) !== this.testedServer) {
+      this.testedServer = undefined;
+      this.core.setLabel(items.ServerStatus, "", PLAIN_STYLE);
+    }
+    this.core.setLabel(items.FramesSummary, "", PLAIN_STYLE);
+    this.core.setLabel(items.Status, "", PLAIN_STYLE);
+    // The summary computed here shows until the helper's plan (the authority) answers.
+    if (read.errors.CustomFrames === undefined) this.showFramesSummary(read.settings);
+    this.planKey = undefined;
+    this.planProblems = [];
+    this.refusedFindings = undefined;
+    if (!this.showFieldErrors(read.errors)) {
+      this.planState = "failed";
+      this.lastPlan = undefined;
+      for (const id of FIELD_ERROR_ORDER) {
+        const message = read.errors[id];
+        if (message !== undefined) this.planProblems.push(message);
+      }
+      this.showChecks();
+      if (then !== undefined) then();
+      return;
+    }
+    const request = buildRequest(read.settings, comp, this.core.host.platform, read.paused);
+    const call: HelperCall = {
+      command: "plan",
+      request,
+      // Without shared roots the helper may ask the server for its roots: a short timeout.
+      options: ["--server-roots", "--server-clients", "--timeout", "3"],
+    };
+    this.planState = "unknown";
+    const started = this.helper(call, "Checking the request", read.settings.server, (response) => {
+      this.showPlan(request, response);
+      if (then !== undefined) then();
+    });
+    if (!started) {
+      this.planState = "failed";
+      this.submitPlanning = false;
+    }
+  }
+
+  private showPlan(request: SubmitRequest, response: HelperResponse): void {
+    const items = this.core.items;
+    this.core.setLabel(items.Status, "", PLAIN_STYLE);
+    if (response.ok && response.command === "plan") {
+      this.showNodeInUse(response.nodeVersion);
+      this.planState = "ok";
+      this.planKey = encodeJson(request);
+      this.lastPlan = response;
+      this.core.setLabel(items.FramesSummary, plural(response.frameCount, "frame", "frames") + " in " + plural(response.taskCount, "task", "tasks"), OK_STYLE);
+      this.proposeClientOses(request, response.farm);
+    } else if (!response.ok) {
+      this.planState = "failed";
+      this.lastPlan = undefined;
+      // The refusal itself shows next to its field (showPlanFailure); the warnings next to it go where they belong.
+      this.refusedFindings = { checks: (response.error.checks ?? []).filter((check) => check.level !== "refusal") };
+      this.planProblems = [describeFailure(response)];
+      this.showPlanFailure(response);
+    } else {
+      this.planState = "failed";
+      this.planProblems = ["The helper answered " + response.command + " to plan."];
+      this.core.setLabel(items.Status, this.planProblems[0], ERROR_STYLE);
+    }
+    this.showChecks();
+  }
+
+  /** Issue 13: a fresh dialog ticks the OSes the farm's clients run (once, never over the artist's ticks); says when shared roots are needed. */
+  private proposeClientOses(request: SubmitRequest, farm: PlanResult["farm"]): void {
+    const core = this.core;
+    const ticked = ALL_PLATFORMS.filter((platform) => checkedOf(core.field<UICheckBox>(OS_CHECKBOX[platform])));
+    const state = this.osProposal;
+    // Submit's own plan sends what the artist saw: the ticks change only between submissions.
+    const mayPropose = state.mayPropose && !state.ticked && !this.submitPlanning && !checkedOf(core.items.SameOsOnly);
+    const proposal = proposeOses({ farm, here: core.host.platform, ticked, mayPropose, initial: state.initial, sharedRoots: request.farm.sharedRoots.length, proposed: state.proposed });
+    state.note = proposal.note !== "" ? proposal.note : undefined;
+    if (farm !== undefined) state.mayPropose = false;
+    if (proposal.platforms === undefined) return;
+    state.proposed = proposal.platforms;
+    for (const platform of ALL_PLATFORMS) {
+      const box = core.field<UICheckBox>(OS_CHECKBOX[platform]);
+      if (box !== undefined) writeProp(() => (box.Checked = proposal.platforms?.includes(platform) === true));
+    }
+    // The plan was made for the old ticks: the per-OS rows follow them and a plan runs for them (Submit would anyway: the request differs).
+    this.edited();
+  }
+
+  /** Puts the helper's error next to the field it names. */
+  private showPlanFailure(failure: Failure): void {
+    const items = this.core.items;
+    const text = describeFailure(failure);
+    const field = failure.error.field ?? "";
+    if (this.toolsProblem !== undefined) {
+      this.showToolsProblem();
+    } else if (field === LAUNCH_FIELD) {
+      this.core.setLabel(items.Status, text, ERROR_STYLE);
+    } else if (field.startsWith("job.frames") || failure.error.code === "bad_frames") {
+      this.core.setLabel(items.FramesSummary, text, ERROR_STYLE);
+    } else if (field === "server" || failure.error.code === "unreachable" || failure.error.code === "timeout") {
+      this.core.setLabel(items.ServerStatus, text, ERROR_STYLE);
+    } else if (field.startsWith("farm.sharedRoots") || field.startsWith("job.logDir") || failure.error.code === "path_unmapped" || failure.error.code === "unsafe_path") {
+      this.core.setLabel(items.RootsStatus, text, ERROR_STYLE);
+      // The fix is in the shared roots: they are shown whatever the client OSes.
+      this.core.setPerOsVisible(true);
+    } else if (field.startsWith("farm.assign")) {
+      this.core.setLabel(items.AssignStatus, text, ERROR_STYLE);
+    } else if (field.startsWith("job.environment")) {
+      this.core.setLabel(items.EnvironmentStatus, text, ERROR_STYLE);
+      this.core.setAdvancedVisible(true);
+    } else {
+      this.core.setLabel(items.Status, text, ERROR_STYLE);
+    }
+  }
+
+  /** Every finding next to its field (check-routing.ts: Clients, client OSes and shared roots, the list above Submit), each sentence once. */
+  showChecks(): void {
+    const items = this.core.items;
+    const planned = this.lastPlan !== undefined && this.planState === "ok";
+    const routed = routeChecks(this.checks, planned ? this.lastPlan : this.refusedFindings, ["farm_oses"], planned ? this.osProposal.note : undefined);
+    for (const id of CHECK_LABELS) {
+      const lines = routed.lines[id];
+      const style = routed.blocking[id] ? ERROR_STYLE : lines.length > 0 ? NOTE_STYLE : PLAIN_STYLE;
+      // AssignStatus and RootsStatus also show field errors: they are written only when a finding goes there.
+      if (id === "Checks" || lines.length > 0) this.core.setLabel(items[id], lines.join("\n"), style);
+    }
+    const missing = this.checks.missingFolders.length > 0;
+    writeProp(() => (items.CreateFolders.Visible = missing));
+  }
+
+  /** Shows field-level problems next to their fields; returns true when there are none. */
+  showFieldErrors(errors: Record<string, string>): boolean {
+    const items = this.core.items;
+    this.core.setLabel(items.EnvironmentStatus, errors.Environment ?? "", ERROR_STYLE);
+    if (errors.Environment !== undefined) this.core.setAdvancedVisible(true);
+    const assign = errors.AssignNames ?? "";
+    this.core.setLabel(items.AssignStatus, assign, ERROR_STYLE);
+    const frames = errors.CustomFrames;
+    if (frames !== undefined) this.core.setLabel(items.FramesSummary, frames, ERROR_STYLE);
+    if (errors.Server !== undefined) this.core.setLabel(items.ServerStatus, errors.Server, ERROR_STYLE);
+    if (errors.Platforms !== undefined) this.core.setLabel(items.RootsStatus, errors.Platforms, ERROR_STYLE);
+    for (const _ in errors) return false;
+    return true;
+  }
+
+  showFramesSummary(settings: Settings): void {
+    const summary = summarizeFrames(settings, this.core.comp);
+    if (summary.ok) {
+      this.core.setLabel(this.core.items.FramesSummary, plural(summary.frameCount, "frame", "frames") + " in " + plural(summary.taskCount, "task", "tasks"), OK_STYLE);
+    } else {
+      this.core.setLabel(this.core.items.FramesSummary, summary.error, ERROR_STYLE);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The server's lists in the dialog: Test (ping), Fetch from Server (clients or client groups, in the ServerNames tree)
+ * and a click on a name adding it to the names field.
+ */
+import type { HelperResponse } from "../../types/request";
+import { type AssignMode, PLATFORM_LABELS } from "../settings";
+import { formatInt, plural, splitNames, trimText } from "../text";
+import { type DialogCore, describeFailure, textOf } from "./dialog-core";
+import { ASSIGN_MODES, type FieldBinding } from "./field-binding";
+import { ASSIGN_LABELS } from "./main-layout";
+import type { PlanSession } from "./plan-session";
+import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, readProp, selectComboItem } from "./ui";
+
+export class ServerLists {
+  /** What the server list shows: client host names or client group names. */
+  private serverNamesMode: AssignMode = "any";
+
+  constructor(
+    private readonly core: DialogCore,
+    private readonly fields: FieldBinding,
+    private readonly plan: PlanSession,
+    /** An edit the plan should follow. */
+    private readonly edited: (this: void) => void,
+  ) {}
+
+  testServer(): void {
+    const server = trimText(textOf(this.core.items.Server, () => this.core.items.Server.Text));
+    if (server === "") {
+      this.core.setLabel(this.core.items.ServerStatus, "Enter the HQueue server, e.g. hq-server:5000.", ERROR_STYLE);
+      return;
+    }
+    this.plan.helper({ command: "ping", options: ["--server", server] }, "Contacting " + server, server, (response) => {
+      this.core.setLabel(this.core.items.Status, "", PLAIN_STYLE);
+      this.plan.testedServer = server;
+      if (response.ok && response.command === "ping") {
+        this.plan.showNodeInUse(response.nodeVersion);
+        this.core.setLabel(this.core.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
+      } else if (!response.ok) {
+        this.core.setLabel(this.core.items.ServerStatus, describeFailure(response), ERROR_STYLE);
+      }
+    });
+  }
+
+  /** Lists the server's clients or client groups (per the Clients choice) in the ServerNames tree. */
+  fetchNames(): void {
+    const items = this.core.items;
+    const mode = this.fields.assignMode();
+    if (mode === "any") {
+      this.core.setLabel(items.AssignStatus, "Choose Listed clients or Client groups first, then fetch their names from the server.", NOTE_STYLE);
+      return;
+    }
+    const server = trimText(textOf(items.Server, () => items.Server.Text));
+    this.plan.helper({ command: mode === "clients" ? "clients" : "groups", options: ["--server", server] }, "Contacting " + server, server, (response) => {
+      this.core.setLabel(items.Status, "", PLAIN_STYLE);
+      this.showNames(mode, response);
+    });
+  }
+
+  private showNames(mode: AssignMode, response: HelperResponse): void {
+    const items = this.core.items;
+    if (!response.ok) {
+      this.core.setLabel(items.AssignStatus, describeFailure(response), ERROR_STYLE);
+      return;
+    }
+    const names: string[] = [];
+    // Second column: a client's OS and state, a group's member hostnames (as the helper's `clients`/`groups` show them).
+    const details: { [name: string]: string } = {};
+    if (response.command === "clients") {
+      for (const client of response.clients) {
+        if (names.includes(client.hostname)) continue;
+        names.push(client.hostname);
+        const os = client.os === undefined ? undefined : PLATFORM_LABELS[client.os];
+        details[client.hostname] = [os ?? client.platform ?? "", client.state ?? ""].filter((part) => part !== "").join(", ");
+      }
+    } else if (response.command === "groups") {
+      for (const group of response.groups) {
+        if (names.includes(group.name)) continue;
+        names.push(group.name);
+        details[group.name] = (group.hostnames ?? []).join(" ");
+      }
+    }
+    names.sort();
+    this.serverNamesMode = mode;
+    this.core.reveal(this.core.field<UILabel>("ServerNamesCaption"));
+    this.core.reveal(items.ServerNames);
+    this.core.fillTree(items.ServerNames, names, mode === "clients" ? "Clients: click one to add it" : "Client groups: click one to add it", (name) => details[name], mode === "clients" ? "OS, state" : "Clients");
+    const what = mode === "clients" ? plural(names.length, "client", "clients") : plural(names.length, "client group", "client groups");
+    this.core.setLabel(
+      items.AssignStatus,
+      names.length > 0 ? "The server has " + what + ": click a name to add it." : "The server has no " + (mode === "clients" ? "clients" : "client groups") + " yet.",
+      names.length > 0 ? OK_STYLE : NOTE_STYLE,
+    );
+  }
+
+  /** The first column of the clicked row (`ev.item.Text[0]`, fusion.md §3 Tree row), or undefined. */
+  private clickedRowText(ev: UIEvent | undefined): string | undefined {
+    const value = readProp(ev, () => ev?.item?.Text[0]);
+    return typeof value === "string" && trimText(value) !== "" ? trimText(value) : undefined;
+  }
+
+  addServerName(ev: UIEvent | undefined): void {
+    const items = this.core.items;
+    const picked = this.clickedRowText(ev);
+    if (picked === undefined) return;
+    if (this.serverNamesMode !== "any" && this.fields.assignMode() !== this.serverNamesMode) {
+      selectComboItem(items.AssignMode, ASSIGN_LABELS, ASSIGN_MODES.indexOf(this.serverNamesMode));
+    }
+    const names = splitNames(textOf(items.AssignNames, () => items.AssignNames.Text));
+    if (!names.includes(picked)) names.push(picked);
+    this.core.setText(items.AssignNames, names.join(", "));
+    this.core.setLabel(items.AssignStatus, "", PLAIN_STYLE);
+    this.edited();
+  }
+}
