@@ -53,8 +53,9 @@ describe("Jobs view → helper → HQueue", () => {
     const submitted = await artist(comp, undefined, [
       { do: "set", id: "Server", prop: "Text", value: farm.url },
       { do: "set", id: "FramesPerTask", prop: "Value", value: 5 },
-      { do: "set", id: "RenderNodeLinux", prop: "Text", value: renderNode },
+      // The per-OS rows (Render Node paths) show with the advanced options.
       { do: "click", id: "ShowAdvanced" },
+      { do: "set", id: "RenderNodeLinux", prop: "Text", value: renderNode },
       { do: "click", id: "Paused" },
       // Slow enough that the job still renders when the monitor is reopened (it prints only a finish it saw happen).
       { do: "set", id: "Environment", prop: "PlainText", value: "FUSION_STANDIN_FRAME_MS=600" },
