@@ -129,6 +129,9 @@ describe("a fresh dialog's client OSes", () => {
     const roots = run.text(MAIN, "RootsStatus");
     expect(roots).toContain("The farm's clients run Linux and Windows. Client OSes set to match");
     expect(roots).toContain("for Windows clients to find the comp, fill in a shared root below");
+    // The per-OS rows start hidden (one OS); the proposal's second OS shows them, as ticking it by hand would.
+    expect(run.item(MAIN, "Root1Windows").Visible).toBe(true);
+    expect(run.item(MAIN, "RenderNodeWindows").Visible).toBe(true);
   });
 
   it("the server does not answer (no farm): the submitting OS stays", async () => {
