@@ -203,7 +203,7 @@ const SIMPLE_UNESCAPES: Record<string, string> = {
 };
 
 /** UTF-8 (or WTF-8 for lone surrogates) bytes of a code point 0..0x10FFFF. */
-function codePointToUtf8(code: number): string {
+export function codePointToUtf8(code: number): string {
   if (code < 0x80) return string.char(code);
   if (code < 0x800) return string.char(0xc0 + math.floor(code / 64), 0x80 + (code % 64));
   if (code < 0x10000) {
@@ -216,6 +216,7 @@ function codePointToUtf8(code: number): string {
     0x80 + (code % 64),
   );
 }
+
 
 class JsonDecoder {
   private pos = 1;

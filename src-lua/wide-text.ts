@@ -4,6 +4,7 @@
  * under LuaJIT on any OS (test/lua/wide-text-lua.test.ts). Strict: bytes that are not UTF-8 (a path from os.getenv,
  * which Windows gives in the ANSI code page) convert to undefined, and the caller then keeps Lua's own io.
  */
+import { codePointToUtf8 } from "./json";
 
 /** The UTF-16 code units of a UTF-8 string, or undefined when it is not valid UTF-8 (or holds a NUL). */
 export function utf8ToUtf16(text: string): number[] | undefined {
@@ -49,6 +50,7 @@ export function utf8ToUtf16(text: string): number[] | undefined {
   return units;
 }
 
+
 /** UTF-16 code units (e.g. from GetTempPathW) → UTF-8; a lone surrogate becomes U+FFFD. */
 export function utf16ToUtf8(units: readonly number[]): string {
   const parts: string[] = [];
@@ -62,14 +64,7 @@ export function utf16ToUtf8(units: readonly number[]): string {
     } else if (code >= 0xd800 && code <= 0xdfff) {
       code = 0xfffd;
     }
-    if (code < 0x80) parts.push(string.char(code));
-    else if (code < 0x800) parts.push(string.char(0xc0 + math.floor(code / 64), 0x80 + (code % 64)));
-    else if (code < 0x10000) parts.push(string.char(0xe0 + math.floor(code / 4096), 0x80 + (math.floor(code / 64) % 64), 0x80 + (code % 64)));
-    else {
-      parts.push(
-        string.char(0xf0 + math.floor(code / 262144), 0x80 + (math.floor(code / 4096) % 64), 0x80 + (math.floor(code / 64) % 64), 0x80 + (code % 64)),
-      );
-    }
+    parts.push(codePointToUtf8(code));
   }
   return parts.join("");
 }
