@@ -4,25 +4,22 @@
  * widget when asked.
  */
 import type { Platform } from "../../types/request";
-import { choiceRow, intRow } from "../../src-node/portable/fields";
+import { fieldRow } from "../../src-node/portable/fields";
 import {
   ALL_PLATFORMS,
   type AssignMode,
   type FrameChoice,
-  RENDER_NODE_VERSIONS,
   type Settings,
   advancedDiffers,
   copySettings,
   defaultSettings,
 } from "../settings";
+import { fieldProblems } from "../field-checks";
 import { formatEnvironment, formatInt, parseEnvironment, splitNames, trimText } from "../text";
-import { type DialogCore, checkedOf, intOf, looksLikeHtml, textOf } from "./dialog-core";
-import { ASSIGN_LABELS, FRAME_LABELS, OS_CHECKBOX, RENDER_NODE_FIELD, SHARED_ROOT_ROWS, rootFieldId } from "./main-layout";
-import { comboChoice, comboText, selectComboItem, writeProp } from "./ui";
-
-/** The combos' values, in the order of their entries (the field table's choices). */
-export const FRAME_CHOICES: FrameChoice[] = [...choiceRow("frameChoice").choices] as FrameChoice[];
-export const ASSIGN_MODES: AssignMode[] = [...choiceRow("assignMode").choices] as AssignMode[];
+import { type DialogCore, checkedOf, looksLikeHtml, textOf } from "./dialog-core";
+import { type FieldValue, WIDGET_ROWS, comboEntries, readRow, writeRow } from "./field-widgets";
+import { OS_CHECKBOX, RENDER_NODE_FIELD, SHARED_ROOT_ROWS, rootFieldId } from "./main-layout";
+import { writeProp } from "./ui";
 
 /** Settings read from the fields, plus what the fields themselves got wrong. */
 export interface FieldRead {
@@ -45,67 +42,86 @@ export function perOsRowsWanted(this: void, settings: Settings): boolean {
 }
 
 export class FieldBinding {
-  /** Render Node versions the combo holds, in order (the built-in list plus stored ones it did not know). */
-  readonly versionLabels: string[] = [...RENDER_NODE_VERSIONS];
+  /**
+   * Each combo's entries, by row key, in order: a choice row's labels; a text row's offered values plus stored ones
+   * the list did not know (the Render Node version a newer script or a preset stored).
+   */
+  private readonly entries: Record<string, string[]> = {};
   /** What the script last wrote into the Environment field (to tell the artist's edit from a stale twin property). */
   private environmentWritten = "";
   /** True while the script writes the fields: their change events are not the artist's edits. */
   applying = false;
 
-  constructor(private readonly core: DialogCore) {}
+  constructor(private readonly core: DialogCore) {
+    for (const row of WIDGET_ROWS) if (row.widget?.kind === "ComboBox") this.entries[row.key] = comboEntries(row);
+  }
+
+  /** The widget of a row, by its key. */
+  private widgetOf(key: string): UIItem | undefined {
+    const id = fieldRow(key).widget?.id;
+    return id !== undefined ? this.core.field<UIItem>(id) : undefined;
+  }
+
+  /** The combo entries of a row (empty for a row without a combo). */
+  private entriesOf(key: string): string[] {
+    return this.entries[key] ?? [];
+  }
+
+  /** A scalar row's value as the dialog shows it now (the studio default when the widget gives nothing). */
+  private read(key: string): FieldValue {
+    const fallback = (this.core.studio.defaults as unknown as Record<string, FieldValue>)[key];
+    return readRow(this.widgetOf(key), fieldRow(key), fallback, this.entriesOf(key));
+  }
 
   frameChoice(): FrameChoice {
-    const index = comboChoice(this.core.items.FrameSource, FRAME_LABELS);
-    return index >= 0 ? FRAME_CHOICES[index] : "render";
+    return this.read("frameChoice") as FrameChoice;
   }
 
   assignMode(): AssignMode {
-    const index = comboChoice(this.core.items.AssignMode, ASSIGN_LABELS);
-    return index >= 0 ? ASSIGN_MODES[index] : "any";
+    return this.read("assignMode") as AssignMode;
   }
 
+  /** Selects a choice row's value (e.g. "custom" frames when the artist types a frame set). */
+  selectChoice(key: string, value: string): void {
+    writeRow(this.widgetOf(key), fieldRow(key), value, this.entriesOf(key));
+  }
+
+  /**
+   * Writes settings into the fields: every stored scalar row (the comp-only ones when `includeCompFields`), then the
+   * structured fields. "Submit paused" is never stored: it stays as the artist set it in this dialog.
+   */
   applySettings(settings: Settings, includeCompFields: boolean): void {
     const items = this.core.items;
+    const values = settings as unknown as Record<string, FieldValue>;
     this.applying = true;
-    this.core.setText(items.Server, settings.server);
-    if (includeCompFields) {
-      this.core.setText(items.JobName, settings.jobName);
-      this.core.setText(items.Description, settings.description);
+    for (const row of WIDGET_ROWS) {
+      if (row.stored === "never" || (row.stored === "comp" && !includeCompFields)) continue;
+      const value = values[row.key];
+      const entries = this.entriesOf(row.key);
+      if (row.widget?.kind === "ComboBox" && row.kind === "text" && typeof value === "string" && !entries.includes(value)) {
+        // A value this list does not offer (stored by a newer script, or typed in a preset): add it, never remove.
+        const combo = this.widgetOf(row.key) as UIComboBox | undefined;
+        writeProp(() => combo?.AddItem(value));
+        entries.push(value);
+      }
+      writeRow(this.widgetOf(row.key), row, value, entries);
     }
-    writeProp(() => (items.Priority.Value = settings.priority));
-    selectComboItem(items.FrameSource, FRAME_LABELS, math.max(0, FRAME_CHOICES.indexOf(settings.frameChoice)));
-    this.core.setText(items.CustomFrames, settings.customFrames);
-    writeProp(() => (items.FramesPerTask.Value = settings.framesPerTask));
-    selectComboItem(items.AssignMode, ASSIGN_LABELS, math.max(0, ASSIGN_MODES.indexOf(settings.assignMode)));
     this.core.setText(items.AssignNames, settings.assignNames.join(", "));
     for (const platform of ALL_PLATFORMS) {
       const box = this.core.field<UICheckBox>(OS_CHECKBOX[platform]);
       if (box !== undefined) writeProp(() => (box.Checked = settings.platforms.includes(platform)));
       this.core.setText(this.core.field<UILineEdit>(RENDER_NODE_FIELD[platform]), settings.renderNodePaths[platform] ?? "");
     }
-    writeProp(() => (items.SameOsOnly.Checked = settings.sameOsOnly));
-    if (!this.versionLabels.includes(settings.renderNodeVersion)) {
-      // A version this list does not offer (stored by a newer script, or typed in a preset): add it, never remove.
-      writeProp(() => items.RenderNodeVersion.AddItem(settings.renderNodeVersion));
-      this.versionLabels.push(settings.renderNodeVersion);
-    }
-    selectComboItem(items.RenderNodeVersion, this.versionLabels, this.versionLabels.indexOf(settings.renderNodeVersion));
     for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
       const root = settings.sharedRoots[row - 1];
       for (const platform of ALL_PLATFORMS) {
         this.core.setText(this.core.field<UILineEdit>(rootFieldId(row, platform)), root !== undefined ? root[platform] ?? "" : "");
       }
     }
-    writeProp(() => (items.Tries.Value = settings.tries));
-    writeProp(() => (items.Cpus.Value = settings.cpus));
-    this.core.setText(items.LogDir, settings.logDir);
-    this.core.setText(items.JobRoot, settings.jobRoot);
-    this.core.setText(items.EmailTo, settings.emailTo);
     this.core.setText(items.EmailReasons, settings.emailReasons.join(", "));
     const environment = formatEnvironment(settings.environment);
     this.environmentWritten = environment;
     writeProp(() => (items.Environment.PlainText = environment));
-    // "Submit paused" is not part of the settings: it stays as the artist set it in this dialog (unchecked on open).
     this.applying = false;
     // Nothing that changes the job may be hidden: stored (or preset) advanced values open the section.
     if (advancedDiffers(settings, defaultSettings(this.core.host.platform))) this.core.setAdvancedVisible(true);
@@ -132,25 +148,20 @@ export class FieldBinding {
     return plain;
   }
 
+  /** Reads every field (scalar rows from the table, then the structured ones) and checks them (field-checks.ts). */
   readFields(): FieldRead {
     const items = this.core.items;
-    const errors: Record<string, string> = {};
-    const defaults = this.core.studio.defaults;
+    const settings = copySettings(this.core.studio.defaults);
+    const values = settings as unknown as Record<string, FieldValue>;
+    let paused = false;
+    for (const row of WIDGET_ROWS) {
+      const value = this.read(row.key);
+      if (row.stored !== "never") values[row.key] = value;
+      else if (row.key === "paused") paused = value === true;
+    }
     const lineText = (item: UILineEdit | undefined): string => trimText(textOf(item, () => item?.Text));
-    const settings = copySettings(defaults);
-    settings.server = lineText(items.Server);
-    settings.jobName = lineText(items.JobName);
-    settings.description = lineText(items.Description);
-    settings.priority = intOf(items.Priority, intRow("priority"), defaults.priority);
-    settings.frameChoice = this.frameChoice();
-    settings.customFrames = lineText(items.CustomFrames);
-    settings.framesPerTask = intOf(items.FramesPerTask, intRow("framesPerTask"), defaults.framesPerTask);
-    settings.assignMode = this.assignMode();
     settings.assignNames = splitNames(lineText(items.AssignNames));
     settings.platforms = ALL_PLATFORMS.filter((platform) => checkedOf(this.core.field<UICheckBox>(OS_CHECKBOX[platform])));
-    settings.sameOsOnly = checkedOf(items.SameOsOnly);
-    const version = trimText(comboText(items.RenderNodeVersion));
-    settings.renderNodeVersion = version !== "" ? version : defaults.renderNodeVersion;
     settings.renderNodePaths = {};
     settings.sharedRoots = [];
     for (const platform of ALL_PLATFORMS) {
@@ -169,29 +180,14 @@ export class FieldBinding {
       }
       if (count > 0) settings.sharedRoots.push(root);
     }
-    settings.tries = intOf(items.Tries, intRow("tries"), defaults.tries);
-    settings.cpus = intOf(items.Cpus, intRow("cpus"), defaults.cpus);
-    settings.logDir = lineText(items.LogDir);
-    settings.jobRoot = lineText(items.JobRoot);
-    settings.emailTo = lineText(items.EmailTo);
     settings.emailReasons = splitNames(lineText(items.EmailReasons));
+    const errors = fieldProblems(settings);
     const environment = parseEnvironment(this.environmentText());
     if (environment.ok) settings.environment = environment.environment;
     else {
       settings.environment = {};
       errors.Environment = "Environment " + environment.error + ".";
     }
-    const paused = checkedOf(items.Paused);
-
-    if (settings.server === "") errors.Server = "Enter the HQueue server, e.g. hq-server:5000.";
-    if (settings.platforms.length === 0 && !settings.sameOsOnly) errors.Platforms = "Tick at least one client OS.";
-    if (settings.assignMode !== "any" && settings.assignNames.length === 0) {
-      errors.AssignNames =
-        settings.assignMode === "clients"
-          ? "List at least one client (host name), or fetch them from the server."
-          : "List at least one client group, or fetch them from the server.";
-    }
-    if (settings.frameChoice === "custom" && settings.customFrames === "") errors.CustomFrames = "Type the frames to render, e.g. 1-100 or 1,5,10-20.";
     return { settings, paused, errors };
   }
 }

@@ -19,14 +19,15 @@ import { ALL_PLATFORMS, type Settings } from "../settings";
 import type { CompStore, StudioStore } from "../store";
 import { trimText } from "../text";
 import { DialogCore, checkedOf, textOf } from "./dialog-core";
-import { FRAME_CHOICES, FieldBinding, perOsRowsWanted } from "./field-binding";
-import { FRAME_LABELS, MAIN_WINDOW_ID, SHARED_ROOT_ROWS, buildMainWindow, rootFieldId } from "./main-layout";
+import { FieldBinding, perOsRowsWanted } from "./field-binding";
+import { WIDGET_ROWS, changeEvent } from "./field-widgets";
+import { MAIN_WINDOW_ID, OS_CHECKBOX, SHARED_ROOT_ROWS, buildMainWindow, rootFieldId } from "./main-layout";
 import { openJobsView } from "./jobs-view";
 import { PlanSession } from "./plan-session";
 import { PresetsPanel } from "./presets-panel";
 import { ServerLists } from "./server-lists";
 import { SubmitFlow } from "./submit-flow";
-import { selectComboItem, showMessage } from "./ui";
+import { showMessage } from "./ui";
 
 export interface MainDialogInput {
   comp: CompSnapshot;
@@ -67,25 +68,26 @@ export class MainDialog {
     const core = this.core;
     const handle = (id: string, event: keyof UIElementHandlers, fn: UIEventHandler): void => core.handle(id, event, fn);
     const changed = (): void => this.onFieldChanged();
-    const textFields = ["Server", "JobName", "Description", "AssignNames", "RenderNodeLinux", "RenderNodeMac", "RenderNodeWindows", "LogDir", "JobRoot", "EmailTo", "EmailReasons", "Environment"];
+    // Each scalar field's change event (field-widgets.ts changeEvent), to what an edit of it means.
+    const framesChanged = (): void => this.onFramesChanged();
+    const onEdit: Record<string, UIEventHandler> = {
+      // The frames fields only change the summary, computed here: no helper run while typing (Submit plans anyway).
+      framesPerTask: framesChanged,
+      frameChoice: framesChanged,
+      customFrames: () => this.onCustomFramesChanged(),
+      sameOsOnly: () => this.onOsChoice(),
+    };
+    for (const row of WIDGET_ROWS) {
+      const id = row.widget?.id;
+      if (id !== undefined) handle(id, changeEvent(row), onEdit[row.key] ?? changed);
+    }
+    // The structured fields.
+    const textFields = ["AssignNames", "RenderNodeLinux", "RenderNodeMac", "RenderNodeWindows", "EmailReasons", "Environment"];
     for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
       for (const platform of ALL_PLATFORMS) textFields.push(rootFieldId(row, platform));
     }
     for (const id of textFields) handle(id, "TextChanged", changed);
-    for (const id of ["Priority", "Tries", "Cpus"]) handle(id, "ValueChanged", changed);
-    for (const id of ["AssignMode", "RenderNodeVersion"]) handle(id, "CurrentIndexChanged", changed);
-    // The frames fields only change the summary, computed here: no helper run while typing (Submit plans anyway).
-    const framesChanged = (): void => this.onFramesChanged();
-    handle("FramesPerTask", "ValueChanged", framesChanged);
-    handle("FrameSource", "CurrentIndexChanged", framesChanged);
-    for (const id of ["OsLinux", "OsMac", "OsWindows", "SameOsOnly", "Paused"]) {
-      handle(id, "Clicked", () => {
-        // The artist's own OS choice: the client-OS proposal (PlanSession) never overrides it.
-        if (id !== "Paused" && !this.fields.applying) this.plan.osProposal.ticked = true;
-        changed();
-      });
-    }
-    handle("CustomFrames", "TextChanged", () => this.onCustomFramesChanged());
+    for (const platform of ALL_PLATFORMS) handle(OS_CHECKBOX[platform], "Clicked", () => this.onOsChoice());
     handle("NodePath", "TextChanged", () => {
       if (this.fields.applying) return;
       this.plan.toolsLooked = false;
@@ -125,6 +127,12 @@ export class MainDialog {
     core.setPerOsVisible(wanted);
   }
 
+  /** The artist's own OS choice (an OS box or "only this computer's OS"): the client-OS proposal never overrides it. */
+  private onOsChoice(): void {
+    if (!this.fields.applying) this.plan.osProposal.ticked = true;
+    this.onFieldChanged();
+  }
+
   /** Debounced re-plan after an edit (when the UI Manager reports edits and runs timers; Submit does not rely on it). */
   private onFieldChanged(): void {
     if (this.fields.applying) return;
@@ -138,7 +146,7 @@ export class MainDialog {
     if (this.fields.applying) return;
     const items = this.core.items;
     if (trimText(textOf(items.CustomFrames, () => items.CustomFrames.Text)) !== "" && this.fields.frameChoice() !== "custom") {
-      selectComboItem(items.FrameSource, FRAME_LABELS, FRAME_CHOICES.indexOf("custom"));
+      this.fields.selectChoice("frameChoice", "custom");
     }
     this.onFramesChanged();
   }

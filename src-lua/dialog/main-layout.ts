@@ -5,8 +5,9 @@
 import type { Platform } from "../../types/request";
 import { defaultJobName } from "../build-request";
 import type { CompSnapshot } from "../host";
-import { ALL_PLATFORMS, PLATFORM_LABELS, RENDER_NODE_VERSIONS } from "../settings";
-import { choiceRow, intRow, textRow } from "../../src-node/portable/fields";
+import { ALL_PLATFORMS, PLATFORM_LABELS } from "../settings";
+import { fieldLabel, fieldRow, textRow } from "../../src-node/portable/fields";
+import { WIDGET_ROWS, type WidgetPlace, comboEntries, rowWidget } from "./field-widgets";
 import { dirnameOf, formatFrame, formatInt, joinPath, plural } from "../text";
 import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wrapText } from "./ui";
 
@@ -15,9 +16,6 @@ export const SHARED_ROOT_ROWS = 4;
 /** Status lines wrap at this many characters (documented labels have no word wrap). */
 export const WRAP = 96;
 
-/** The combos' entries: the field table's choice labels, in the order of its choices. */
-export const FRAME_LABELS: string[] = [...choiceRow("frameChoice").choiceLabels];
-export const ASSIGN_LABELS: string[] = [...choiceRow("assignMode").choiceLabels];
 export const OS_CHECKBOX: Record<Platform, string> = { linux: "OsLinux", macosx: "OsMac", windows: "OsWindows" };
 export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeLinux", macosx: "RenderNodeMac", windows: "RenderNodeWindows" };
 const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
@@ -112,12 +110,10 @@ export interface MainItems {
  * buttons acting on the whole dialog go (e.g. a "Jobs…" button).
  */
 export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, comp: CompSnapshot, platform: Platform): { win: UIWindow; items: MainItems } {
-  /** A whole-number field from its field-table row: ID, limits and tooltip are the row's. */
-  const spin = (key: string, visible = true): UIElement => {
-    const row = intRow(key);
-    const id = row.widget?.id ?? key;
-    return ui.SpinBox({ ID: id, Minimum: row.min, Maximum: row.max, Value: row.min, ToolTip: row.tooltip, Weight: 0, MinimumSize: [90, 0], Visible: visible });
-  };
+  /** A scalar field's widget, from its field-table row (ID, limits, tooltip, placeholder: field-widgets.ts). */
+  const field = (key: string, place: WidgetPlace = {}): UIElement => rowWidget(ui, fieldRow(key), place);
+  /** The caption of a scalar field: its row's label, the name every message about it uses. */
+  const caption = (key: string): string => fieldRow(key).label;
   const line = (id: string, placeholder: string, tip?: string, visible = true): UIElement => {
     const props: UILineEditProps = { ID: id, PlaceholderText: placeholder, Weight: 1 };
     if (tip !== undefined) props.ToolTip = tip;
@@ -153,17 +149,17 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
   // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
   // is not documented, and a group hidden for good would hide these fields for good.
   const advanced = vgroup(ui, { Weight: 0 }, [
-    advancedRow("Tries", intRow("tries").label, [spin("tries", false), hint("TriesHint", intRow("tries").hint ?? "")]),
-    advancedRow("Cpus", intRow("cpus").label, [spin("cpus", false), hint("CpusHint", intRow("cpus").hint ?? "")]),
-    advancedRow("LogDir", "Log folder", [line("LogDir", "Folder on shared storage for one Fusion log per task (optional)", undefined, false)]),
-    advancedRow("JobRoot", jobRootRow.label, [line("JobRoot", jobFolderNote(comp, platform), jobRootRow.tooltip, false)]),
-    advancedRow("EmailTo", "E-mail to", [line("EmailTo", "Addresses, comma-separated (optional)", undefined, false)]),
-    advancedRow("EmailReasons", "E-mail when", [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed", undefined, false)]),
-    advancedRow("Environment", "Environment", [
+    advancedRow("Tries", caption("tries"), [field("tries", { visible: false }), hint("TriesHint", fieldRow("tries").hint ?? "")]),
+    advancedRow("Cpus", caption("cpus"), [field("cpus", { visible: false }), hint("CpusHint", fieldRow("cpus").hint ?? "")]),
+    advancedRow("LogDir", caption("logDir"), [field("logDir", { visible: false })]),
+    advancedRow("JobRoot", caption("jobRoot"), [field("jobRoot", { placeholder: jobFolderNote(comp, platform), visible: false })]),
+    advancedRow("EmailTo", caption("emailTo"), [field("emailTo", { visible: false })]),
+    advancedRow("EmailReasons", fieldLabel("emailReasons"), [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed", undefined, false)]),
+    advancedRow("Environment", fieldLabel("environment"), [
       ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 54], AcceptRichText: false, Visible: false }),
     ]),
     status("EnvironmentStatus", false),
-    formRow(ui, "", [ui.CheckBox({ ID: "Paused", Text: "Submit the job paused", Weight: 1, Visible: false })]),
+    formRow(ui, "", [field("paused", { visible: false })]),
     advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
   ]);
 
@@ -185,29 +181,30 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     status("Notice"),
 
     heading(ui, "HQueue server"),
-    formRow(ui, "Server", [line("Server", "host:port, e.g. hq-server:5000"), ui.Button({ ID: "TestServer", Text: "Test", Weight: 0 })]),
+    formRow(ui, caption("server"), [field("server"), ui.Button({ ID: "TestServer", Text: "Test", Weight: 0 })]),
     status("ServerStatus"),
 
     heading(ui, "Job"),
-    formRow(ui, "Job name", [
-      line("JobName", defaultJobName(comp)),
-      ui.Label({ ID: "PriorityCaption", Text: "Priority", Weight: 0 }),
-      spin("priority"),
+    formRow(ui, caption("jobName"), [
+      field("jobName", { placeholder: defaultJobName(comp) }),
+      ui.Label({ ID: "PriorityCaption", Text: caption("priority"), Weight: 0 }),
+      field("priority"),
     ]),
-    formRow(ui, "Description", [line("Description", "Optional")]),
+    formRow(ui, caption("description"), [field("description")]),
 
     heading(ui, "Frames"),
-    formRow(ui, "Frames", [
-      ui.ComboBox({ ID: "FrameSource", Weight: 0, MinimumSize: [170, 0] }),
-      line("CustomFrames", "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20"),
+    formRow(ui, caption("frameChoice"), [
+      field("frameChoice", { minimumWidth: 170 }),
+      ui.Label({ ID: "CustomFramesCaption", Text: caption("customFrames"), Weight: 0 }),
+      field("customFrames"),
     ]),
     formRow(ui, "", [ui.Label({ ID: "FrameRanges", Text: frameRangesText(comp), Weight: 1 })]),
-    formRow(ui, intRow("framesPerTask").label, [spin("framesPerTask"), ui.Label({ Text: intRow("framesPerTask").hint ?? "", Weight: 1 })]),
+    formRow(ui, caption("framesPerTask"), [field("framesPerTask"), ui.Label({ Text: fieldRow("framesPerTask").hint ?? "", Weight: 1 })]),
     status("FramesSummary"),
 
     heading(ui, "Where to run"),
-    formRow(ui, "Clients", [
-      ui.ComboBox({ ID: "AssignMode", Weight: 0, MinimumSize: [160, 0] }),
+    formRow(ui, caption("assignMode"), [
+      field("assignMode", { minimumWidth: 160 }),
       ui.Label({ ID: "AssignNamesCaption", Text: "Names", Weight: 0 }),
       line("AssignNames", "Client or group names, comma-separated"),
       ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
@@ -218,13 +215,13 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
       ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true }, Visible: false }),
     ]),
     status("AssignStatus"),
-    formRow(ui, "Client OSes", [
+    formRow(ui, fieldLabel("platforms"), [
       ui.CheckBox({ ID: "OsLinux", Text: "Linux", Weight: 0 }),
       ui.CheckBox({ ID: "OsMac", Text: "macOS", Weight: 0 }),
       ui.CheckBox({ ID: "OsWindows", Text: "Windows", Weight: 0 }),
-      ui.CheckBox({ ID: "SameOsOnly", Text: "Only " + PLATFORM_LABELS[platform] + " clients (this computer's OS)", Weight: 1 }),
+      field("sameOsOnly", { text: "Only " + PLATFORM_LABELS[platform] + " clients (this computer's OS)" }),
     ]),
-    formRow(ui, "Render Node", [ui.ComboBox({ ID: "RenderNodeVersion", Weight: 0, MinimumSize: [90, 0] }), ui.Label({ Text: "Fusion Render Node version (default install paths)", Weight: 1 })]),
+    formRow(ui, caption("renderNodeVersion"), [field("renderNodeVersion"), ui.Label({ Text: fieldRow("renderNodeVersion").hint ?? "", Weight: 1 })]),
     renderNodeRow("linux", "Linux executable"),
     renderNodeRow("macosx", "macOS executable"),
     renderNodeRow("windows", "Windows executable"),
@@ -264,9 +261,11 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
   installCloseHotkeys(MAIN_WINDOW_ID);
   const items = win.GetItems<MainItems>();
 
-  items.FrameSource.AddItems([...FRAME_LABELS]);
-  items.AssignMode.AddItems([...ASSIGN_LABELS]);
-  items.RenderNodeVersion.AddItems([...RENDER_NODE_VERSIONS]);
+  // Each combo's entries from its row (choices' labels, or the values a text row offers).
+  for (const row of WIDGET_ROWS) {
+    const combo = row.widget?.kind === "ComboBox" ? (items as unknown as Record<string, UIComboBox | undefined>)[row.widget.id] : undefined;
+    if (combo !== undefined) combo.AddItems(comboEntries(row));
+  }
   pcall(() => {
     items.PresetTree.ColumnCount = 1;
     items.PresetTree.SetHeaderLabels(["Presets saved in this comp"]);

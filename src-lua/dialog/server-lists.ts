@@ -6,10 +6,9 @@ import type { HelperResponse } from "../../types/request";
 import { type AssignMode, PLATFORM_LABELS } from "../settings";
 import { formatInt, plural, splitNames, trimText } from "../text";
 import { type DialogCore, describeFailure, textOf } from "./dialog-core";
-import { ASSIGN_MODES, type FieldBinding } from "./field-binding";
-import { ASSIGN_LABELS } from "./main-layout";
+import type { FieldBinding } from "./field-binding";
 import type { PlanSession } from "./plan-session";
-import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, readProp, selectComboItem } from "./ui";
+import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, readProp } from "./ui";
 
 export class ServerLists {
   /** What the server list shows: client host names or client group names. */
@@ -103,7 +102,7 @@ export class ServerLists {
     const picked = this.clickedRowText(ev);
     if (picked === undefined) return;
     if (this.serverNamesMode !== "any" && this.fields.assignMode() !== this.serverNamesMode) {
-      selectComboItem(items.AssignMode, ASSIGN_LABELS, ASSIGN_MODES.indexOf(this.serverNamesMode));
+      this.fields.selectChoice("assignMode", this.serverNamesMode);
     }
     const names = splitNames(textOf(items.AssignNames, () => items.AssignNames.Text));
     if (!names.includes(picked)) names.push(picked);

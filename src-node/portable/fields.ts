@@ -7,7 +7,10 @@
  * - the helper (Node): request validation limits (src-node/request.ts), the CLI options and how they become
  *   request fields (src-node/commands/request-input.ts, common.ts);
  * - the comp script (LuaJIT): settings defaults, reading/validating stored settings and the names used in their
- *   messages (src-lua/settings.ts, store.ts), and, next, the dialog's build/read/apply.
+ *   messages (src-lua/settings.ts, store.ts); the dialog's widgets, captions, combo entries and change events
+ *   (src-lua/dialog/field-widgets.ts, main-layout.ts, main-dialog.ts), writing settings into the fields and reading
+ *   them back as a loop over the rows (field-binding.ts), and the checks before Submit (`required`,
+ *   src-lua/field-checks.ts).
  *
  * Structured fields (client names, client OSes, Render Node paths, shared roots, e-mail reasons, environment) stay
  * hand-written where they are used; only their labels live here ({@link STRUCTURED_LABELS}).
@@ -76,6 +79,11 @@ interface RowBase {
   placeholder?: string;
   /** A short note shown next to the widget ("0 = all frames in one task"). */
   hint?: string;
+  /**
+   * The dialog refuses Submit while the field is empty (and `when` holds): `message` is shown next to the field and
+   * in the Cannot Submit window (src-lua/field-checks.ts).
+   */
+  required?: { message: string; when?: { key: string; value: string } };
   /** Where the value travels in the request document (types/request.ts); the helper's errors name this path. */
   request: string;
   cli?: CliFlag;
@@ -136,7 +144,7 @@ export const FIELDS: readonly FieldRow[] = [
   {
     key: "server", kind: "text", label: "Server", default: "localhost:5000", maxLength: 2048,
     tooltip: "The HQueue server as host, host:port or http://host:port, e.g. hq-server:5000",
-    placeholder: "host:port, e.g. hq-server:5000",
+    placeholder: "host:port, e.g. hq-server:5000", required: { message: "Enter the HQueue server, e.g. hq-server:5000." },
     request: "server", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "Server" },
     cli: { flag: "server", meta: "HOST[:PORT]", help: "the HQueue server", whenAbsent: "$HQUEUE_SERVER, then localhost:5000", group: "server" },
   },
@@ -169,6 +177,7 @@ export const FIELDS: readonly FieldRow[] = [
     key: "customFrames", kind: "text", label: "Custom frames", default: "", maxLength: 10000,
     tooltip: "The frames to render when Frames is a custom frame set",
     placeholder: "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20",
+    required: { message: "Type the frames to render, e.g. 1-100 or 1,5,10-20.", when: { key: "frameChoice", value: "custom" } },
     request: "job.frames.set", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "CustomFrames" },
     // On the command line a frame set is a value of --frames (the Frames row).
   },
@@ -194,7 +203,7 @@ export const FIELDS: readonly FieldRow[] = [
   {
     key: "renderNodeVersion", kind: "text", label: "Render Node version", default: "19", maxLength: 16,
     offered: RENDER_NODE_VERSIONS, format: "renderNodeVersion",
-    tooltip: "Fusion Render Node version, for the default install paths",
+    tooltip: "Fusion Render Node version, for the default install paths", hint: "used for the default install paths",
     request: "farm.renderNode.version", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "RenderNodeVersion" },
     cli: { flag: "render-node-version", meta: "N", help: "Fusion Render Node version for the default install paths" },
   },

@@ -4,8 +4,9 @@
  * produce (empty, zero, limits, combinations such as same-OS-only with no OS ticked), and the helper's validator
  * (src-node/request.ts validateRequest) must accept exactly the requests the dialog accepts.
  *
- * What the dialog accepts: its field checks before Submit (src-lua/dialog/field-binding.ts readFields): a server, at
- * least one client OS unless "same OS only", names when assigning to clients or groups, a frame set when "custom".
+ * What the dialog accepts: its own checks before it asks the helper (src-lua/field-checks.ts fieldProblems, the module
+ * the dialog's readFields uses, compiled and run here under LuaJIT next to the builder): a server, at least one client
+ * OS unless "same OS only", names when assigning to clients or groups, a frame set when "custom".
  * Values the dialog cannot produce are not fed (its spin boxes clamp, its text fields are trimmed, names are split).
  *
  * Sizes and characters the dialog does not check itself (a 300-character job name, a tab pasted into a field) are
@@ -32,6 +33,7 @@ let moduleDir = "";
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), "hq-parity-"));
   transpileLuaModule("src-lua/build-request.ts", path.join(work, "lua"), ".");
+  transpileLuaModule("src-lua/field-checks.ts", path.join(work, "lua"), ".");
   moduleDir = path.join(work, "lua");
 }, 120_000);
 
@@ -123,15 +125,6 @@ function baseComp(): CompSnapshot {
     step: 1,
     savers: [{ name: "Saver1", enabled: true, rawPath: "Comp:render/sh010.0000.exr", path: "/mnt/hq/shots/sh010/render/sh010.0000.exr" }],
   };
-}
-
-/** The dialog's checks before Submit (readFields in src-lua/dialog/field-binding.ts). */
-function dialogAccepts(s: Settings): boolean {
-  if (s.server === "") return false;
-  if (s.platforms.length === 0 && !s.sameOsOnly) return false;
-  if (s.assignMode !== "any" && s.assignNames.length === 0) return false;
-  if (s.frameChoice === "custom" && s.customFrames === "") return false;
-  return true;
 }
 
 const PLATFORM_SETS: Platform[][] = [[], ["linux"], ["windows"], ["macosx", "windows"], ["linux", "macosx", "windows"]];
@@ -238,13 +231,23 @@ function cases(): Case[] {
   return out;
 }
 
-function runLua(list: Case[]): ({ ok: true; json: string } | { ok: false; error: string })[] {
+type LuaResult = ({ ok: true; json: string } | { ok: false; error: string }) & { dialogAccepts: boolean; problems: string[] };
+
+/** Per case: the builder's request (or its error) and the dialog's own verdict, both from LuaJIT. */
+function runLua(list: Case[]): LuaResult[] {
   const file = path.join(work, "cases.json");
   writeFileSync(file, JSON.stringify(list.map(({ settings, comp, platform, paused }) => ({ settings, comp, platform, paused }))));
   const run = spawnSync("luajit", [path.join(__dirname, "fixtures/build-request-cases.lua"), moduleDir, file], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`luajit failed: ${run.stderr.toString()}`);
   const parts = run.stdout.toString("utf8").split("\0");
-  return parts.map((p) => (p.startsWith("OK:") ? { ok: true, json: p.slice(3) } : { ok: false, error: p.replace(/^ERR:/, "") }));
+  return parts.map((part) => {
+    const split = part.indexOf("\u0001");
+    const verdict = part.slice(0, split);
+    const p = part.slice(split + 1);
+    const problems = verdict.startsWith("REFUSE:") ? verdict.slice(7).split(",") : [];
+    const dialog = { dialogAccepts: verdict === "ACCEPT", problems };
+    return p.startsWith("OK:") ? { ok: true, json: p.slice(3), ...dialog } : { ok: false, error: p.replace(/^ERR:/, ""), ...dialog };
+  });
 }
 
 function helperVerdict(json: string): { ok: true } | { ok: false; field?: string; message: string } {
@@ -282,11 +285,26 @@ describe("the dialog's request builder and the helper's validator agree", () => 
         else if (verdict.field !== c.helperField) disagreements.push(`${c.name}: refused naming ${verdict.field ?? "no field"}, not ${c.helperField}: ${verdict.message}`);
         return;
       }
-      const dialog = dialogAccepts(c.settings);
+      const dialog = lua.dialogAccepts;
       if (dialog && !verdict.ok) disagreements.push(`${c.name}: the dialog accepts it, the helper refuses it: ${verdict.message}`);
       if (!dialog && verdict.ok) disagreements.push(`${c.name}: the dialog refuses it, the helper accepts it`);
     });
     expect(disagreements).toEqual([]);
+  });
+});
+
+describe("the dialog's own checks (src-lua/field-checks.ts under LuaJIT)", () => {
+  it("name the field each refusal is about, and only refuse those cases", () => {
+    const all = cases();
+    const built = runLua(all);
+    const refusals = Object.fromEntries(all.map((c, i) => [c.name, built[i].problems]).filter(([, problems]) => problems.length > 0));
+    expect(refusals).toEqual({
+      "server empty": ["Server"],
+      "frames: custom, empty": ["CustomFrames"],
+      "clients: none named": ["AssignNames"],
+      "groups: none named": ["AssignNames"],
+      ...Object.fromEntries(all.filter((c) => c.settings.platforms.length === 0 && !c.settings.sameOsOnly).map((c) => [c.name, ["Platforms"]])),
+    });
   });
 });
 
