@@ -9,7 +9,8 @@
  */
 import type { SubmitResult } from "../types/request";
 import type { Host } from "./host";
-import { type StoredState, readCompKey, writeCompKey } from "./store";
+import type { StoredState } from "./store";
+import { readCompKey, writeCompKey } from "./store-write";
 import { formatInt } from "./text";
 
 export const RECENT_JOBS_KEY = "jobs";

@@ -3,7 +3,8 @@
  * Notice line under it. Stored data this version cannot read is replaced only when the artist agrees.
  */
 import { type Settings, copySettings, withoutCompOnly } from "../settings";
-import { type CompStore, type NamedPreset, readablePresets, writePresets, writeStudioDefaults } from "../store";
+import { type CompStore, type NamedPreset, readablePresets } from "../store";
+import { writePresets, writeStudioDefaults } from "../store-write";
 import { trimText } from "../text";
 import { type DialogCore, textOf } from "./dialog-core";
 import type { FieldBinding } from "./field-binding";

@@ -12,7 +12,7 @@ import { encodeJson } from "../json";
 import { preflight } from "../preflight";
 import type { Settings } from "../settings";
 import { recordSubmittedJob } from "../recent-jobs";
-import { rememberLast, rememberStudioFacts } from "../store";
+import { rememberLast, rememberStudioFacts } from "../store-write";
 import { trimText } from "../text";
 import { type DialogCore, describeFailure, textOf } from "./dialog-core";
 import type { FieldBinding, FieldRead } from "./field-binding";
