@@ -155,16 +155,16 @@ export const FIELDS: readonly FieldRow[] = [
     cli: { flag: "name", meta: "TEXT", help: "the job's name in HQueue", whenAbsent: "the comp's name" },
   },
   {
-    key: "description", kind: "text", label: "Description", default: "", maxLength: 65536, multiline: true,
-    tooltip: "Optional text shown with the job in HQueue", placeholder: "Optional",
-    request: "job.description", stored: "comp", section: "basic", widget: { kind: "LineEdit", id: "Description" },
-    cli: { flag: "description", meta: "TEXT", help: "optional text shown with the job", whenAbsent: "none" },
-  },
-  {
     key: "priority", kind: "int", label: "Priority", default: 5, min: 0, max: 10, requestMin: 0,
     tooltip: "0 (lowest) to 10 (highest)",
     request: "job.priority", stored: "studio", section: "basic", widget: { kind: "SpinBox", id: "Priority" },
     cli: { flag: "priority", meta: "0-10", help: "higher runs first" },
+  },
+  {
+    key: "description", kind: "text", label: "Description", default: "", maxLength: 65536, multiline: true,
+    tooltip: "Optional text shown with the job in HQueue", placeholder: "Optional",
+    request: "job.description", stored: "comp", section: "basic", widget: { kind: "LineEdit", id: "Description" },
+    cli: { flag: "description", meta: "TEXT", help: "optional text shown with the job", whenAbsent: "none" },
   },
   {
     key: "frameChoice", kind: "choice", label: "Frames", default: "render",

@@ -63,6 +63,21 @@ describe("the dialog honours every row of the field table", () => {
     expect(checked).toBe(WIDGET_ROWS.length);
   });
 
+  it("the fields sit in the table's order (the visual order, which is also the keyboard order: widgets are created in it)", async () => {
+    const run = await runCompScript({ actions: [{ do: "snapshot", name: "open" }] });
+    const window = run.transcript.snapshots[0]?.windows.find((w) => w.id === MAIN);
+    const ids = new Set(WIDGET_ROWS.map((row) => row.widget!.id));
+    const order: string[] = [];
+    const walk = (nodes: LayoutNode[]): void => {
+      for (const node of nodes) {
+        if (typeof node.ID === "string" && ids.has(node.ID)) order.push(node.ID);
+        walk(node.children);
+      }
+    };
+    walk(window!.layout);
+    expect(order).toEqual(WIDGET_ROWS.map((row) => row.widget!.id));
+  });
+
   it("every row's value: widget → Submit → request and stored settings → widget again when the comp is reopened", async () => {
     const values = Object.fromEntries(WIDGET_ROWS.map((row) => [row.key, otherValue(row)]));
     const actions = [click("ShowAdvanced"), set("AssignNames", "Text", "gpu")];
