@@ -111,9 +111,8 @@ function toolWords(path: string, list: string, kind: string, context: FieldWords
   if (item.rest.charCodeAt(0) !== 46) return undefined;
   const member = TOOL_MEMBER_WORDS[item.rest.substring(1)];
   if (typeof member !== "string") return undefined;
-  // The Saver's file path is where it writes; the Loader's, what it reads.
-  const memberWords = item.rest === ".path" ? (kind === "Saver" ? "The output path" : "The file it reads") : member;
-  return memberWords + " of " + tool;
+  // A Saver's file path is where it writes.
+  return (item.rest === ".path" && kind === "Saver" ? "The output path" : member) + " of " + tool;
 }
 
 /** "[3]" right after `start` in `path`: the index and what follows the "]"; undefined when there is no such index. */
