@@ -10,7 +10,8 @@
  *   messages (src-lua/settings.ts, store.ts), and, next, the dialog's build/read/apply.
  *
  * Structured fields (client names, client OSes, Render Node paths, shared roots, e-mail reasons, environment) stay
- * hand-written where they are used; only their labels live here ({@link STRUCTURED_LABELS}).
+ * hand-written where they are used; only their labels live here ({@link STRUCTURED_LABELS}). The words a message uses
+ * for any request path (a row's label, "Shared roots, row 3, Linux", …) are in field-words.ts.
  *
  * PORTABLE MODULE: also compiled by TypeScriptToLua into the LuaJIT comp script. Keep to the subset that behaves
  * the same in both runtimes: no RegExp, JSON or Date, no Number.* helpers, no Lua globals; walk strings with
@@ -76,7 +77,10 @@ interface RowBase {
   placeholder?: string;
   /** A short note shown next to the widget ("0 = all frames in one task"). */
   hint?: string;
-  /** Where the value travels in the request document (types/request.ts); the helper's errors name this path. */
+  /**
+   * Where the value travels in the request document (types/request.ts). The helper's errors carry this path as their
+   * `field`; their message names the field by `label` (field-words.ts).
+   */
   request: string;
   cli?: CliFlag;
   widget?: Widget;
