@@ -1,5 +1,6 @@
 import type { Failure, HelperResponse } from "../types/request";
 import { writeFileAtomic } from "./atomic-file";
+import { requestFieldNote } from "./commands/field-options";
 import { PhaseFile } from "./phase-file";
 
 /**
@@ -40,9 +41,14 @@ export class Output {
     }
   }
 
+  /**
+   * A failure. The message names fields in the artist's words; a person at a terminal (often a pipeline TD writing
+   * request JSON) also gets the request path and the option that sets it, on a line of their own.
+   */
   failure(doc: Failure): void {
-    const { message, hint } = doc.error;
-    this.result(doc, `error: ${message}${hint ? `\nhint: ${hint}` : ""}`);
+    const { message, hint, field } = doc.error;
+    const note = field !== undefined && field !== "" ? `\n${requestFieldNote(field)}` : "";
+    this.result(doc, `error: ${message}${note}${hint ? `\nhint: ${hint}` : ""}`);
   }
 
   /** Human-readable progress while a command runs (stderr in --json mode, so stdout stays one document). */

@@ -11,15 +11,16 @@ import type {
   SubmitRequest,
 } from "../types/request";
 import { HelperError } from "./errors";
-import { type IntRow, choiceRow, choicesText, formatProblem, intRow, textRow } from "./portable/fields";
+import { type IntRow, choiceRow, choicesText, fieldRow, formatProblem, intRow, textRow } from "./portable/fields";
+import { LIST_ITEMS_LIMIT, PLATFORMS, bad, bool, describe, hostName, int, isRecord, list, optInt, optStr, platform, platformKey, str } from "./request-values";
+
+export { PLATFORMS, controlCharacterIn } from "./request-values";
 
 /**
  * Validation of a request document (from the comp script, or written by a pipeline tool).
  * Everything is checked before anything is planned or sent: a wrong type or an unsafe value is an
  * error naming the field, never a silently different job.
  */
-
-export const PLATFORMS: readonly Platform[] = ["linux", "macosx", "windows"];
 
 /**
  * Sizes a request may have (characters, items). Exported for the tests that feed the limits to both sides. The
@@ -39,58 +40,9 @@ export const REQUEST_LIMITS = {
   envValue: 32_768,
   envCount: 200,
   savers: 10_000,
-  listItems: 1_000,
+  listItems: LIST_ITEMS_LIMIT,
 };
 const LIMITS = REQUEST_LIMITS;
-
-function bad(field: string, message: string, hint?: string): never {
-  throw new HelperError("bad_request", `${field}: ${message}`, { field, hint });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Characters an XML-RPC (XML 1.0) document cannot carry, plus DEL: refused up front with a clear message. */
-export function controlCharacterIn(text: string, allowNewlines: boolean): string | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (allowNewlines && (c === 9 || c === 10 || c === 13)) continue;
-    if (c < 32 || c === 127 || c === 0xfffe || c === 0xffff) {
-      return c === 0 ? "NUL" : `control character U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
-    }
-    // A lone surrogate cannot be encoded as UTF-8.
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return "an unpaired UTF-16 surrogate";
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return "an unpaired UTF-16 surrogate";
-  }
-  return undefined;
-}
-
-function str(v: unknown, field: string, opts: { max: number; empty?: boolean; multiline?: boolean }): string {
-  if (typeof v !== "string") bad(field, `must be a string, got ${describe(v)}`);
-  if (!opts.empty && v.trim() === "") bad(field, "must not be empty");
-  if (v.length > opts.max) bad(field, `is ${v.length} characters long; the limit is ${opts.max}`);
-  const ctl = controlCharacterIn(v, opts.multiline ?? false);
-  if (ctl) bad(field, `contains ${ctl}`, "remove it and try again");
-  return v;
-}
-
-function optStr(v: unknown, field: string, opts: { max: number; empty?: boolean; multiline?: boolean }): string | undefined {
-  return v === undefined || v === null ? undefined : str(v, field, { empty: true, ...opts });
-}
-
-function int(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v)) bad(field, `must be a whole number, got ${describe(v)}`);
-  if (v < min || v > max) bad(field, `must be from ${min} to ${max}, got ${v}`);
-  return v;
-}
-
-function optInt(v: unknown, field: string, min: number, max: number): number | undefined {
-  return v === undefined || v === null ? undefined : int(v, field, min, max);
-}
 
 /** A whole-number field as a request carries it: the row's limits, from `requestMin` (see IntRow). */
 function intField(v: unknown, row: IntRow): number {
@@ -99,39 +51,6 @@ function intField(v: unknown, row: IntRow): number {
 
 function optIntField(v: unknown, row: IntRow): number | undefined {
   return optInt(v, row.request, row.requestMin, row.max);
-}
-
-function bool(v: unknown, field: string): boolean | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") bad(field, `must be true or false, got ${describe(v)}`);
-  return v;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "string") return v.length > 40 ? `"${v.slice(0, 40)}…"` : `"${v}"`;
-  return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
-}
-
-function list(v: unknown, field: string): unknown[] {
-  if (!Array.isArray(v)) bad(field, `must be a list, got ${describe(v)}`);
-  if (v.length > LIMITS.listItems) bad(field, `has ${v.length} items; the limit is ${LIMITS.listItems}`);
-  return v;
-}
-
-function platform(v: unknown, field: string): Platform {
-  if (typeof v !== "string" || !(PLATFORMS as readonly string[]).includes(v)) {
-    bad(field, `must be one of ${PLATFORMS.join(", ")}, got ${describe(v)}`);
-  }
-  return v as Platform;
-}
-
-/** Client and group names travel space-separated inside one HQueue condition value. */
-function hostName(v: unknown, field: string): string {
-  const s = str(v, field, { max: LIMITS.hostName }).trim();
-  if (/\s/.test(s)) bad(field, `"${s}" contains a space; HQueue lists names separated by spaces`);
-  return s;
 }
 
 function validateFrames(v: unknown): FrameSource {
@@ -154,9 +73,7 @@ function validateEnvironment(v: unknown): Record<string, string> | undefined {
   if (entries.length > LIMITS.envCount) bad("job.environment", `has ${entries.length} variables; the limit is ${LIMITS.envCount}`);
   const env: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of entries) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      bad(`job.environment.${name}`, "is not a valid variable name (letters, digits and _ , not starting with a digit)");
-    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) bad(`job.environment.${name}`, "is not a valid name", "use letters, digits and _, not starting with a digit");
     env[name] = str(value, `job.environment.${name}`, { max: LIMITS.envValue, empty: true });
   }
   return env;
@@ -201,14 +118,17 @@ function validateJob(v: unknown): JobOptions {
 function validateSaver(v: unknown, i: number): SaverInfo {
   const field = `comp.savers[${i}]`;
   if (!isRecord(v)) bad(field, `must be an object, got ${describe(v)}`);
+  const name = str(v.name, `${field}.name`, { max: LIMITS.name });
+  // Messages about its other members name the Saver as the artist sees it in the comp.
+  const words = { toolName: name };
   const saver: SaverInfo = {
-    name: str(v.name, `${field}.name`, { max: LIMITS.name }),
-    enabled: bool(v.enabled, `${field}.enabled`) ?? bad(`${field}.enabled`, "is required (true or false)"),
-    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true }),
+    name,
+    enabled: bool(v.enabled, `${field}.enabled`, { words }) ?? bad(`${field}.enabled`, "is missing (true or false)", undefined, words),
+    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true, words }),
   };
-  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
+  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path, words });
   if (raw !== undefined) saver.rawPath = raw;
-  const format = optStr(v.outputFormat, `${field}.outputFormat`, { max: LIMITS.name });
+  const format = optStr(v.outputFormat, `${field}.outputFormat`, { max: LIMITS.name, words });
   if (format !== undefined) saver.outputFormat = format;
   return saver;
 }
@@ -216,17 +136,19 @@ function validateSaver(v: unknown, i: number): SaverInfo {
 function validateLoader(v: unknown, i: number): LoaderInfo {
   const field = `comp.loaders[${i}]`;
   if (!isRecord(v)) bad(field, `must be an object, got ${describe(v)}`);
+  const name = str(v.name, `${field}.name`, { max: LIMITS.name });
+  const words = { toolName: name };
   const loader: LoaderInfo = {
-    name: str(v.name, `${field}.name`, { max: LIMITS.name }),
-    enabled: bool(v.enabled, `${field}.enabled`) ?? bad(`${field}.enabled`, "is required (true or false)"),
-    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true }),
+    name,
+    enabled: bool(v.enabled, `${field}.enabled`, { words }) ?? bad(`${field}.enabled`, "is missing (true or false)", undefined, words),
+    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true, words }),
   };
-  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path });
+  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path, words });
   if (raw !== undefined) loader.rawPath = raw;
   if (v.frames !== undefined && v.frames !== null) {
-    if (!isRecord(v.frames)) bad(`${field}.frames`, `must be an object like {"first": 1, "last": 100}, got ${describe(v.frames)}`);
-    const first = int(v.frames.first, `${field}.frames.first`, -1_000_000_000, 1_000_000_000);
-    const last = int(v.frames.last, `${field}.frames.last`, first, 1_000_000_000);
+    if (!isRecord(v.frames)) bad(`${field}.frames`, `must be an object like {"first": 1, "last": 100}, got ${describe(v.frames)}`, undefined, words);
+    const first = int(v.frames.first, `${field}.frames.first`, -1_000_000_000, 1_000_000_000, { words });
+    const last = int(v.frames.last, `${field}.frames.last`, first, 1_000_000_000, { words });
     loader.frames = { first, last };
   }
   return loader;
@@ -236,7 +158,7 @@ function validateComp(v: unknown): CompInfo {
   if (!isRecord(v)) bad("comp", `must be an object, got ${describe(v)}`);
   const frame = (x: unknown, f: string) => int(x, f, -1_000_000_000, 1_000_000_000);
   const savers = list(v.savers ?? [], "comp.savers");
-  if (savers.length > LIMITS.savers) bad("comp.savers", `has ${savers.length} Savers; the limit is ${LIMITS.savers}`);
+  if (savers.length > LIMITS.savers) bad("comp.savers", `number ${savers.length}; the limit is ${LIMITS.savers}`);
   const comp: CompInfo = {
     path: str(v.path, "comp.path", { max: LIMITS.path }),
     platform: platform(v.platform, "comp.platform"),
@@ -253,7 +175,7 @@ function validateComp(v: unknown): CompInfo {
   if (savedFileOnly) comp.savedFileOnly = true;
   if (v.loaders !== undefined && v.loaders !== null) {
     const loaders = list(v.loaders, "comp.loaders");
-    if (loaders.length > LIMITS.savers) bad("comp.loaders", `has ${loaders.length} Loaders; the limit is ${LIMITS.savers}`);
+    if (loaders.length > LIMITS.savers) bad("comp.loaders", `number ${loaders.length}; the limit is ${LIMITS.savers}`);
     comp.loaders = loaders.map(validateLoader);
   }
   return comp;
@@ -268,8 +190,10 @@ function validateAssign(v: unknown): Assign {
     case "clients":
     case "groups": {
       const field = `farm.assign.names`;
-      const names = list(v.names, field).map((n, i) => hostName(n, `${field}[${i}]`));
-      if (names.length === 0) bad(field, `lists no ${v.mode}`, `name at least one, or assign to any client`);
+      const words = { assignMode: v.mode };
+      const names = list(v.names, field, { words }).map((n, i) => hostName(n, `${field}[${i}]`, LIMITS.hostName, { words }));
+      const what = v.mode === "groups" ? "client group" : "client";
+      if (names.length === 0) bad(field, "is empty", `name at least one ${what}, or let any client render the job`, words);
       return { mode: v.mode, names: [...new Set(names)] };
     }
     default:
@@ -279,14 +203,14 @@ function validateAssign(v: unknown): Assign {
 
 function validateRoot(v: unknown, i: number): SharedRoot {
   const field = `farm.sharedRoots[${i}]`;
-  if (!isRecord(v)) bad(field, `must be an object like {"linux":"/mnt/hq","windows":"\\\\\\\\srv\\\\hq"}`);
+  if (!isRecord(v)) bad(field, `must be an object like {"linux":"/mnt/hq","windows":"\\\\\\\\srv\\\\hq"}, got ${describe(v)}`);
   const root: SharedRoot = {};
   for (const [key, value] of Object.entries(v)) {
-    const p = platform(key, `${field} key`);
+    const p = platformKey(key, field);
     const path = optStr(value, `${field}.${key}`, { max: LIMITS.path });
     if (path?.trim()) root[p] = path.trim();
   }
-  if (Object.keys(root).length === 0) bad(field, "names no path");
+  if (Object.keys(root).length === 0) bad(field, "names no folder", "enter the folder as at least one OS mounts it, or remove the row");
   return root;
 }
 
@@ -296,7 +220,7 @@ function validateFarm(v: unknown): FarmOptions {
   const sameOs = bool(v.sameOsOnly, "farm.sameOsOnly");
   // "Same OS only" renders on the submitting OS whatever the list says (job-spec.ts), so it needs no OS ticked.
   if (platforms.length === 0 && sameOs !== true) {
-    bad("farm.platforms", "lists no client OS", 'add at least one of "linux", "macosx", "windows", or set "sameOsOnly"');
+    bad("farm.platforms", "has none chosen", `choose at least one client OS, or "${fieldRow("sameOsOnly").label}"`);
   }
   const rn = v.renderNode;
   if (!isRecord(rn)) bad("farm.renderNode", `must be an object like {"version":"19"}, got ${describe(rn)}`);
@@ -306,10 +230,10 @@ function validateFarm(v: unknown): FarmOptions {
   if (versionProblem !== undefined) bad(versionRow.request, versionProblem);
   const renderNode: FarmOptions["renderNode"] = { version };
   if (rn.paths !== undefined && rn.paths !== null) {
-    if (!isRecord(rn.paths)) bad("farm.renderNode.paths", "must be an object of OS: path");
+    if (!isRecord(rn.paths)) bad("farm.renderNode.paths", `must be an object of OS: path, got ${describe(rn.paths)}`);
     const paths: Partial<Record<Platform, string>> = {};
     for (const [key, value] of Object.entries(rn.paths)) {
-      const p = platform(key, "farm.renderNode.paths key");
+      const p = platformKey(key, "farm.renderNode.paths");
       const path = optStr(value, `farm.renderNode.paths.${key}`, { max: LIMITS.path });
       if (path?.trim()) paths[p] = path.trim();
     }
@@ -331,7 +255,7 @@ export function validateRequest(doc: unknown): SubmitRequest {
   if (doc.kind !== "kartalink.hqueue.request") {
     bad("kind", `must be "kartalink.hqueue.request", got ${describe(doc.kind)}`, "is this file a KartaLink HQueue request?");
   }
-  if (doc.version !== 1) bad("version", `this helper reads request version 1, got ${describe(doc.version)}`, "update the helper and the comp script together");
+  if (doc.version !== 1) bad("version", `is ${describe(doc.version)}, but this helper reads version 1`, "update the helper and the comp script together");
   const request: SubmitRequest = {
     kind: "kartalink.hqueue.request",
     version: 1,

@@ -3,7 +3,7 @@
  * its --help line come from the row, and so do the limits and defaults used when the value is read.
  */
 import { type OptionSpecs, type ParsedArgs, intOption, optionValue } from "../args";
-import { FIELDS, cliHelp, fieldRow, intRow } from "../portable/fields";
+import { FIELDS, cliHelp, fieldRow, intRow, rowForRequestField } from "../portable/fields";
 
 /** The options of every row whose flag belongs to `group`, in table order. */
 export function fieldOptions(group: "request" | "server"): OptionSpecs {
@@ -44,4 +44,48 @@ export function boolFieldOption(args: ParsedArgs, key: string): boolean {
   if (row.kind !== "bool") throw new Error(`field ${key} is not yes/no`);
   if (!args.flags.has(flagOf(key))) return row.default;
   return !row.cli?.inverted;
+}
+
+/**
+ * Options that set request members which are not rows of the field table, or rows without a flag of their own
+ * (a custom frame set is a value of --frames). Longest matching path wins (see optionForRequestField).
+ */
+const STRUCTURED_OPTIONS: readonly (readonly [path: string, option: string])[] = [
+  ["server", "--server"],
+  ["timeoutSeconds", "--timeout"],
+  ["maxBodyBytes", "--max-body"],
+  ["comp.path", "--comp-path"],
+  ["comp.platform", "--submitter-os"],
+  ["job.frames", "--frames"],
+  ["job.emailReasons", "--email-reasons"],
+  ["job.environment", "--env"],
+  ["job.inPlace", "--in-place"],
+  ["farm.platforms", "--platforms"],
+  ["farm.assign", "--clients or --groups"],
+  ["farm.renderNode.paths", "--render-node"],
+  ["farm.sharedRoots", "--root"],
+];
+
+function isUnder(field: string, path: string): boolean {
+  if (field === path) return true;
+  if (field.length <= path.length || field.substring(0, path.length) !== path) return false;
+  const next = field.charAt(path.length);
+  return next === "." || next === "[" || next === " ";
+}
+
+/** The command-line option of plan/submit that sets a request path ("--priority"), or undefined when none does. */
+export function optionForRequestField(field: string): string | undefined {
+  const row = rowForRequestField(field);
+  if (row !== undefined && row.cli !== undefined) return `--${row.cli.flag}`;
+  let best: readonly [string, string] | undefined;
+  for (const entry of STRUCTURED_OPTIONS) {
+    if (isUnder(field, entry[0]) && (best === undefined || entry[0].length > best[0].length)) best = entry;
+  }
+  return best?.[1];
+}
+
+/** The line the human CLI output adds under a failure that names a request field, for pipeline TDs. */
+export function requestFieldNote(field: string): string {
+  const option = optionForRequestField(field);
+  return `(request field ${field}${option !== undefined ? `, option ${option}` : ""})`;
 }

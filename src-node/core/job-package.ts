@@ -15,11 +15,15 @@ import { HelperError } from "../errors";
 import { parseCompText } from "./comp-file";
 import { rewriteComp, type PathChange, type UnmappedPath } from "./comp-rewrite";
 import { rangeFrames } from "../portable/frames";
+import { textRow } from "../portable/fields";
 import { PLATFORM_LABELS } from "../portable/platforms";
 import { dirnameOf, isAbsolutePath, joinPath, mapPath } from "./path-map";
 import { defaultRenderNodePath } from "./render-node";
 import { runnerFileName, runnerScript, type ExpectedOutput } from "./runners";
 import { frameFileName, isMovieSaver, resolveCompRelative } from "./savers";
+
+/** The job-folder field as the dialog shows it, and its option, for hints read in both ('"Job folders in" (--job-root)'). */
+export const JOB_ROOT_WORDS = `"${textRow("jobRoot").label}" (--${textRow("jobRoot").cli?.flag ?? "job-root"})`;
 
 /** The OSes whose clients render the job (a copy each). */
 export function renderPlatforms(request: SubmitRequest): Platform[] {
@@ -88,7 +92,7 @@ export function copyPathsByOs(
       throw new HelperError(
         "path_unmapped",
         `${PLATFORM_LABELS[p]} clients take part, but the job folder ${layout.folder} is not under a shared root they can reach: ${mapped.error} Nothing was submitted.`,
-        { field: request.job.jobRoot ? "job.jobRoot" : "farm.sharedRoots", hint: `${mapped.hint} Or set the job folder (--job-root) to a folder under a shared root.` },
+        { field: request.job.jobRoot ? "job.jobRoot" : "farm.sharedRoots", hint: `${mapped.hint} Or set ${JOB_ROOT_WORDS} to a folder under a shared root.` },
       );
     }
     out[p] = mapped.path;

@@ -12,6 +12,7 @@
  */
 import * as nodePath from "node:path";
 import type { Platform, SharedRoot } from "../../types/request";
+import { STRUCTURED_LABELS } from "../portable/fields";
 import { PLATFORM_LABELS } from "../portable/platforms";
 
 export type MapResult = { ok: true; path: string; viaRoot?: SharedRoot } | { ok: false; error: string; hint: string };
@@ -114,7 +115,7 @@ export function mapPath(path: string, from: Platform, to: Platform, roots: reado
     return {
       ok: false,
       error: `"${path}" is under the shared root "${fromRoot}" (${describeRoot(bestWithoutTarget.root)}), which has no ${toName} path.`,
-      hint: `Add the ${toName} path of "${fromRoot}" (as ${toName} clients mount it) to that shared root, or leave ${toName} out of the farm's client platforms.`,
+      hint: `Add the ${toName} path of "${fromRoot}" (as ${toName} clients mount it) to that shared root, or untick ${toName} in ${STRUCTURED_LABELS.platforms}.`,
     };
   }
   const folder = dirnameOf(path, from);

@@ -12,6 +12,7 @@ import {
   buildManifest,
   compCopies,
   copyPathsByOs,
+  JOB_ROOT_WORDS,
   jobFolderLayout,
   runnerFiles,
   type JobFolderLayout,
@@ -112,7 +113,7 @@ export class JobFolder {
       const why = err.code === "EROFS" || err.code === "EACCES" || err.code === "EPERM" ? "it is not writable" : err.code === "ENOSPC" ? "the disk is full" : err.message;
       throw new HelperError("bad_request", `Cannot write the job folder ${folder}: ${why}. Nothing was submitted.`, {
         field: "job.jobRoot",
-        hint: "choose a job folder on writable shared storage (--job-root), or free space there",
+        hint: `set ${JOB_ROOT_WORDS} to a folder on writable shared storage, or free space there`,
       });
     }
   }

@@ -13,7 +13,8 @@
  *   src-lua/field-checks.ts).
  *
  * Structured fields (client names, client OSes, Render Node paths, shared roots, e-mail reasons, environment) stay
- * hand-written where they are used; only their labels live here ({@link STRUCTURED_LABELS}).
+ * hand-written where they are used; only their labels live here ({@link STRUCTURED_LABELS}). The words a message uses
+ * for any request path (a row's label, "Shared roots, row 3, Linux", …) are in field-words.ts.
  *
  * PORTABLE MODULE: also compiled by TypeScriptToLua into the LuaJIT comp script. Keep to the subset that behaves
  * the same in both runtimes: no RegExp, JSON or Date, no Number.* helpers, no Lua globals; walk strings with
@@ -84,7 +85,10 @@ interface RowBase {
    * in the Cannot Submit window (src-lua/field-checks.ts).
    */
   required?: { message: string; when?: { key: string; value: string } };
-  /** Where the value travels in the request document (types/request.ts); the helper's errors name this path. */
+  /**
+   * Where the value travels in the request document (types/request.ts). The helper's errors carry this path as their
+   * `field`; their message names the field by `label` (field-words.ts).
+   */
   request: string;
   cli?: CliFlag;
   widget?: Widget;

@@ -123,6 +123,8 @@ describe("mapPath: same OS and failures", () => {
     expect(result.error).toContain('"/srv/local/a.comp" is under the shared root "/srv/local"');
     expect(result.error).toContain("which has no Windows path");
     expect(result.hint).toContain('Add the Windows path of "/srv/local"');
+    // The other fix names the check boxes as the dialog shows them.
+    expect(result.hint).toContain("or untick Windows in Client OSes.");
   });
 
   it("relative paths and an empty path do not map across OSes", () => {

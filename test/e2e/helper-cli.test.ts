@@ -396,11 +396,15 @@ describe("errors", () => {
     expect(run.json).toMatchObject({ ok: false, error: { code: "not_found" } });
   });
 
-  it("an invalid request names the field", async () => {
-    const request = makeRequest({ job: { priority: 99 } });
-    const run = await runHelper(["plan", "--request", writeRequest(request), "--json"]);
+  it("an invalid request names the field: in words for the artist, by path and option for a person at a terminal", async () => {
+    const file = writeRequest(makeRequest({ job: { priority: 99 } }));
+    const run = await runHelper(["plan", "--request", file, "--json"]);
     expect(run.status).toBe(1);
-    expect(run.json).toMatchObject({ ok: false, error: { code: "bad_request", field: "job.priority" } });
+    expect(run.json).toEqual({ ok: false, error: { code: "bad_request", field: "job.priority", message: "Priority must be from 0 to 10, got 99." } });
+    const human = await runHelper(["plan", "--request", file]);
+    expect(human.status).toBe(1);
+    expect(human.stdout).toBe("");
+    expect(human.stderr).toBe("error: Priority must be from 0 to 10, got 99.\n(request field job.priority, option --priority)\n");
   });
 
   it("--json output is exactly one JSON document, even for --help and a misplaced option", async () => {

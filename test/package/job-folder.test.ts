@@ -154,10 +154,12 @@ describe("the job folder", () => {
     const before = newjobsOn(recorder);
     const run = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
     expect(run.status).toBe(1);
-    const error = (run.json as { error: { code: string; message: string } }).error;
+    const error = (run.json as { error: { code: string; message: string; hint?: string } }).error;
     expect(error.code).toBe("path_unmapped");
     // The job folder is checked first: it is not under a root either.
     expect(error.message).toContain(join(dir, "hqueue"));
+    // The fix names the field as the dialog shows it and as the command line spells it.
+    expect(error.hint).toContain('Or set "Job folders in" (--job-root) to a folder under a shared root.');
     expect(newjobsOn(recorder)).toBe(before);
     expect(jobFolders(dir)).toEqual([]);
 
@@ -178,8 +180,10 @@ describe("the job folder", () => {
     const before = newjobsOn(recorder);
     const run = await runHelper(["submit", "--request", writeRequest(request), "--json"]);
     expect(run.status).toBe(1);
-    const error = (run.json as { error: { message: string } }).error;
+    const error = (run.json as { error: { message: string; hint?: string; field?: string } }).error;
     expect(error.message).toContain(join(blocker, "jobs", "e2e-basic_"));
+    expect(error.field).toBe("job.jobRoot");
+    expect(error.hint).toBe('set "Job folders in" (--job-root) to a folder on writable shared storage, or free space there');
     expect(error.message).toContain("Nothing was submitted");
     expect(newjobsOn(recorder)).toBe(before);
     chmodSync(blocker, 0o644);

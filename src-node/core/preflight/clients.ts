@@ -8,6 +8,7 @@
 import type { Assign, ClientInfo, GroupInfo, Platform, PreflightCheck, SubmitRequest } from "../../../types/request";
 import { clientState, clientsOfGroup } from "../../hqueue/farm";
 import { PLATFORM_LABELS, platformLabel } from "../../hqueue/platform";
+import { fieldRow } from "../../portable/fields";
 
 /** The farm as the server listed it; `groups` is undefined when the server could not list groups. */
 export interface FarmSnapshot {
@@ -114,7 +115,7 @@ export function checkClients(request: SubmitRequest, farm: FarmSnapshot): Prefli
         field: request.farm.sameOsOnly ? "farm.sameOsOnly" : "farm.platforms",
         message: `No client can take this job: ${candidates.words}; ${osWords}, so it would wait for a machine for ever.`,
         hint: request.farm.sameOsOnly
-          ? `turn off "same OS only", or assign the job to ${PLATFORM_LABELS[request.comp.platform]} clients`
+          ? `turn off "${fieldRow("sameOsOnly").label}", or assign the job to ${PLATFORM_LABELS[request.comp.platform]} clients`
           : `add ${theirOses} to the client OSes${rootsWords}, or assign the job to clients that run ${orList(platforms.map((p) => PLATFORM_LABELS[p]))}`,
       },
     ];

@@ -69,6 +69,8 @@ describe("checkClients", () => {
   it("same OS only: the submitting OS decides, whatever the platforms list says", () => {
     const check = checkClients(request({ assign: { mode: "clients", names: ["win01"] }, platforms: ["linux", "windows"], sameOsOnly: true }), farm)[0];
     expect(check).toMatchObject({ code: "no_client", field: "farm.sameOsOnly", message: expect.stringContaining("this job is for Linux clients only") });
+    // The check box as the field table names it in every message.
+    expect(check.hint).toBe("turn off \"Only this computer's OS\", or assign the job to Linux clients");
   });
 
   it("matching clients all disabled or unavailable: a warning with each one's state; one available client: nothing", () => {
