@@ -5,6 +5,7 @@
  */
 import type { Platform } from "../../types/request";
 import { fieldRow } from "../../src-node/portable/fields";
+import { requestFieldWords } from "../../src-node/portable/field-words";
 import {
   ALL_PLATFORMS,
   type AssignMode,
@@ -81,6 +82,13 @@ export class FieldBinding {
     return this.read("assignMode") as AssignMode;
   }
 
+  /** The names field's caption follows the Clients choice: "Client names" or "Client groups" (the messages' words). */
+  showAssignCaption(): void {
+    const caption = requestFieldWords("farm.assign.names", { assignMode: this.assignMode() });
+    const label = this.core.items.AssignNamesCaption;
+    writeProp(() => (label.Text = caption));
+  }
+
   /** Selects a choice row's value (e.g. "custom" frames when the artist types a frame set). */
   selectChoice(key: string, value: string): void {
     writeRow(this.widgetOf(key), fieldRow(key), value, this.entriesOf(key));
@@ -123,6 +131,7 @@ export class FieldBinding {
     this.environmentWritten = environment;
     writeProp(() => (items.Environment.PlainText = environment));
     this.applying = false;
+    this.showAssignCaption();
     // Nothing that changes the job may be hidden: stored (or preset) advanced values open the section.
     if (advancedDiffers(settings, defaultSettings(this.core.host.platform))) this.core.setAdvancedVisible(true);
     if (settings.sharedRoots.length > SHARED_ROOT_ROWS) {

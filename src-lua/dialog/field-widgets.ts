@@ -23,7 +23,7 @@ export const WIDGET_ROWS: FieldRow[] = FIELDS.filter((row) => row.widget !== und
 export interface WidgetPlace {
   /** Grey text computed from the comp (the job name's default, the job folder's default). */
   placeholder?: string;
-  /** A check box's text when it names something of this computer ("Only Linux clients (this computer's OS)"). */
+  /** A check box's text when it names something of this computer ("Only this computer's OS (Linux)"). */
   text?: string;
   visible?: boolean;
   minimumWidth?: number;

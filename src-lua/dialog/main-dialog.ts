@@ -136,6 +136,7 @@ export class MainDialog {
   /** Debounced re-plan after an edit (when the UI Manager reports edits and runs timers; Submit does not rely on it). */
   private onFieldChanged(): void {
     if (this.fields.applying) return;
+    this.fields.showAssignCaption();
     this.showPerOsRows();
     this.plan.planTimer.stop();
     this.plan.planTimer.start();

@@ -7,6 +7,7 @@ import { defaultJobName } from "../build-request";
 import type { CompSnapshot } from "../host";
 import { ALL_PLATFORMS, PLATFORM_LABELS } from "../settings";
 import { fieldLabel, fieldRow, textRow } from "../../src-node/portable/fields";
+import { requestFieldWords } from "../../src-node/portable/field-words";
 import { WIDGET_ROWS, type WidgetPlace, comboEntries, rowWidget } from "./field-widgets";
 import { dirnameOf, formatFrame, formatInt, joinPath, plural } from "../text";
 import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wrapText } from "./ui";
@@ -73,6 +74,7 @@ export interface MainItems {
   FramesPerTask: UIRangeItem;
   FramesSummary: UILabel;
   AssignMode: UIComboBox;
+  AssignNamesCaption: UILabel;
   AssignNames: UILineEdit;
   FetchNames: UIButton;
   ServerNames: UITree;
@@ -205,7 +207,8 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     heading(ui, "Where to run"),
     formRow(ui, caption("assignMode"), [
       field("assignMode", { minimumWidth: 160 }),
-      ui.Label({ ID: "AssignNamesCaption", Text: "Names", Weight: 0 }),
+      // "Client names" or "Client groups", as the messages about the field say (FieldBinding.showAssignCaption).
+      ui.Label({ ID: "AssignNamesCaption", Text: requestFieldWords("farm.assign.names"), Weight: 0, MinimumSize: [90, 0] }),
       line("AssignNames", "Client or group names, comma-separated"),
       ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
     ]),
@@ -219,7 +222,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
       ui.CheckBox({ ID: "OsLinux", Text: "Linux", Weight: 0 }),
       ui.CheckBox({ ID: "OsMac", Text: "macOS", Weight: 0 }),
       ui.CheckBox({ ID: "OsWindows", Text: "Windows", Weight: 0 }),
-      field("sameOsOnly", { text: "Only " + PLATFORM_LABELS[platform] + " clients (this computer's OS)" }),
+      field("sameOsOnly", { text: fieldRow("sameOsOnly").label + " (" + PLATFORM_LABELS[platform] + ")" }),
     ]),
     formRow(ui, caption("renderNodeVersion"), [field("renderNodeVersion"), ui.Label({ Text: fieldRow("renderNodeVersion").hint ?? "", Weight: 1 })]),
     renderNodeRow("linux", "Linux executable"),

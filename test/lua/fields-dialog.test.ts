@@ -11,6 +11,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIELDS, type FieldRow } from "../../src-node/portable/fields";
+import { requestFieldWords } from "../../src-node/portable/field-words";
 import type { SubmitRequest } from "../../types/request";
 import type { JsonValue, LayoutNode } from "../support/fusion-standin";
 import { COMPS, MAIN, buildCompScript, click, removeRunDirs, runCompScript, set, stored } from "./comp-script-harness";
@@ -61,6 +62,24 @@ describe("the dialog honours every row of the field table", () => {
       checked++;
     }
     expect(checked).toBe(WIDGET_ROWS.length);
+  });
+
+  it("the names field's caption says what the messages say: Client names, or Client groups when assigning to groups", async () => {
+    const run = await runCompScript({ actions: [{ do: "snapshot", name: "open" }, set("AssignMode", "CurrentText", "Client groups"), { do: "snapshot", name: "groups" }] });
+    expect(run.transcript.error).toBeNull();
+    const caption = (i: number): unknown => {
+      const found: unknown[] = [];
+      const walk = (nodes: LayoutNode[]): void => {
+        for (const node of nodes) {
+          if (node.ID === "AssignNamesCaption") found.push(node.Text);
+          walk(node.children);
+        }
+      };
+      walk(run.transcript.snapshots[i].windows.find((w) => w.id === MAIN)!.layout);
+      return found[0];
+    };
+    expect([caption(0), caption(1)]).toEqual([requestFieldWords("farm.assign.names"), requestFieldWords("farm.assign.names", { assignMode: "groups" })]);
+    expect(caption(0)).not.toBe(caption(1));
   });
 
   it("the fields sit in the table's order (the visual order, which is also the keyboard order: widgets are created in it)", async () => {
