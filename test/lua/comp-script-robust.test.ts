@@ -82,7 +82,7 @@ describe("the platform without FuPLATFORM_* globals", () => {
     const run = await runCompScript({ platform: "Mac", standin: { platformGlobals: false }, actions: [click("Submit")] });
     expect(run.transcript.error).toBeNull();
     expect(submittedRequest(run).comp.platform).toBe("macosx");
-    expect(run.item(MAIN, "SameOsOnly").Text).toContain("Only macOS clients");
+    expect(run.item(MAIN, "SameOsOnly").Text).toContain("(macOS)");
   });
 
   it("Windows from package.config when there is no ffi either (cmd.exe quoting), Linux otherwise", async () => {
@@ -91,7 +91,7 @@ describe("the platform without FuPLATFORM_* globals", () => {
     const launches = windows.transcript.executed.filter((e) => e.fn === "bmd.executebg");
     expect(launches).toHaveLength(1);
     expect(launches[0].cmd.startsWith('cmd.exe /d /s /c ""')).toBe(true);
-    expect(windows.item(MAIN, "SameOsOnly").Text).toContain("Only Windows clients");
+    expect(windows.item(MAIN, "SameOsOnly").Text).toContain("(Windows)");
 
     const linux = await runCompScript({ platform: "Linux", standin: { platformGlobals: false, ffi: false }, actions: [click("Submit")] });
     expect(submittedRequest(linux).comp.platform).toBe("linux");
