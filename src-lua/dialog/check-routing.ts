@@ -44,16 +44,18 @@ function prefixOf(level: PreflightCheck["level"]): string {
 /**
  * Routes the findings. `skipCodes`: checks the dialog words itself (the farm's OSes, shown with its proposal).
  * `rootsNote`: the dialog's own sentence for RootsStatus (the client OSes it proposed), shown first there.
+ * `alreadyShown`: sentences the dialog shows elsewhere (a field's error, the plan's refusal): not repeated as findings.
  */
 export function routeChecks(
   local: { blockers: readonly string[]; checks: readonly PreflightCheck[] },
   helper: Findings | undefined,
   skipCodes: readonly string[] = [],
   rootsNote?: string,
+  alreadyShown: readonly string[] = [],
 ): RoutedChecks {
   const lines: Record<CheckLabel, string[]> = { AssignStatus: [], RootsStatus: [], Checks: [] };
   const blocking: Record<CheckLabel, boolean> = { AssignStatus: false, RootsStatus: false, Checks: false };
-  const shown: string[] = [];
+  const shown: string[] = [...alreadyShown];
   const add = (label: CheckLabel, prefix: string, message: string, blocks: boolean): void => {
     if (message === "" || shown.includes(message)) return;
     shown.push(message);

@@ -1,15 +1,25 @@
 /**
  * What every part of the submit dialog shares: the app's context, the window and its items, the comp and the stored
- * data as last read, and the few writes every part makes (a status line, a field's text, a tree's rows, the advanced
- * section's visibility). Reading and writing widget properties never fails the dialog (ui.ts readProp/writeProp).
+ * data as last read, the status area's state (status-view.ts) and the few writes every part makes (the status area,
+ * a field's text, a tree's rows, the advanced section's visibility). Reading and writing widget properties never
+ * fails the dialog (ui.ts readProp/writeProp).
  */
 import type { AppContext } from "../app";
 import type { Failure } from "../../types/request";
 import { type IntRow, clampInt } from "../../src-node/portable/fields";
 import type { CompSnapshot, Host } from "../host";
 import type { CompStore, StudioStore } from "../store";
-import { ADVANCED_IDS, type MainItems, PER_OS_IDS, WRAP } from "./main-layout";
-import { NOTE_STYLE, PLAIN_STYLE, type Timers, readProp, writeProp, wrapText } from "./ui";
+import { ADVANCED_IDS, type MainItems, PER_OS_IDS, WRAP, frameRangesText } from "./main-layout";
+import { type Message, STATUS_LABELS, type StatusLabel, StatusModel, type StatusStyle, renderStatus } from "./status-view";
+import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type Timers, readProp, writeProp, wrapText } from "./ui";
+
+/** The style sheet of each status style (status-view.ts names styles; the sheets are the UI's). */
+const STYLE_SHEETS: Record<StatusStyle, string> = { plain: PLAIN_STYLE, ok: OK_STYLE, note: NOTE_STYLE, error: ERROR_STYLE };
+
+/** The status style of a style sheet (HelperRunner, shared with the other windows, speaks style sheets). */
+export function styleOf(this: void, sheet: string): StatusStyle {
+  return sheet === ERROR_STYLE ? "error" : sheet === NOTE_STYLE ? "note" : sheet === OK_STYLE ? "ok" : "plain";
+}
 
 export function describeFailure(failure: Failure): string {
   const hint = failure.error.hint;
@@ -46,8 +56,10 @@ export class DialogCore {
   readonly studio: StudioStore;
   /** The comp's stored data as read (presets list with the entries this version could not read, and how to write). */
   readonly compStore: CompStore;
-  /** Sentences about the stored data, shown in the Notice line until a preset action replaces them. */
-  readonly notices: string[];
+  /** The status area's facts; the dialog's parts change them, then call renderStatus(). */
+  readonly status: StatusModel;
+  /** What each status label was last given (text as rendered, before wrapping, and style), to write only changes. */
+  private readonly written: Partial<Record<StatusLabel, Message>> = {};
   /** Whether the per-OS rows are shown (they start hidden). */
   private perOsShown = false;
 
@@ -67,22 +79,38 @@ export class DialogCore {
     this.comp = comp;
     this.studio = studio;
     this.compStore = compStore;
-    this.notices = [...studio.notices, ...compStore.notices];
+    this.status = new StatusModel([...studio.notices, ...compStore.notices], frameRangesText(comp));
   }
 
-  setLabel(label: UILabel | undefined, text: string, style: string): void {
-    if (label === undefined) return;
-    const shown = text === "" ? "" : wrapText(text, WRAP);
-    writeProp(() => (label.Text = shown));
-    writeProp(() => (label.StyleSheet = style));
+  /** Sentences about the stored data, shown in the Notice line until a preset action replaces them. */
+  get notices(): string[] {
+    return this.status.state.notices;
+  }
+
+  /** Writes every status label from the state (status-view.ts renderStatus): the only writer of those labels. */
+  renderStatus(): void {
+    const rendered = renderStatus(this.status.state);
+    for (const id of STATUS_LABELS) {
+      const message = rendered[id];
+      const before = this.written[id];
+      if (before !== undefined && before.text === message.text && before.style === message.style) continue;
+      this.written[id] = message;
+      const label = this.field<UILabel>(id);
+      if (label === undefined) continue;
+      const shown = message.text === "" ? "" : wrapText(message.text, WRAP);
+      writeProp(() => (label.Text = shown));
+      writeProp(() => (label.StyleSheet = STYLE_SHEETS[message.style]));
+    }
   }
 
   setText(item: { Text: string } | undefined, text: string): void {
     if (item !== undefined) writeProp(() => (item.Text = text));
   }
 
+  /** The stored-data notices in the Notice line again (one was added), replacing the presets panel's last answer. */
   showNotices(): void {
-    this.setLabel(this.items.Notice, this.notices.join("\n"), this.notices.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
+    this.status.showNotices();
+    this.renderStatus();
   }
 
   field<T extends UIItem>(id: string): T | undefined {

@@ -20,6 +20,8 @@ const SAY_WAITING_AFTER_SECONDS = 2;
 export interface RunnerView {
   status(text: string, style: string): void;
   showStop(visible: boolean): void;
+  /** The command is over, just before its continuation gets the answer (which says what it means). */
+  ended?(): void;
 }
 
 export class HelperRunner {
@@ -133,6 +135,7 @@ export class HelperRunner {
   private end(answer: HelperResponse): void {
     this.timer.stop();
     this.view.showStop(false);
+    if (this.view.ended !== undefined) this.view.ended();
     const done = this.onDone;
     this.session = undefined;
     this.onDone = undefined;

@@ -1,8 +1,8 @@
 /**
  * The dialog's use of the helper: finding node and the helper (tools), running one command at a time in the
  * background (HelperRunner: status line and Stop), and the live plan with its cache (the request the last plan was
- * made from, so that Submit does not plan the same request twice). showPlan is where the plan's result is shown: its
- * problems go next to the fields they name (showPlanFailure) and its warnings and notes into the checks line.
+ * made from, so that Submit does not plan the same request twice). showPlan records the plan's result in the status
+ * state (status-view.ts decides where it shows: problems next to the fields they name, findings where they belong).
  */
 import type { Failure, HelperResponse, PlanResult, Platform, SubmitRequest } from "../../types/request";
 import { ALL_PLATFORMS, type Settings } from "../settings";
@@ -14,18 +14,16 @@ import type { CompSnapshot } from "../host";
 import { encodeJson } from "../json";
 import { type Preflight, preflight } from "../preflight";
 import { plural, trimText } from "../text";
-import { CHECK_LABELS, type Findings, routeChecks } from "./check-routing";
-import { type DialogCore, checkedOf, describeFailure, textOf } from "./dialog-core";
+import type { Findings } from "./check-routing";
+import { type DialogCore, checkedOf, describeFailure, styleOf, textOf } from "./dialog-core";
 import type { FieldBinding, FieldRead } from "./field-binding";
 import { HelperRunner } from "./helper-runner";
 import { OS_CHECKBOX, frameRangesText } from "./main-layout";
 import { proposeOses } from "./os-proposal";
-import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type ScriptTimer, writeProp } from "./ui";
+import { FIELD_ERROR_ORDER, type Message, failureLabel } from "./status-view";
+import { type ScriptTimer, writeProp } from "./ui";
 
 export type PlanState = "unknown" | "ok" | "failed";
-
-/** The order field problems are listed in (Lua's pairs order is not fixed). */
-const FIELD_ERROR_ORDER = ["Server", "CustomFrames", "AssignNames", "Platforms", "Environment"];
 
 export class PlanSession {
   readonly runner: HelperRunner;
@@ -49,8 +47,6 @@ export class PlanSession {
   submitPlanning = false;
   /** An edit's plan waits for the command that is running. */
   private planQueued = false;
-  /** The server whose Test result ServerStatus shows. */
-  testedServer: string | undefined;
   /** Issue 13: the checks next to a refused plan, shown where they belong (showChecks). */
   private refusedFindings: Findings | undefined;
   /**
@@ -71,8 +67,13 @@ export class PlanSession {
     this.osProposal.initial = [...initialPlatforms];
     this.planTimer = core.timers.create("PlanTimer", 500, true, () => this.runPlan(), core.win);
     this.runner = new HelperRunner(core.host, core.timers, "HelperPoll", core.win, {
-      status: (text, style) => core.setLabel(core.items.Status, text, style),
+      status: (text, style) => {
+        core.status.setActivity({ text, style: styleOf(style) });
+        core.renderStatus();
+      },
       showStop: (visible) => writeProp(() => (core.items.StopHelper.Visible = visible)),
+      // The answer's continuation records what it means; the line saying what ran is over either way.
+      ended: () => core.status.activityEnded(),
     });
   }
 
@@ -124,7 +125,8 @@ export class PlanSession {
   helper(call: HelperCall, what: string, server: string | undefined, onDone: (this: void, answer: HelperResponse) => void): boolean {
     const running = this.runner.busyWith();
     if (running !== undefined) {
-      this.core.setLabel(this.core.items.Status, "Still busy: " + running + "… Wait for it, or click Stop.", NOTE_STYLE);
+      this.core.status.setActivity({ text: "Still busy: " + running + "… Wait for it, or click Stop.", style: "note" });
+      this.core.renderStatus();
       return false;
     }
     const tools = this.lookupTools();
@@ -138,7 +140,8 @@ export class PlanSession {
 
   showToolsProblem(): void {
     if (this.toolsProblem === undefined) return;
-    this.core.setLabel(this.core.items.Status, describeFailure(this.toolsProblem), ERROR_STYLE);
+    this.core.status.showToolsProblem(describeFailure(this.toolsProblem));
+    this.core.renderStatus();
     // The fix may be the Node.js field, which lives in the advanced section.
     this.core.setAdvancedVisible(true);
   }
@@ -162,19 +165,10 @@ export class PlanSession {
 
   /** Checks the fields here, then asks the helper for the plan (in the background); `then` runs when it is known. */
   planWith(read: FieldRead, comp: CompSnapshot, then?: (this: void) => void): void {
-    const items = this.core.items;
     this.checks = preflight(comp, this.core.host.os, (path) => this.core.host.dirExists(path));
-    this.core.setLabel(items.FrameRanges, frameRangesText(this.core.comp), PLAIN_STYLE);
-    this.core.setLabel(items.RootsStatus, "", PLAIN_STYLE);
-    // A Test result stays while it is about the server in the field.
-    if (trimText(read.settings.server) !== this.testedServer) {
-      this.testedServer = undefined;
-      this.core.setLabel(items.ServerStatus, "", PLAIN_STYLE);
-    }
-    this.core.setLabel(items.FramesSummary, "", PLAIN_STYLE);
-    this.core.setLabel(items.Status, "", PLAIN_STYLE);
     // The summary computed here shows until the helper's plan (the authority) answers.
-    if (read.errors.CustomFrames === undefined) this.showFramesSummary(read.settings);
+    const estimate = read.errors.CustomFrames === undefined ? this.framesEstimate(read.settings) : undefined;
+    this.core.status.planStarted(trimText(read.settings.server), read.errors, frameRangesText(this.core.comp), estimate);
     this.planKey = undefined;
     this.planProblems = [];
     this.refusedFindings = undefined;
@@ -208,14 +202,12 @@ export class PlanSession {
   }
 
   private showPlan(request: SubmitRequest, response: HelperResponse): void {
-    const items = this.core.items;
-    this.core.setLabel(items.Status, "", PLAIN_STYLE);
     if (response.ok && response.command === "plan") {
       this.showNodeInUse(response.nodeVersion);
       this.planState = "ok";
       this.planKey = encodeJson(request);
       this.lastPlan = response;
-      this.core.setLabel(items.FramesSummary, plural(response.frameCount, "frame", "frames") + " in " + plural(response.taskCount, "task", "tasks"), OK_STYLE);
+      this.core.status.planCounted({ text: plural(response.frameCount, "frame", "frames") + " in " + plural(response.taskCount, "task", "tasks"), style: "ok" });
       this.proposeClientOses(request, response.farm);
     } else if (!response.ok) {
       this.planState = "failed";
@@ -227,7 +219,7 @@ export class PlanSession {
     } else {
       this.planState = "failed";
       this.planProblems = ["The helper answered " + response.command + " to plan."];
-      this.core.setLabel(items.Status, this.planProblems[0], ERROR_STYLE);
+      this.core.status.planFailed("Status", this.planProblems[0]);
     }
     this.showChecks();
   }
@@ -252,69 +244,44 @@ export class PlanSession {
     this.edited();
   }
 
-  /** Puts the helper's error next to the field it names. */
+  /** Records the helper's error for the label next to the field it names (status-view.ts failureLabel) and shows that field. */
   private showPlanFailure(failure: Failure): void {
-    const items = this.core.items;
-    const text = describeFailure(failure);
-    const field = failure.error.field ?? "";
-    if (this.toolsProblem !== undefined) {
-      this.showToolsProblem();
-    } else if (field === LAUNCH_FIELD) {
-      this.core.setLabel(items.Status, text, ERROR_STYLE);
-    } else if (field.startsWith("job.frames") || failure.error.code === "bad_frames") {
-      this.core.setLabel(items.FramesSummary, text, ERROR_STYLE);
-    } else if (field === "server" || failure.error.code === "unreachable" || failure.error.code === "timeout") {
-      this.core.setLabel(items.ServerStatus, text, ERROR_STYLE);
-    } else if (field.startsWith("farm.sharedRoots") || field.startsWith("job.logDir") || failure.error.code === "path_unmapped" || failure.error.code === "unsafe_path") {
-      this.core.setLabel(items.RootsStatus, text, ERROR_STYLE);
-      // The fix is in the shared roots: they are shown whatever the client OSes.
-      this.core.setPerOsVisible(true);
-    } else if (field.startsWith("farm.assign")) {
-      this.core.setLabel(items.AssignStatus, text, ERROR_STYLE);
-    } else if (field.startsWith("job.environment")) {
-      this.core.setLabel(items.EnvironmentStatus, text, ERROR_STYLE);
-      this.core.setAdvancedVisible(true);
-    } else {
-      this.core.setLabel(items.Status, text, ERROR_STYLE);
-    }
+    if (this.toolsProblem !== undefined) return this.showToolsProblem();
+    const label = failure.error.field === LAUNCH_FIELD ? "Status" : failureLabel(failure.error);
+    this.core.status.planFailed(label, describeFailure(failure));
+    // The fix is in the shared roots (shown whatever the client OSes) or in the advanced section.
+    if (label === "RootsStatus") this.core.setPerOsVisible(true);
+    if (label === "EnvironmentStatus") this.core.setAdvancedVisible(true);
   }
 
   /** Every finding next to its field (check-routing.ts: Clients, client OSes and shared roots, the list above Submit), each sentence once. */
   showChecks(): void {
     const items = this.core.items;
     const planned = this.lastPlan !== undefined && this.planState === "ok";
-    const routed = routeChecks(this.checks, planned ? this.lastPlan : this.refusedFindings, ["farm_oses"], planned ? this.osProposal.note : undefined);
-    for (const id of CHECK_LABELS) {
-      const lines = routed.lines[id];
-      const style = routed.blocking[id] ? ERROR_STYLE : lines.length > 0 ? NOTE_STYLE : PLAIN_STYLE;
-      // AssignStatus and RootsStatus also show field errors: they are written only when a finding goes there.
-      if (id === "Checks" || lines.length > 0) this.core.setLabel(items[id], lines.join("\n"), style);
-    }
+    this.core.status.setFindings(this.checks, planned ? this.lastPlan : this.refusedFindings, planned ? this.osProposal.note : undefined);
+    this.core.renderStatus();
     const missing = this.checks.missingFolders.length > 0;
     writeProp(() => (items.CreateFolders.Visible = missing));
   }
 
-  /** Shows field-level problems next to their fields; returns true when there are none. */
+  /** Shows field-level problems next to their fields (status-view.ts routes them by widget id); returns true when there are none. */
   showFieldErrors(errors: Record<string, string>): boolean {
-    const items = this.core.items;
-    this.core.setLabel(items.EnvironmentStatus, errors.Environment ?? "", ERROR_STYLE);
+    this.core.status.setFieldErrors(errors);
+    this.core.renderStatus();
     if (errors.Environment !== undefined) this.core.setAdvancedVisible(true);
-    const assign = errors.AssignNames ?? "";
-    this.core.setLabel(items.AssignStatus, assign, ERROR_STYLE);
-    const frames = errors.CustomFrames;
-    if (frames !== undefined) this.core.setLabel(items.FramesSummary, frames, ERROR_STYLE);
-    if (errors.Server !== undefined) this.core.setLabel(items.ServerStatus, errors.Server, ERROR_STYLE);
-    if (errors.Platforms !== undefined) this.core.setLabel(items.RootsStatus, errors.Platforms, ERROR_STYLE);
     for (const _ in errors) return false;
     return true;
   }
 
+  /** The frames fields changed: the summary computed here (no helper run while typing). */
   showFramesSummary(settings: Settings): void {
+    this.core.status.framesEstimated(this.framesEstimate(settings));
+    this.core.renderStatus();
+  }
+
+  private framesEstimate(settings: Settings): Message {
     const summary = summarizeFrames(settings, this.core.comp);
-    if (summary.ok) {
-      this.core.setLabel(this.core.items.FramesSummary, plural(summary.frameCount, "frame", "frames") + " in " + plural(summary.taskCount, "task", "tasks"), OK_STYLE);
-    } else {
-      this.core.setLabel(this.core.items.FramesSummary, summary.error, ERROR_STYLE);
-    }
+    if (!summary.ok) return { text: summary.error, style: "error" };
+    return { text: plural(summary.frameCount, "frame", "frames") + " in " + plural(summary.taskCount, "task", "tasks"), style: "ok" };
   }
 }

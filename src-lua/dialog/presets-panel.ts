@@ -9,7 +9,8 @@ import { trimText } from "../text";
 import { type DialogCore, textOf } from "./dialog-core";
 import type { FieldBinding } from "./field-binding";
 import type { PlanSession } from "./plan-session";
-import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, readProp, showMessage } from "./ui";
+import type { StatusStyle } from "./status-view";
+import { readProp, showMessage } from "./ui";
 
 export class PresetsPanel {
   /**
@@ -84,14 +85,16 @@ export class PresetsPanel {
     return this.presetForText(fieldText) ?? picked;
   }
 
-  private presetStatus(text: string, style: string): void {
-    this.core.setLabel(this.core.items.Notice, text, style);
+  /** The panel's answer to the artist's last preset action, in the Notice line (status-view.ts). */
+  private presetStatus(text: string, style: StatusStyle): void {
+    this.core.status.setPresetMessage({ text, style });
+    this.core.renderStatus();
   }
 
   private noPresetChosen(): void {
     this.presetStatus(
       this.presets.length > 0 ? "Click a preset in the list (or type its name) first." : "This comp has no presets yet: type a name and click Save as Preset.",
-      ERROR_STYLE,
+      "error",
     );
   }
 
@@ -113,7 +116,7 @@ export class PresetsPanel {
       ],
     );
     if (answer === "ReplaceStored") return { go: true, replace: true };
-    this.presetStatus("Nothing was changed: the stored data is left as it is.", NOTE_STYLE);
+    this.presetStatus("Nothing was changed: the stored data is left as it is.", "note");
     return { go: false, replace: false };
   }
 
@@ -137,7 +140,7 @@ export class PresetsPanel {
     const read = this.fields.readFields();
     if (read.errors.Environment !== undefined) {
       this.plan.showFieldErrors(read.errors);
-      this.presetStatus("Fix the environment variables before saving a preset.", ERROR_STYLE);
+      this.presetStatus("Fix the environment variables before saving a preset.", "error");
       return undefined;
     }
     const settings = copySettings(read.settings);
@@ -150,7 +153,7 @@ export class PresetsPanel {
     const fieldText = this.presetFieldText();
     const typed = trimText(fieldText);
     if (typed === "") {
-      this.presetStatus("Type a name for the preset first.", ERROR_STYLE);
+      this.presetStatus("Type a name for the preset first.", "error");
       return;
     }
     const settings = this.presetSettings();
@@ -172,7 +175,7 @@ export class PresetsPanel {
     this.refreshPresetList();
     this.pickedPreset = saved;
     this.pickedFieldText = fieldText;
-    this.presetStatus("Preset \"" + saved.name + "\" " + (existing !== undefined ? "updated" : "saved") + " in this comp (saved with the comp file when you save the comp).", OK_STYLE);
+    this.presetStatus("Preset \"" + saved.name + "\" " + (existing !== undefined ? "updated" : "saved") + " in this comp (saved with the comp file when you save the comp).", "ok");
   }
 
   applyPreset(): void {
@@ -180,7 +183,7 @@ export class PresetsPanel {
     if (preset === undefined) return this.noPresetChosen();
     const current = this.fields.readFields().settings;
     this.fields.applySettings(withoutCompOnly(preset.settings, current), false);
-    this.presetStatus("Preset \"" + preset.name + "\" applied.", OK_STYLE);
+    this.presetStatus("Preset \"" + preset.name + "\" applied.", "ok");
     this.edited();
   }
 
@@ -189,15 +192,15 @@ export class PresetsPanel {
     const fieldText = this.presetFieldText();
     const name = trimText(fieldText);
     if (preset === undefined) {
-      this.presetStatus("Click the preset to rename in the list, type its new name in the name field, then click Rename.", ERROR_STYLE);
+      this.presetStatus("Click the preset to rename in the list, type its new name in the name field, then click Rename.", "error");
       return;
     }
     if (name === "" || name === preset.name || fieldText === this.pickedFieldText) {
-      this.presetStatus("Type the new name in the preset name field, then click Rename.", ERROR_STYLE);
+      this.presetStatus("Type the new name in the preset name field, then click Rename.", "error");
       return;
     }
     if (this.presetNamed(name) !== undefined) {
-      this.presetStatus("A preset named \"" + name + "\" already exists.", ERROR_STYLE);
+      this.presetStatus("A preset named \"" + name + "\" already exists.", "error");
       return;
     }
     const permission = this.mayWritePresets("Renaming the preset");
@@ -207,7 +210,7 @@ export class PresetsPanel {
     writePresets(this.core.host, this.core.compStore, permission.replace);
     this.refreshPresetList();
     this.pickedFieldText = fieldText;
-    this.presetStatus("Preset \"" + old + "\" renamed to \"" + name + "\".", OK_STYLE);
+    this.presetStatus("Preset \"" + old + "\" renamed to \"" + name + "\".", "ok");
   }
 
   deletePreset(): void {
@@ -225,7 +228,7 @@ export class PresetsPanel {
     writePresets(this.core.host, this.core.compStore, permission.replace);
     this.refreshPresetList();
     this.core.setText(this.core.items.PresetName, "");
-    this.presetStatus("Preset \"" + preset.name + "\" deleted.", OK_STYLE);
+    this.presetStatus("Preset \"" + preset.name + "\" deleted.", "ok");
   }
 
   promotePreset(): void {
@@ -239,7 +242,7 @@ export class PresetsPanel {
     writeStudioDefaults(this.core.host, this.core.studio, preset.settings, permission.replace);
     this.presetStatus(
       "Preset \"" + preset.name + "\" is now the studio default on this computer: comps without their own HQueue settings start from it.",
-      OK_STYLE,
+      "ok",
     );
   }
 }

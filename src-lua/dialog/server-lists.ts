@@ -8,7 +8,9 @@ import { formatInt, plural, splitNames, trimText } from "../text";
 import { type DialogCore, describeFailure, textOf } from "./dialog-core";
 import type { FieldBinding } from "./field-binding";
 import type { PlanSession } from "./plan-session";
-import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, readProp } from "./ui";
+import { fieldRow } from "../../src-node/portable/fields";
+import type { Message } from "./status-view";
+import { readProp } from "./ui";
 
 export class ServerLists {
   /** What the server list shows: client host names or client group names. */
@@ -22,45 +24,47 @@ export class ServerLists {
     private readonly edited: (this: void) => void,
   ) {}
 
+  /** The Test answer, kept while this server is in the field (status-view.ts). */
+  private testAnswered(server: string, message: Message): void {
+    this.core.status.testAnswered(server, message);
+    this.core.renderStatus();
+  }
+
   testServer(): void {
     const server = trimText(textOf(this.core.items.Server, () => this.core.items.Server.Text));
-    if (server === "") {
-      this.core.setLabel(this.core.items.ServerStatus, "Enter the HQueue server, e.g. hq-server:5000.", ERROR_STYLE);
-      return;
-    }
+    if (server === "") return this.testAnswered(server, { text: fieldRow("server").required?.message ?? "", style: "error" });
     this.plan.helper({ command: "ping", options: ["--server", server] }, "Contacting " + server, server, (response) => {
-      this.core.setLabel(this.core.items.Status, "", PLAIN_STYLE);
-      this.plan.testedServer = server;
       if (response.ok && response.command === "ping") {
         this.plan.showNodeInUse(response.nodeVersion);
-        this.core.setLabel(this.core.items.ServerStatus, "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", OK_STYLE);
+        this.testAnswered(server, { text: "Connected: the HQueue server at " + response.server + " answered in " + formatInt(response.milliseconds) + " ms.", style: "ok" });
       } else if (!response.ok) {
-        this.core.setLabel(this.core.items.ServerStatus, describeFailure(response), ERROR_STYLE);
+        this.testAnswered(server, { text: describeFailure(response), style: "error" });
+      } else {
+        // Not an answer to ping: the line saying what ran is over all the same.
+        this.core.renderStatus();
       }
     });
+  }
+
+  private fetchAnswered(message: Message): void {
+    this.core.status.fetchAnswered(message);
+    this.core.renderStatus();
   }
 
   /** Lists the server's clients or client groups (per the Clients choice) in the ServerNames tree. */
   fetchNames(): void {
     const items = this.core.items;
     const mode = this.fields.assignMode();
-    if (mode === "any") {
-      this.core.setLabel(items.AssignStatus, "Choose Listed clients or Client groups first, then fetch their names from the server.", NOTE_STYLE);
-      return;
-    }
+    if (mode === "any") return this.fetchAnswered({ text: "Choose Listed clients or Client groups first, then fetch their names from the server.", style: "note" });
     const server = trimText(textOf(items.Server, () => items.Server.Text));
     this.plan.helper({ command: mode === "clients" ? "clients" : "groups", options: ["--server", server] }, "Contacting " + server, server, (response) => {
-      this.core.setLabel(items.Status, "", PLAIN_STYLE);
       this.showNames(mode, response);
     });
   }
 
   private showNames(mode: AssignMode, response: HelperResponse): void {
     const items = this.core.items;
-    if (!response.ok) {
-      this.core.setLabel(items.AssignStatus, describeFailure(response), ERROR_STYLE);
-      return;
-    }
+    if (!response.ok) return this.fetchAnswered({ text: describeFailure(response), style: "error" });
     const names: string[] = [];
     // Second column: a client's OS and state, a group's member hostnames (as the helper's `clients`/`groups` show them).
     const details: { [name: string]: string } = {};
@@ -84,10 +88,10 @@ export class ServerLists {
     this.core.reveal(items.ServerNames);
     this.core.fillTree(items.ServerNames, names, mode === "clients" ? "Clients: click one to add it" : "Client groups: click one to add it", (name) => details[name], mode === "clients" ? "OS, state" : "Clients");
     const what = mode === "clients" ? plural(names.length, "client", "clients") : plural(names.length, "client group", "client groups");
-    this.core.setLabel(
-      items.AssignStatus,
-      names.length > 0 ? "The server has " + what + ": click a name to add it." : "The server has no " + (mode === "clients" ? "clients" : "client groups") + " yet.",
-      names.length > 0 ? OK_STYLE : NOTE_STYLE,
+    this.fetchAnswered(
+      names.length > 0
+        ? { text: "The server has " + what + ": click a name to add it.", style: "ok" }
+        : { text: "The server has no " + (mode === "clients" ? "clients" : "client groups") + " yet.", style: "note" },
     );
   }
 
@@ -107,7 +111,8 @@ export class ServerLists {
     const names = splitNames(textOf(items.AssignNames, () => items.AssignNames.Text));
     if (!names.includes(picked)) names.push(picked);
     this.core.setText(items.AssignNames, names.join(", "));
-    this.core.setLabel(items.AssignStatus, "", PLAIN_STYLE);
+    this.core.status.assignEdited();
+    this.core.renderStatus();
     this.edited();
   }
 }

@@ -17,7 +17,8 @@ import { trimText } from "../text";
 import { type DialogCore, describeFailure, textOf } from "./dialog-core";
 import type { FieldBinding, FieldRead } from "./field-binding";
 import type { PlanSession } from "./plan-session";
-import { ERROR_STYLE, NOTE_STYLE, PLAIN_STYLE, showMessage } from "./ui";
+import type { StatusStyle } from "./status-view";
+import { showMessage } from "./ui";
 
 export class SubmitFlow {
   /** The confirmed job, once there is one. */
@@ -31,6 +32,12 @@ export class SubmitFlow {
     private readonly plan: PlanSession,
   ) {}
 
+  /** The status line's answer to this action (lines joined), shown under the status area's rules (status-view.ts). */
+  private say(lines: string[], style: StatusStyle): void {
+    this.core.status.setOutcome({ text: lines.join("\n"), style });
+    this.core.renderStatus();
+  }
+
   createFolders(): void {
     const failed: string[] = [];
     for (const folder of this.plan.checks.missingFolders) {
@@ -38,7 +45,7 @@ export class SubmitFlow {
     }
     this.plan.checks = preflight(this.core.host.readComp(), this.core.host.os, (path) => this.core.host.dirExists(path));
     this.plan.showChecks();
-    if (failed.length > 0) this.core.setLabel(this.core.items.Status, "Could not create " + failed.join(", ") + ".", ERROR_STYLE);
+    if (failed.length > 0) this.say(["Could not create " + failed.join(", ") + "."], "error");
   }
 
   /**
@@ -47,7 +54,7 @@ export class SubmitFlow {
    */
   private cannotSubmit(reasons: string[]): void {
     if (this.plan.toolsProblem !== undefined) this.plan.showToolsProblem();
-    else this.core.setLabel(this.core.items.Status, "Fix the problems shown above, then submit again.", ERROR_STYLE);
+    else this.say(["Fix the problems shown above, then submit again."], "error");
     const text = reasons.length > 0 ? reasons.join("\n\n") : "Fix the problems shown in the dialog, then submit again.";
     showMessage(this.core.ui, this.core.disp, "Cannot Submit", text, [{ id: "MessageOk", text: "OK" }]);
   }
@@ -68,7 +75,9 @@ export class SubmitFlow {
         this.submitQueued = false;
         this.submit();
       });
-      this.core.setLabel(this.core.items.Status, running + "… Submitting once that is done (click Stop to submit sooner).", NOTE_STYLE);
+      // Said as the running command's line: that command is what Submit waits for.
+      this.core.status.setActivity({ text: running + "… Submitting once that is done (click Stop to submit sooner).", style: "note" });
+      this.core.renderStatus();
       return;
     }
     const read = this.fields.readFields();
@@ -133,13 +142,13 @@ export class SubmitFlow {
         // The farm renders the file on disk: the helper reads its Savers from there.
         savedFileOnly = true;
       } else {
-        this.core.setLabel(this.core.items.Status, "Not submitted.", PLAIN_STYLE);
+        this.say(["Not submitted."], "plain");
         return;
       }
     }
 
     const early = compNotes ?? [];
-    this.core.setLabel(this.core.items.Status, ["Submitting to " + settings.server + "…", ...early].join("\n"), early.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
+    this.say(["Submitting to " + settings.server + "…", ...early], early.length > 0 ? "note" : "plain");
     const request: SubmitRequest = buildRequest(settings, submitted, this.core.host.platform, read.paused);
     if (savedFileOnly) request.comp.savedFileOnly = true;
     this.plan.helper({ command: "submit", request }, "Submitting to " + settings.server, settings.server, (response) =>
@@ -153,7 +162,7 @@ export class SubmitFlow {
       // Only a submission the helper confirmed is remembered: a typo in the server must not become every comp's default.
       const storeNotes = [...(compNotes ?? this.rememberCompSettings(settings)), ...this.rememberStudioSettings(settings)];
       storeNotes.push(...recordSubmittedJob(this.core.host, settings.server, response, settings.jobName));
-      this.core.setLabel(this.core.items.Status, ["Submitted to " + settings.server + ".", ...storeNotes].join("\n"), storeNotes.length > 0 ? NOTE_STYLE : PLAIN_STYLE);
+      this.say(["Submitted to " + settings.server + ".", ...storeNotes], storeNotes.length > 0 ? "note" : "plain");
       this.submitted = { result: response, server: settings.server, tools: this.plan.tools, storeNotes };
       this.core.disp.ExitLoop();
       return;
@@ -161,14 +170,14 @@ export class SubmitFlow {
     const text = response.ok ? "The helper answered " + response.command + " to submit." : describeFailure(response);
     if (!response.ok && response.error.field === STOPPED_FIELD) {
       // Stopped before it sent anything (a stop after sending ends as submit_unconfirmed).
-      this.core.setLabel(this.core.items.Status, ["Not submitted: " + text, ...early].join("\n"), NOTE_STYLE);
+      this.say(["Not submitted: " + text, ...early], "note");
       return;
     }
     if (!response.ok && response.error.code === "submit_unconfirmed") {
       // The job may exist: never "failed", nothing remembered either way; the artist checks the server first.
       const base = serverBaseUrl(settings.server);
       const page = this.jobPageOf(text, base);
-      this.core.setLabel(this.core.items.Status, ["Submission not confirmed: " + text, ...early].join("\n"), NOTE_STYLE);
+      this.say(["Submission not confirmed: " + text, ...early], "note");
       const answer = showMessage(this.core.ui, this.core.disp, "Submission Not Confirmed", text, [
         { id: "OpenJobPage", text: page !== base + "/" ? "Open Job Page" : "Open Job List" },
         { id: "MessageOk", text: "OK" },
@@ -176,7 +185,7 @@ export class SubmitFlow {
       if (answer === "OpenJobPage") this.core.host.openUrl(page);
       return;
     }
-    this.core.setLabel(this.core.items.Status, [text, ...early].join("\n"), ERROR_STYLE);
+    this.say([text, ...early], "error");
     showMessage(this.core.ui, this.core.disp, "Submission Failed", text, [{ id: "MessageOk", text: "OK" }]);
   }
 
