@@ -8,6 +8,7 @@
  * its missing-folder warning uses the dialog's words: a sentence already shown is not shown again.
  */
 import type { PreflightCheck } from "../../types/request";
+import { type MessageLine, rowForRequestField } from "../../src-node/portable/fields";
 
 /** The dialog's status labels a finding can go to: next to the client assignment, next to the client OSes and shared roots, or the pre-flight list above Submit. */
 export type CheckLabel = "AssignStatus" | "RootsStatus" | "Checks";
@@ -27,14 +28,38 @@ export interface RoutedChecks {
   blocking: Record<CheckLabel, boolean>;
 }
 
-/** The label for a check, by the request field it concerns (`farm.assign…`, `farm.platforms`, `comp.savers`, …). */
-export function labelFor(check: Pick<PreflightCheck, "field">): CheckLabel {
-  const field = check.field ?? "";
-  if (field === "farm.assign" || field.startsWith("farm.assign.")) return "AssignStatus";
-  if (field === "farm.platforms" || field === "farm.sameOsOnly" || field === "farm.sharedRoots" || field.startsWith("farm.sharedRoots.")) {
-    return "RootsStatus";
-  }
-  return "Checks";
+/**
+ * The status line for messages about a request field: the field table's `shownAt` for a scalar row (fields.ts, the one
+ * place it is written), the structured fields' lines below, else Status. Findings and the helper's refusals both use it.
+ */
+export function messageLineFor(this: void, field: string): MessageLine {
+  const row = rowForRequestField(field);
+  if (row !== undefined && row.shownAt !== undefined) return row.shownAt;
+  for (const [prefix, line] of STRUCTURED_LINES) if (isFieldOrMember(field, prefix)) return line;
+  return "Status";
+}
+
+/** The structured fields (no row of their own) and the lines their messages go to, by request path. */
+const STRUCTURED_LINES: readonly [string, MessageLine][] = [
+  ["job.frames", "FramesSummary"],
+  ["farm.assign", "AssignStatus"],
+  ["farm.platforms", "RootsStatus"],
+  ["farm.sharedRoots", "RootsStatus"],
+  ["job.environment", "EnvironmentStatus"],
+];
+
+/** `field` is `path` or one of its members (`path.x`, `path[0]`). */
+function isFieldOrMember(field: string, path: string): boolean {
+  if (field === path) return true;
+  if (field.length <= path.length || field.substring(0, path.length) !== path) return false;
+  const next = field.charCodeAt(path.length);
+  return next === 46 || next === 91; // . [
+}
+
+/** The label for a check: next to the client assignment or the client OSes and shared roots, else the pre-flight list. */
+export function labelFor(this: void, check: Pick<PreflightCheck, "field">): CheckLabel {
+  const line = messageLineFor(check.field ?? "");
+  return line === "AssignStatus" || line === "RootsStatus" ? line : "Checks";
 }
 
 function prefixOf(level: PreflightCheck["level"]): string {

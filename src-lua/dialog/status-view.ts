@@ -11,7 +11,8 @@
  * that has it (next to its field before the lists and the status line).
  */
 import type { ErrorBody, PreflightCheck } from "../../types/request";
-import { type Findings, routeChecks } from "./check-routing";
+import { FIELDS } from "../../src-node/portable/fields";
+import { type Findings, messageLineFor, routeChecks } from "./check-routing";
 
 export type StatusStyle = "plain" | "ok" | "note" | "error";
 
@@ -44,14 +45,15 @@ export const STATUS_LABELS: readonly StatusLabel[] = [
   "Status",
 ];
 
-/** The label a field's own error shows on, by widget id (readFields' `errors`); an id not listed goes to Status. */
-export const FIELD_ERROR_LABEL: { [widgetId: string]: StatusLabel } = {
-  Server: "ServerStatus",
-  CustomFrames: "FramesSummary",
-  AssignNames: "AssignStatus",
-  Platforms: "RootsStatus",
-  Environment: "EnvironmentStatus",
-};
+/**
+ * The label a field's own error shows on, by widget id (readFields' `errors`): a scalar row's `shownAt` (the field
+ * table), the structured fields' lines here; an id not listed goes to Status.
+ */
+export const FIELD_ERROR_LABEL: { [widgetId: string]: StatusLabel } = (() => {
+  const labels: { [widgetId: string]: StatusLabel } = { AssignNames: "AssignStatus", Platforms: "RootsStatus", Environment: "EnvironmentStatus" };
+  for (const row of FIELDS) if (row.widget !== undefined && row.shownAt !== undefined) labels[row.widget.id] = row.shownAt;
+  return labels;
+})();
 
 /** The order field errors are listed in (Lua's pairs order is not fixed); ids not listed follow, sorted. */
 export const FIELD_ERROR_ORDER: readonly string[] = ["Server", "CustomFrames", "AssignNames", "Platforms", "Environment"];
@@ -117,15 +119,11 @@ export function emptyStatus(this: void, notices: readonly string[], frameRanges:
  * field). The helper's launch failures (the comp script's own "(launch)" field) are routed to Status by the caller.
  */
 export function failureLabel(this: void, error: Pick<ErrorBody, "field" | "code">): StatusLabel {
-  const field = error.field ?? "";
-  if (field.startsWith("job.frames") || error.code === "bad_frames") return "FramesSummary";
-  if (field === "server" || error.code === "unreachable" || error.code === "timeout") return "ServerStatus";
-  if (field.startsWith("farm.sharedRoots") || field.startsWith("job.logDir") || error.code === "path_unmapped" || error.code === "unsafe_path") {
-    return "RootsStatus";
-  }
-  if (field.startsWith("farm.assign")) return "AssignStatus";
-  if (field.startsWith("job.environment")) return "EnvironmentStatus";
-  return "Status";
+  // Some refusals are about a kind of problem whatever field they name: the server, the frames, the shared roots.
+  if (error.code === "bad_frames") return "FramesSummary";
+  if (error.code === "unreachable" || error.code === "timeout") return "ServerStatus";
+  if (error.code === "path_unmapped" || error.code === "unsafe_path") return "RootsStatus";
+  return messageLineFor(error.field ?? "");
 }
 
 /** The facts, and the rules for when each goes stale. The dialog's parts change the status only through these. */

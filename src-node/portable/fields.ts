@@ -48,6 +48,12 @@ export type Section = "basic" | "advanced";
 
 export type WidgetKind = "LineEdit" | "SpinBox" | "ComboBox" | "CheckBox";
 
+/**
+ * The dialog's status lines a field's messages can appear on (src-lua/dialog/main-layout.ts), each under the fields
+ * it serves; Status is the line above Submit.
+ */
+export type MessageLine = "ServerStatus" | "FramesSummary" | "AssignStatus" | "RootsStatus" | "EnvironmentStatus" | "Status";
+
 export interface Widget {
   kind: WidgetKind;
   /** The UI Manager element ID in the submit dialog. */
@@ -92,6 +98,11 @@ interface RowBase {
   request: string;
   cli?: CliFlag;
   widget?: Widget;
+  /**
+   * Where the dialog shows messages about the field (its own check, the helper's refusal naming it): the status line
+   * under it. Status (above Submit) when absent.
+   */
+  shownAt?: MessageLine;
   stored: Stored;
   section: Section;
 }
@@ -149,7 +160,7 @@ export const FIELDS: readonly FieldRow[] = [
     key: "server", kind: "text", label: "Server", default: "localhost:5000", maxLength: 2048,
     tooltip: "The HQueue server as host, host:port or http://host:port, e.g. hq-server:5000",
     placeholder: "host:port, e.g. hq-server:5000", required: { message: "Enter the HQueue server, e.g. hq-server:5000." },
-    request: "server", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "Server" },
+    request: "server", shownAt: "ServerStatus", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "Server" },
     cli: { flag: "server", meta: "HOST[:PORT]", help: "the HQueue server", whenAbsent: "$HQUEUE_SERVER, then localhost:5000", group: "server" },
   },
   {
@@ -174,7 +185,7 @@ export const FIELDS: readonly FieldRow[] = [
     key: "frameChoice", kind: "choice", label: "Frames", default: "render",
     choices: ["render", "global", "custom"], choiceLabels: ["Render range", "Global range", "Custom frame set"],
     tooltip: "Which frames to render: the comp's render range, its global range, or a custom frame set",
-    request: "job.frames.kind", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "FrameSource" },
+    request: "job.frames.kind", shownAt: "FramesSummary", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "FrameSource" },
     cli: { flag: "frames", meta: "SET", help: "render, global, or a frame set like 1-100x2,120" },
   },
   {
@@ -182,26 +193,26 @@ export const FIELDS: readonly FieldRow[] = [
     tooltip: "The frames to render when Frames is a custom frame set",
     placeholder: "Custom frames, e.g. 1-100, 1-100x2, 1,5,10-20",
     required: { message: "Type the frames to render, e.g. 1-100 or 1,5,10-20.", when: { key: "frameChoice", value: "custom" } },
-    request: "job.frames.set", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "CustomFrames" },
+    request: "job.frames.set", shownAt: "FramesSummary", stored: "studio", section: "basic", widget: { kind: "LineEdit", id: "CustomFrames" },
     // On the command line a frame set is a value of --frames (the Frames row).
   },
   {
     key: "framesPerTask", kind: "int", label: "Frames per task", default: 10, min: 0, max: 1000000, requestMin: 0,
     tooltip: "Frames each machine renders per task; 0 = all frames in one task", hint: "0 = all frames in one task",
-    request: "job.framesPerTask", stored: "studio", section: "basic", widget: { kind: "SpinBox", id: "FramesPerTask" },
+    request: "job.framesPerTask", shownAt: "FramesSummary", stored: "studio", section: "basic", widget: { kind: "SpinBox", id: "FramesPerTask" },
     cli: { flag: "per-task", meta: "N", help: "0 = all frames in one task" },
   },
   {
     key: "assignMode", kind: "choice", label: "Clients", default: "any",
     choices: ["any", "clients", "groups"], choiceLabels: ["Any client", "Listed clients", "Client groups"],
     tooltip: "Which clients may render the job",
-    request: "farm.assign.mode", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "AssignMode" },
+    request: "farm.assign.mode", shownAt: "AssignStatus", stored: "studio", section: "basic", widget: { kind: "ComboBox", id: "AssignMode" },
     // On the command line the mode follows from --clients or --groups (hand-written: they carry the names).
   },
   {
     key: "sameOsOnly", kind: "bool", label: "Only this computer's OS", default: false,
     tooltip: "Only clients of the OS of the computer that submits",
-    request: "farm.sameOsOnly", stored: "studio", section: "basic", widget: { kind: "CheckBox", id: "SameOsOnly" },
+    request: "farm.sameOsOnly", shownAt: "RootsStatus", stored: "studio", section: "basic", widget: { kind: "CheckBox", id: "SameOsOnly" },
     cli: { flag: "same-os", help: "only clients of the submitting OS" },
   },
   {
@@ -229,7 +240,7 @@ export const FIELDS: readonly FieldRow[] = [
     key: "logDir", kind: "text", label: "Log folder", default: "", maxLength: 4096,
     tooltip: "Folder on shared storage for one Fusion log per task (optional)",
     placeholder: "Folder on shared storage for one Fusion log per task (optional)",
-    request: "job.logDir", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "LogDir" },
+    request: "job.logDir", shownAt: "RootsStatus", stored: "studio", section: "advanced", widget: { kind: "LineEdit", id: "LogDir" },
     cli: { flag: "log-dir", meta: "DIR", help: "folder (on shared storage) for one Fusion log per task", whenAbsent: "no logs" },
   },
   {

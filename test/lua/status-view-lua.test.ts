@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIELDS } from "../../src-node/portable/fields";
 import { transpileLuaModule } from "../support/lua-module";
 
 let work = "";
@@ -311,8 +312,24 @@ describe("status view (LuaJIT)", () => {
       ["job.environment.FOO", "invalid_request", "EnvironmentStatus"],
       ["job.priority", "invalid_request", "Status"],
       ["", "internal", "Status"],
+      ["farm.sharedRoots[1].windows", "bad_request", "RootsStatus"],
+      ["farm.platforms[0]", "bad_request", "RootsStatus"],
+      ["job.frames", "bad_request", "FramesSummary"],
+      ["farm.assignment", "bad_request", "Status"],
+      ["farm.renderNode.paths.linux", "bad_request", "Status"],
     ];
     const body = cases.map(([field, code]) => `out(sv.failureLabel({ field = ${field === "" ? "nil" : JSON.stringify(field)}, code = ${JSON.stringify(code)} }))`).join("\n");
     expect(lua(body)).toEqual(cases.map((c) => c[2]));
+  });
+
+  it("every row of the field table: its refusals and its own errors show on the row's line (shownAt), else Status", () => {
+    const rows = FIELDS.filter((row) => row.widget !== undefined);
+    const body = rows
+      .map((row) => `out(${JSON.stringify(row.key)}, sv.failureLabel({ field = ${JSON.stringify(row.request)}, code = "bad_request" }), sv.FIELD_ERROR_LABEL[${JSON.stringify(row.widget!.id)}] or "Status")`)
+      .join("\n");
+    const expected = rows.map((row) => [row.key, row.shownAt ?? "Status", row.shownAt ?? "Status"].join("\t"));
+    expect(lua(body)).toEqual(expected);
+    // The table routes somewhere other than Status (else this test could not tell a table-driven route from none).
+    expect(rows.filter((row) => row.shownAt !== undefined).length).toBeGreaterThanOrEqual(5);
   });
 });
