@@ -5,7 +5,8 @@ import { HelperError } from "../errors";
 import { textRow } from "../portable/fields";
 import { fieldOptions } from "./field-options";
 import { parseServerAddress, type ServerAddress } from "../hqueue/address";
-import { HQueueClient, HQueueError } from "../hqueue/client";
+import { HQueueClient } from "../hqueue/client";
+import { HQueueError } from "../hqueue/hqueue-error";
 import type { Output } from "../output";
 
 export interface CommandContext {

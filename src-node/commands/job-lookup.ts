@@ -3,7 +3,8 @@
  * `not_found`, its child ids, and the words for a server that lacks an optional call.
  */
 import { HelperError } from "../errors";
-import { type HQueueClient, HQueueError } from "../hqueue/client";
+import type { HQueueClient } from "../hqueue/client";
+import { HQueueError } from "../hqueue/hqueue-error";
 import { serverError } from "./common";
 import type { FinishedNames } from "./status";
 

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { Assign, FrameSource, Platform, SharedRoot, SubmitRequest } from "../../types/request";
 import { type OptionSpecs, optionValue, optionValues } from "../args";
-import { CompFileError, readCompFile } from "../core/comp-file";
+import { readCompFile } from "../core/comp-file";
+import { CompFileError } from "../core/lua-table-parser";
 import { resolveCompRelative } from "../core/savers";
 import { HelperError } from "../errors";
 import { COMP_FILE_LIMIT_BYTES, megabytes, readRegularFile, readStandardInput, REQUEST_FILE_LIMIT_BYTES } from "../input-file";

@@ -12,7 +12,8 @@ import type { JobSpec } from "../../types/request";
 import { HelperError } from "../errors";
 import { jobPageUrl } from "../hqueue/address";
 import { splitJob } from "../hqueue/batches";
-import { type HQueueClient, HQueueError } from "../hqueue/client";
+import type { HQueueClient } from "../hqueue/client";
+import { HQueueError } from "../hqueue/hqueue-error";
 import { serverError } from "./common";
 
 export interface SentJob {

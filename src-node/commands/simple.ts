@@ -1,6 +1,7 @@
 import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, PingResult } from "../../types/request";
 import { HelperError } from "../errors";
-import { type HQueueClient, HQueueError } from "../hqueue/client";
+import type { HQueueClient } from "../hqueue/client";
+import { HQueueError } from "../hqueue/hqueue-error";
 import { CLIENT_ATTRIBS, GROUP_ATTRIBS, readClients, readGroups, withHostnames } from "../hqueue/farm";
 import { platformLabel } from "../hqueue/platform";
 import { type FinishedNames, finishedNames } from "./status";

@@ -1,7 +1,8 @@
 import type { JobState, StatusResult } from "../../types/request";
 import { intOption } from "../args";
 import { jobPageUrl } from "../hqueue/address";
-import { type HQueueClient, HQueueError } from "../hqueue/client";
+import type { HQueueClient } from "../hqueue/client";
+import { HQueueError } from "../hqueue/hqueue-error";
 import { type Command, type CommandContext, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { childIdsOf, num, readJob } from "./job-lookup";
 

@@ -17,8 +17,8 @@
  * Strings are handled as binary strings (one char per byte): roots are compared as UTF-8 bytes, so names in
  * any encoding pass through unchanged.
  */
-import type { LuaKey, LuaValue, StringLiteral } from "./comp-file";
-import { isTable, scanCompStrings } from "./comp-file";
+import { scanCompStrings } from "./comp-file";
+import { isTable, type LuaKey, type LuaValue, type StringLiteral } from "./lua-table-parser";
 import type { Platform, SharedRoot } from "../../types/request";
 import { isAbsolutePath, mapPath } from "./path-map";
 import { resolveCompRelative } from "./savers";

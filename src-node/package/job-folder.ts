@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Platform, PlanResult, SubmitRequest } from "../../types/request";
-import { CompFileError } from "../core/comp-file";
+import { CompFileError } from "../core/lua-table-parser";
 import {
   buildManifest,
   compCopies,

@@ -5,17 +5,16 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isMovieFormat } from "../../src-node/core/savers";
+import { parseCompText, readCompFile } from "../../src-node/core/comp-file";
 import {
   CompFileError,
   getPath,
   isTable,
   MAX_NESTING,
-  parseCompText,
   parseLuaValue,
-  readCompFile,
   type LuaTable,
   type LuaValue,
-} from "../../src-node/core/comp-file";
+} from "../../src-node/core/lua-table-parser";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const fixturesDir = path.resolve(repoRoot, "../shared/fixtures/comps");

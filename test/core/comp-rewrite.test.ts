@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Platform, SharedRoot } from "../../types/request";
-import { getPath, isTable, parseLuaValue, scanCompStrings, type LuaValue } from "../../src-node/core/comp-file";
+import { scanCompStrings } from "../../src-node/core/comp-file";
+import { getPath, isTable, parseLuaValue, type LuaValue } from "../../src-node/core/lua-table-parser";
 import { applyEdits, luaStringLiteral, rewriteComp } from "../../src-node/core/comp-rewrite";
 import { isAbsolutePath, mapPath } from "../../src-node/core/path-map";
 

@@ -2,7 +2,8 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { HQueueClient, HQueueError } from "../../src-node/hqueue/client";
+import { HQueueClient } from "../../src-node/hqueue/client";
+import { HQueueError } from "../../src-node/hqueue/hqueue-error";
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse, body: string) => void;
 

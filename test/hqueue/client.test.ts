@@ -1,6 +1,8 @@
 // The typed client against the HQueue stand-in: the happy paths, value round trips and optional methods.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HQueueClient, HQueueError, isoFromWireDateTime } from "../../src-node/hqueue/client";
+import { HQueueClient } from "../../src-node/hqueue/client";
+import { HQueueError } from "../../src-node/hqueue/hqueue-error";
+import { isoFromWireDateTime } from "../../src-node/hqueue/transport";
 import { DOCUMENTED_JOB_ATTRIBS } from "../support/hqueue-documented";
 import { startHQueueStandin, type HQueueStandin } from "../support/hqueue-standin";
 import type { JobSpec } from "../../types/request";

@@ -1,7 +1,8 @@
 // log's tails: only the end of a long render log is fetched (getJobOutput's max_last_chars), yet the tail is exact.
 import { describe, expect, it } from "vitest";
 import { jobOutput } from "../../src-node/commands/job-lookup";
-import { HQueueClient, HQueueError } from "../../src-node/hqueue/client";
+import { HQueueClient } from "../../src-node/hqueue/client";
+import { HQueueError } from "../../src-node/hqueue/hqueue-error";
 
 /** A client whose getJobOutput answers from `log` like the documented server, recording the max_last_chars asked. */
 function fakeClient(log: string, options: { refusesMax?: boolean; ignoresMax?: boolean } = {}): { client: HQueueClient; asked: (number | undefined)[] } {

@@ -1,7 +1,8 @@
 // The HQueue stand-in serves exactly the documented query API (SideFX 12 Python API, transcribed in
 // test/support/hqueue-documented.ts): attribute names and types, `attribs` honoured exactly, nothing undocumented.
 import { afterEach, describe, expect, it } from "vitest";
-import { HQueueClient, HQueueError } from "../../src-node/hqueue/client";
+import { HQueueClient } from "../../src-node/hqueue/client";
+import { HQueueError } from "../../src-node/hqueue/hqueue-error";
 import type { JobSpec } from "../../types/request";
 import { DOCUMENTED_CLIENT_ATTRIBS, DOCUMENTED_GROUP_ATTRIBS, DOCUMENTED_JOB_ATTRIBS, DOCUMENTED_JOB_STATUSES } from "../support/hqueue-documented";
 import { startHQueueStandin, type HQueueStandin, type StandinOptions } from "../support/hqueue-standin";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobSpec, SubmitRequest, SubmitResult } from "../../types/request";
 import type { Manifest } from "../../src-node/core/job-package";
-import { getPath, parseLuaValue } from "../../src-node/core/comp-file";
+import { getPath, parseLuaValue } from "../../src-node/core/lua-table-parser";
 import { type HQueueStandin, startHQueueStandin } from "../support/hqueue-standin";
 import { makeRequest, type RequestOverrides } from "../support/requests";
 import { repoRoot, runHelper, writeRequest } from "../support/run-helper";

@@ -38,7 +38,8 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync, writeSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Platform } from "../../types/request";
-import { CompFileError, readCompFile, type CompFile } from "../../src-node/core/comp-file";
+import { readCompFile, type CompFile } from "../../src-node/core/comp-file";
+import { CompFileError } from "../../src-node/core/lua-table-parser";
 import { parseFrameSet, rangeFrames } from "../../src-node/portable/frames";
 import { isAbsolutePath } from "../../src-node/core/path-map";
 import { frameFileName, isMovieSaver, resolveCompRelative } from "../../src-node/core/savers";

@@ -8,7 +8,7 @@
  * file exists.
  */
 import type { LoaderInfo, Platform, PreflightCheck } from "../../../types/request";
-import { getPath, isTable, type LuaValue, MAX_NESTING, parseLuaValue } from "../comp-file";
+import { getPath, isTable, type LuaValue, MAX_NESTING, parseLuaValue } from "../lua-table-parser";
 import { isAbsolutePath } from "../path-map";
 import { frameFileName, resolveCompRelative } from "../savers";
 
