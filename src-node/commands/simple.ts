@@ -1,5 +1,4 @@
 import type { CancelResult, ClientInfo, ClientsResult, GroupInfo, GroupsResult, PingResult } from "../../types/request";
-import { HelperError } from "../errors";
 import type { HQueueClient } from "../hqueue/client";
 import { HQueueError } from "../hqueue/hqueue-error";
 import { CLIENT_ATTRIBS, GROUP_ATTRIBS, readClients, readGroups, withHostnames } from "../hqueue/farm";
