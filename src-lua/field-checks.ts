@@ -1,8 +1,8 @@
 /**
  * The dialog's own checks before it asks the helper anything: what must be filled in for a request to make sense.
  * Pure (no UI), compiled into the comp script and run as a module under LuaJIT by the tests
- * (test/lua/request-parity.test.ts feeds it every edge case next to build-request.ts and the helper's validator;
- * test/lua/field-checks-lua.test.ts checks each rule).
+ * (test/lua/request-parity.test.ts feeds it every edge case next to build-request.ts and the helper's validator, and
+ * checks which field each refusal names).
  *
  * The scalar rules are the field table's `required` entries (src-node/portable/fields.ts: the words are written
  * there once); the structured fields' rules (client names, client OSes) are here. Sizes and characters are left to

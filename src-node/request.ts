@@ -197,7 +197,7 @@ function validateAssign(v: unknown): Assign {
       return { mode: v.mode, names: [...new Set(names)] };
     }
     default:
-      return bad("farm.assign.mode", `must be "any", "clients" or "groups", got ${describe(v.mode)}`);
+      return bad("farm.assign.mode", `must be ${choicesText(choiceRow("assignMode"))}, got ${describe(v.mode)}`);
   }
 }
 

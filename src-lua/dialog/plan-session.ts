@@ -20,7 +20,7 @@ import type { FieldBinding, FieldRead } from "./field-binding";
 import { HelperRunner } from "./helper-runner";
 import { OS_CHECKBOX, frameRangesText } from "./main-layout";
 import { proposeOses } from "./os-proposal";
-import { FIELD_ERROR_ORDER, type Message, failureLabel } from "./status-view";
+import { type Message, failureLabel, fieldErrorIds } from "./status-view";
 import { type ScriptTimer, writeProp } from "./ui";
 
 export type PlanState = "unknown" | "ok" | "failed";
@@ -175,10 +175,8 @@ export class PlanSession {
     if (!this.showFieldErrors(read.errors)) {
       this.planState = "failed";
       this.lastPlan = undefined;
-      for (const id of FIELD_ERROR_ORDER) {
-        const message = read.errors[id];
-        if (message !== undefined) this.planProblems.push(message);
-      }
+      // Every field error, in the order the status area lists them (a new required field included).
+      for (const id of fieldErrorIds(read.errors)) this.planProblems.push(read.errors[id]);
       this.showChecks();
       if (then !== undefined) then();
       return;

@@ -239,7 +239,7 @@ export class StatusModel {
 
 const SEVERITY: Record<StatusStyle, number> = { plain: 0, ok: 1, note: 2, error: 3 };
 
-function fieldErrorIds(this: void, errors: { [widgetId: string]: string }): string[] {
+export function fieldErrorIds(this: void, errors: { [widgetId: string]: string }): string[] {
   const others: string[] = [];
   for (const id in errors) if (!FIELD_ERROR_ORDER.includes(id)) others.push(id);
   others.sort();

@@ -11,8 +11,8 @@
  *
  * Sizes and characters the dialog does not check itself (a 300-character job name, a tab pasted into a field) are
  * left to the helper, which the dialog asks (plan) before it enables Submit; for those the helper's refusal must name
- * the field, so that the dialog shows it next to that field. (Issue 9 moves these limits into one field table
- * compiled into both runtimes; until then there is no second copy of them here: they are read from the helper.)
+ * the field, so that the dialog shows it next to that field. The limits are read from the field table
+ * (src-node/portable/fields.ts, compiled into both runtimes) through the helper's REQUEST_LIMITS: no copy here.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
