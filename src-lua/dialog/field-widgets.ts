@@ -42,7 +42,7 @@ export function rowWidget(this: void, ui: UIManager, row: FieldRow, place: Widge
     return ui.ComboBox({ ID: id, ToolTip: row.tooltip, Weight: 0, MinimumSize: [place.minimumWidth ?? 90, 0], Visible: visible });
   }
   if (widget.kind === "CheckBox") {
-    return ui.CheckBox({ ID: id, Text: place.text ?? row.label, ToolTip: row.tooltip, Weight: place.text !== undefined ? 1 : 0, Visible: visible });
+    return ui.CheckBox({ ID: id, Text: place.text ?? row.label, ToolTip: row.tooltip, Weight: 1, Visible: visible });
   }
   const props: UILineEditProps = { ID: id, ToolTip: row.tooltip, Weight: 1 };
   const placeholder = place.placeholder ?? row.placeholder;

@@ -7,7 +7,7 @@ import { defaultJobName } from "../build-request";
 import type { CompSnapshot } from "../host";
 import { ALL_PLATFORMS, PLATFORM_LABELS } from "../settings";
 import { fieldLabel, fieldRow, textRow } from "../../src-node/portable/fields";
-import { requestFieldWords } from "../../src-node/portable/field-words";
+import { RENDER_NODE_PATH_CAPTION, requestFieldWords, sharedRootCaption } from "../../src-node/portable/field-words";
 import { WIDGET_ROWS, type WidgetPlace, comboEntries, rowWidget } from "./field-widgets";
 import { dirnameOf, formatFrame, formatInt, joinPath, plural } from "../text";
 import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wrapText } from "./ui";
@@ -22,8 +22,8 @@ export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeL
 const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
 /** Every item of the advanced section: shown and hidden one by one (see DialogCore.setAdvancedVisible). */
 export const ADVANCED_IDS = [
-  "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "JobRootCaption", "JobRoot", "EmailToCaption", "EmailTo",
-  "EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "Paused", "NodePathCaption", "NodePath",
+  "AdvancedHeading", "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "JobRootCaption", "JobRoot", "EmailToCaption", "EmailTo",
+  "EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "PausedCaption", "Paused", "NodePathCaption", "NodePath",
 ];
 
 const jobRootRow = textRow("jobRoot");
@@ -41,10 +41,10 @@ export function rootFieldId(this: void, row: number, platform: Platform): string
   return "Root" + formatInt(row) + ROOT_FIELD_SUFFIX[platform];
 }
 
-/** The per-OS rows: shown together when more than one client OS is chosen or the settings hold per-OS paths. */
+/** The per-OS table (Render Node paths, shared roots): shown together when more than one client OS is chosen or the settings hold per-OS paths. */
 export const PER_OS_IDS: string[] = (() => {
-  const ids = ["RootsHeading", "RootsHeaderCaption", "RootsHeaderLinux", "RootsHeaderMac", "RootsHeaderWindows"];
-  for (const platform of ALL_PLATFORMS) ids.push(RENDER_NODE_FIELD[platform] + "Caption", RENDER_NODE_FIELD[platform]);
+  const ids = ["RootsHeading", "RootsHeaderLinux", "RootsHeaderMac", "RootsHeaderWindows", "RenderNodeCaption"];
+  for (const platform of ALL_PLATFORMS) ids.push(RENDER_NODE_FIELD[platform]);
   for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
     ids.push("Root" + formatInt(row) + "Caption");
     for (const platform of ALL_PLATFORMS) ids.push(rootFieldId(row, platform));
@@ -128,40 +128,55 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     hgroup(ui, { Weight: 0 }, [ui.Label({ ID: id + "Caption", Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false }), ...fields]);
   const hint = (id: string, text: string): UIElement => ui.Label({ ID: id, Text: text, Weight: 1, Visible: false });
 
-  // The per-OS rows (Render Node paths, shared roots) start hidden: DialogCore.setPerOsVisible shows them when more
-  // than one client OS is chosen or the settings hold such paths. Every item has an ID, so each can be shown again.
-  const perOsCaption = (id: string, caption: string): UIElement => ui.Label({ ID: id, Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false });
-  const rootRows: UIElement[] = [
+  // The per-OS table (Render Node paths, shared roots: one column per OS) starts hidden: DialogCore.setPerOsVisible
+  // shows it when more than one client OS is chosen or the settings hold such paths. Every item has an ID, so each
+  // can be shown again. Its captions are the words messages use for its cells (field-words.ts).
+  const perOsCaption = (id: string, caption: string): UIElement => ui.Label({ ID: id, Text: caption, Weight: 0, MinimumSize: [110, 0], Visible: false });
+  const perOsRows: UIElement[] = [
+    // The heading and the column titles share a row.
     hgroup(ui, { Weight: 0 }, [
-      perOsCaption("RootsHeaderCaption", ""),
-      ui.Label({ ID: "RootsHeaderLinux", Text: "Linux", Weight: 1, Visible: false }),
-      ui.Label({ ID: "RootsHeaderMac", Text: "macOS", Weight: 1, Visible: false }),
-      ui.Label({ ID: "RootsHeaderWindows", Text: "Windows", Weight: 1, Visible: false }),
+      ui.Label({ ID: "RootsHeading", Text: "Per-OS paths", Weight: 0, MinimumSize: [110, 0], StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
+      ui.Label({ ID: "RootsHeaderLinux", Text: PLATFORM_LABELS.linux, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
+      ui.Label({ ID: "RootsHeaderMac", Text: PLATFORM_LABELS.macosx, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
+      ui.Label({ ID: "RootsHeaderWindows", Text: PLATFORM_LABELS.windows, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
+    ]),
+    hgroup(ui, { Weight: 0 }, [
+      perOsCaption("RenderNodeCaption", RENDER_NODE_PATH_CAPTION),
+      ...ALL_PLATFORMS.map((platform) =>
+        line(RENDER_NODE_FIELD[platform], "Default install path", "The Fusion Render Node program on " + PLATFORM_LABELS[platform] + " clients; empty = the default install path of the version chosen", false),
+      ),
     ]),
   ];
   for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
     const fields: UIElement[] = ALL_PLATFORMS.map((platform) =>
-      line(rootFieldId(row, platform), platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share", undefined, false),
+      line(
+        rootFieldId(row, platform),
+        platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share",
+        "The same shared folder as " + PLATFORM_LABELS[platform] + " clients mount it",
+        false,
+      ),
     );
-    rootRows.push(hgroup(ui, { Weight: 0 }, [perOsCaption("Root" + formatInt(row) + "Caption", "Shared root " + formatInt(row)), ...fields]));
+    perOsRows.push(hgroup(ui, { Weight: 0 }, [perOsCaption("Root" + formatInt(row) + "Caption", sharedRootCaption(row)), ...fields]));
   }
-  const renderNodeRow = (platform: Platform, caption: string): UIElement =>
-    hgroup(ui, { Weight: 0 }, [perOsCaption(RENDER_NODE_FIELD[platform] + "Caption", caption), line(RENDER_NODE_FIELD[platform], "Default install path", undefined, false)]);
 
   // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
   // is not documented, and a group hidden for good would hide these fields for good.
   const advanced = vgroup(ui, { Weight: 0 }, [
+    ui.Label({ ID: "AdvancedHeading", Text: "Advanced options", Weight: 0, StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
     advancedRow("Tries", caption("tries"), [field("tries", { visible: false }), hint("TriesHint", fieldRow("tries").hint ?? "")]),
     advancedRow("Cpus", caption("cpus"), [field("cpus", { visible: false }), hint("CpusHint", fieldRow("cpus").hint ?? "")]),
     advancedRow("LogDir", caption("logDir"), [field("logDir", { visible: false })]),
     advancedRow("JobRoot", caption("jobRoot"), [field("jobRoot", { placeholder: jobFolderNote(comp, platform), visible: false })]),
-    advancedRow("EmailTo", caption("emailTo"), [field("emailTo", { visible: false })]),
-    advancedRow("EmailReasons", fieldLabel("emailReasons"), [line("EmailReasons", "Events, comma-separated, e.g. succeeded, failed", undefined, false)]),
+    advancedRow("EmailTo", caption("emailTo"), [
+      field("emailTo", { visible: false }),
+      ui.Label({ ID: "EmailReasonsCaption", Text: fieldLabel("emailReasons"), Weight: 0, Visible: false }),
+      line("EmailReasons", "e.g. succeeded, failed", "Events that send the e-mail, comma-separated, e.g. succeeded, failed", false),
+    ]),
     advancedRow("Environment", fieldLabel("environment"), [
-      ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 54], AcceptRichText: false, Visible: false }),
+      ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 44], AcceptRichText: false, Visible: false }),
     ]),
     status("EnvironmentStatus", false),
-    formRow(ui, "", [field("paused", { visible: false })]),
+    advancedRow("Paused", "", [field("paused", { visible: false })]),
     advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
   ]);
 
@@ -175,66 +190,69 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
         ui.Button({ ID: "PresetPromote", Text: "Make Studio Default", Weight: 0 }),
       ]),
     ]),
-    formRow(ui, "", [
-      line("PresetName", "Preset name: click a preset above, or type a new name"),
+    formRow(ui, "Preset name", [
+      line("PresetName", "Click a preset above, or type a new name"),
       ui.Button({ ID: "PresetSave", Text: "Save as Preset", Weight: 0 }),
       ui.Button({ ID: "PresetRename", Text: "Rename", Weight: 0 }),
     ]),
     status("Notice"),
 
-    heading(ui, "HQueue server"),
-    formRow(ui, caption("server"), [field("server"), ui.Button({ ID: "TestServer", Text: "Test", Weight: 0 })]),
-    status("ServerStatus"),
-
-    heading(ui, "Job"),
-    formRow(ui, caption("jobName"), [
-      field("jobName", { placeholder: defaultJobName(comp) }),
-      ui.Label({ ID: "PriorityCaption", Text: caption("priority"), Weight: 0 }),
-      field("priority"),
-    ]),
-    formRow(ui, caption("description"), [field("description")]),
-
-    heading(ui, "Frames"),
-    formRow(ui, caption("frameChoice"), [
-      field("frameChoice", { minimumWidth: 170 }),
-      ui.Label({ ID: "CustomFramesCaption", Text: caption("customFrames"), Weight: 0 }),
-      field("customFrames"),
-    ]),
-    formRow(ui, "", [ui.Label({ ID: "FrameRanges", Text: frameRangesText(comp), Weight: 1 })]),
-    formRow(ui, caption("framesPerTask"), [field("framesPerTask"), ui.Label({ Text: fieldRow("framesPerTask").hint ?? "", Weight: 1 })]),
-    status("FramesSummary"),
-
-    heading(ui, "Where to run"),
-    formRow(ui, caption("assignMode"), [
-      field("assignMode", { minimumWidth: 160 }),
-      // "Client names" or "Client groups", as the messages about the field say (FieldBinding.showAssignCaption).
-      ui.Label({ ID: "AssignNamesCaption", Text: requestFieldWords("farm.assign.names"), Weight: 0, MinimumSize: [90, 0] }),
-      line("AssignNames", "Client or group names, comma-separated"),
-      ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
-    ]),
-    // Shown once the server's names were fetched (ServerLists.showNames).
+    // Two columns: what every submission needs on the left; the per-OS table and the advanced options on the right,
+    // shown only when needed (the right column then takes no room), so that the window stays within a laptop
+    // screen's height whatever is shown.
     hgroup(ui, { Weight: 0 }, [
-      ui.Label({ ID: "ServerNamesCaption", Text: "", Weight: 0, MinimumSize: [130, 0], Visible: false }),
-      ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true }, Visible: false }),
-    ]),
-    status("AssignStatus"),
-    formRow(ui, fieldLabel("platforms"), [
-      ui.CheckBox({ ID: "OsLinux", Text: "Linux", Weight: 0 }),
-      ui.CheckBox({ ID: "OsMac", Text: "macOS", Weight: 0 }),
-      ui.CheckBox({ ID: "OsWindows", Text: "Windows", Weight: 0 }),
-      field("sameOsOnly", { text: fieldRow("sameOsOnly").label + " (" + PLATFORM_LABELS[platform] + ")" }),
-    ]),
-    formRow(ui, caption("renderNodeVersion"), [field("renderNodeVersion"), ui.Label({ Text: fieldRow("renderNodeVersion").hint ?? "", Weight: 1 })]),
-    renderNodeRow("linux", "Linux executable"),
-    renderNodeRow("macosx", "macOS executable"),
-    renderNodeRow("windows", "Windows executable"),
+      vgroup(ui, { Weight: 1 }, [
+        heading(ui, "HQueue server"),
+        formRow(ui, caption("server"), [field("server"), ui.Button({ ID: "TestServer", Text: "Test", Weight: 0 })]),
+        status("ServerStatus"),
 
-    ui.Label({ ID: "RootsHeading", Text: "Shared storage: the same folder as each OS mounts it", Weight: 0, StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
-    ...rootRows,
-    status("RootsStatus"),
+        heading(ui, "Job"),
+        formRow(ui, caption("jobName"), [
+          field("jobName", { placeholder: defaultJobName(comp) }),
+          ui.Label({ ID: "PriorityCaption", Text: caption("priority"), Weight: 0 }),
+          field("priority"),
+        ]),
+        formRow(ui, caption("description"), [field("description")]),
 
-    ui.CheckBox({ ID: "ShowAdvanced", Text: "Show advanced options", Weight: 0 }),
-    advanced,
+        heading(ui, "Frames"),
+        formRow(ui, caption("frameChoice"), [
+          field("frameChoice", { minimumWidth: 170 }),
+          ui.Label({ ID: "CustomFramesCaption", Text: caption("customFrames"), Weight: 0 }),
+          field("customFrames"),
+        ]),
+        formRow(ui, "", [ui.Label({ ID: "FrameRanges", Text: frameRangesText(comp), Weight: 1 })]),
+        formRow(ui, caption("framesPerTask"), [field("framesPerTask"), ui.Label({ Text: fieldRow("framesPerTask").hint ?? "", Weight: 1 })]),
+        status("FramesSummary"),
+
+        heading(ui, "Where to run"),
+        formRow(ui, caption("assignMode"), [
+          field("assignMode", { minimumWidth: 160 }),
+          // "Client names" or "Client groups", as the messages about the field say (FieldBinding.showAssignCaption).
+          ui.Label({ ID: "AssignNamesCaption", Text: requestFieldWords("farm.assign.names"), Weight: 0, MinimumSize: [90, 0] }),
+          ui.LineEdit({ ID: "AssignNames", PlaceholderText: "Client or group names, comma-separated", Weight: 1, MinimumSize: [150, 0] }),
+          ui.Button({ ID: "FetchNames", Text: "Fetch from Server", Weight: 0 }),
+        ]),
+        // Shown once the server's names were fetched (ServerLists.showNames).
+        hgroup(ui, { Weight: 0 }, [
+          ui.Label({ ID: "ServerNamesCaption", Text: "", Weight: 0, MinimumSize: [130, 0], Visible: false }),
+          ui.Tree({ ID: "ServerNames", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true }, Visible: false }),
+        ]),
+        status("AssignStatus"),
+        formRow(ui, fieldLabel("platforms"), [
+          ui.CheckBox({ ID: "OsLinux", Text: "Linux", Weight: 0 }),
+          ui.CheckBox({ ID: "OsMac", Text: "macOS", Weight: 0 }),
+          ui.CheckBox({ ID: "OsWindows", Text: "Windows", Weight: 0 }),
+          field("sameOsOnly", { text: fieldRow("sameOsOnly").label + " (" + PLATFORM_LABELS[platform] + ")" }),
+        ]),
+        formRow(ui, caption("renderNodeVersion"), [field("renderNodeVersion"), ui.Label({ Text: fieldRow("renderNodeVersion").hint ?? "", Weight: 1 })]),
+        status("RootsStatus"),
+
+        ui.CheckBox({ ID: "ShowAdvanced", Text: "Show advanced options", Weight: 0 }),
+        // The shorter column keeps its rows together at the top.
+        ui.VGap(0, 1),
+      ]),
+      vgroup(ui, { Weight: 0 }, [...perOsRows, advanced, ui.VGap(0, 1)]),
+    ]),
 
     ui.VGap(4),
     status("Checks"),

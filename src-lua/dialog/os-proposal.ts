@@ -65,7 +65,7 @@ export function proposeOses(input: OsProposalInput): OsProposal {
   if (others.length > 0 && input.sharedRoots === 0 && !serverRoots) {
     sentences.push(
       "This computer runs " + PLATFORM_LABELS[input.here] + ": for " + names(others) +
-        " clients to find the comp, fill in a shared root below (the same folder as each OS mounts it).",
+        " clients to find the comp, fill in a shared root under Per-OS paths (the same folder as each OS mounts it).",
     );
   }
   const proposal: OsProposal = { note: sentences.join(" ") };

@@ -60,7 +60,18 @@ const TOOL_MEMBER_WORDS: Readonly<Record<string, string>> = {
   "frames.last": "The last frame",
 };
 
-/** "Priority", "Shared roots, row 3, Linux", "Environment variable FOO", …; the path itself when it is unknown. */
+/** The per-OS table's row captions in the dialog (src-lua/dialog/main-layout.ts); messages use the same words. */
+export const RENDER_NODE_PATH_CAPTION = "Render Node";
+export function sharedRootCaption(this: void, row: number): string {
+  return "Shared root " + wholeText(row);
+}
+
+/** A cell of the dialog's per-OS table: its row caption and its column (the OS): "Shared root 3 (Linux)". */
+export function perOsCellWords(this: void, rowCaption: string, osKey: string): string {
+  return rowCaption + " (" + osWords(osKey) + ")";
+}
+
+/** "Priority", "Shared root 3 (Linux)", "Environment variable FOO", …; the path itself when it is unknown. */
 export function requestFieldWords(path: string, context?: FieldWordsContext): string {
   // Paths like "farm.sharedRoots[0] key": the message is about a key (an OS name) of that object.
   if (endsWith(path, " key")) return requestFieldWords(path.substring(0, path.length - 4), context);
@@ -83,16 +94,16 @@ export function requestFieldWords(path: string, context?: FieldWordsContext): st
 
   const pathsPrefix = "farm.renderNode.paths";
   if (path === pathsPrefix) return STRUCTURED_LABELS.renderNodePaths;
-  if (startsWith(path, pathsPrefix + ".")) return "Render Node executable (" + osWords(path.substring(pathsPrefix.length + 1)) + ")";
+  if (startsWith(path, pathsPrefix + ".")) return perOsCellWords(RENDER_NODE_PATH_CAPTION, path.substring(pathsPrefix.length + 1));
 
   const roots = "farm.sharedRoots";
   if (path === roots) return STRUCTURED_LABELS.sharedRoots;
   if (startsWith(path, roots + "[")) {
     const item = listIndex(path, roots.length);
     if (item !== undefined) {
-      const words = STRUCTURED_LABELS.sharedRoots + ", row " + wholeText(item.index + 1);
+      const words = sharedRootCaption(item.index + 1);
       if (item.rest === "") return words;
-      if (item.rest.charCodeAt(0) === 46) return words + ", " + osWords(item.rest.substring(1));
+      if (item.rest.charCodeAt(0) === 46) return perOsCellWords(words, item.rest.substring(1));
     }
   }
 

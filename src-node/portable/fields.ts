@@ -14,7 +14,7 @@
  *
  * Structured fields (client names, client OSes, Render Node paths, shared roots, e-mail reasons, environment) stay
  * hand-written where they are used; only their labels live here ({@link STRUCTURED_LABELS}). The words a message uses
- * for any request path (a row's label, "Shared roots, row 3, Linux", …) are in field-words.ts.
+ * for any request path (a row's label, "Shared root 3 (Linux)", …) are in field-words.ts.
  *
  * PORTABLE MODULE: also compiled by TypeScriptToLua into the LuaJIT comp script. Keep to the subset that behaves
  * the same in both runtimes: no RegExp, JSON or Date, no Number.* helpers, no Lua globals; walk strings with

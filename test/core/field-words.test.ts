@@ -105,10 +105,10 @@ describe("request validation messages", () => {
     ["no client names", () => withMember("farm.assign", { mode: "clients", names: [] }), "farm.assign.names", "Client names is empty."],
     ["an unknown client OS", () => withMember("farm.platforms", ["linux", "beos"]), "farm.platforms[1]", 'Client OSes must be one of linux, macosx, windows, got "beos".'],
     ["no client OS", () => withMember("farm.platforms", []), "farm.platforms", "Client OSes has none chosen."],
-    ["a Render Node path that is not text", () => withMember("farm.renderNode.paths", { windows: 5 }), "farm.renderNode.paths.windows", "Render Node executable (Windows) must be text, got 5."],
+    ["a Render Node path that is not text", () => withMember("farm.renderNode.paths", { windows: 5 }), "farm.renderNode.paths.windows", "Render Node (Windows) must be text, got 5."],
     ["a Render Node path for an unknown OS", () => withMember("farm.renderNode.paths", { beos: "/x" }), "farm.renderNode.paths key", 'Render Node executables names an unknown OS "beos".'],
-    ["a shared root that is not text", () => withMember("farm.sharedRoots", [{ linux: "/a" }, { linux: "/b" }, { linux: 5 }]), "farm.sharedRoots[2].linux", "Shared roots, row 3, Linux must be text, got 5."],
-    ["an empty shared root", () => withMember("farm.sharedRoots", [{}]), "farm.sharedRoots[0]", "Shared roots, row 1 names no folder."],
+    ["a shared root that is not text", () => withMember("farm.sharedRoots", [{ linux: "/a" }, { linux: "/b" }, { linux: 5 }]), "farm.sharedRoots[2].linux", "Shared root 3 (Linux) must be text, got 5."],
+    ["an empty shared root", () => withMember("farm.sharedRoots", [{}]), "farm.sharedRoots[0]", "Shared root 1 names no folder."],
     ["a variable that is not text", () => withMember("job.environment", { FOO: 5 }), "job.environment.FOO", "Environment variable FOO must be text, got 5."],
     ["a variable name that is not valid", () => withMember("job.environment", { "1X": "a" }), "job.environment.1X", "Environment variable 1X is not a valid name."],
     ["an environment that is a list", () => withMember("job.environment", ["A=1"]), "job.environment", "Environment must be an object of NAME: value, got a list."],
@@ -156,7 +156,7 @@ describe("the human CLI output of a failure", () => {
     expect(json).toEqual({ ok: false, error: { code: "bad_request", message: "Priority must be from 0 to 10, got 11.", field: "job.priority" } });
     const roots = refusal(withMember("farm.sharedRoots", [{}]));
     expect(printed(roots, false).stderr).toBe(
-      "error: Shared roots, row 1 names no folder.\n(request field farm.sharedRoots[0], option --root)\nhint: enter the folder as at least one OS mounts it, or remove the row\n",
+      "error: Shared root 1 names no folder.\n(request field farm.sharedRoots[0], option --root)\nhint: enter the folder as at least one OS mounts it, or remove the row\n",
     );
     // A failure without a field has no such line.
     expect(printed(new HelperError("timeout", "The server did not answer.", { hint: "try again" }), false).stderr).toBe("error: The server did not answer.\nhint: try again\n");

@@ -97,7 +97,7 @@ describe("client OS proposal (LuaJIT)", () => {
   it("a fresh dialog takes the farm's OSes and says shared roots are needed for the other OS", () => {
     expect(run(`{ farm = ${farm}, here = "linux", ticked = { "linux" }, initial = { "linux" }, mayPropose = true, sharedRoots = 0 }`)).toEqual([
       "linux,windows\tThe farm's clients run Linux and Windows. Client OSes set to match (no settings were stored for this comp or computer). " +
-        "This computer runs Linux: for Windows clients to find the comp, fill in a shared root below (the same folder as each OS mounts it).",
+        "This computer runs Linux: for Windows clients to find the comp, fill in a shared root under Per-OS paths (the same folder as each OS mounts it).",
     ]);
   });
 

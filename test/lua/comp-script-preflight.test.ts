@@ -128,7 +128,7 @@ describe("a fresh dialog's client OSes", () => {
     expect(run.transcript.error).toBeNull();
     const roots = run.text(MAIN, "RootsStatus");
     expect(roots).toContain("The farm's clients run Linux and Windows. Client OSes set to match");
-    expect(roots).toContain("for Windows clients to find the comp, fill in a shared root below");
+    expect(roots).toContain("for Windows clients to find the comp, fill in a shared root under Per-OS paths");
     // The per-OS rows start hidden (one OS); the proposal's second OS shows them, as ticking it by hand would.
     expect(run.item(MAIN, "Root1Windows").Visible).toBe(true);
     expect(run.item(MAIN, "RenderNodeWindows").Visible).toBe(true);

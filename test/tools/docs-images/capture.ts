@@ -34,6 +34,12 @@ export interface Picture {
 export const PICTURES: Picture[] = [
   { snapshot: "opened", window: "KartaLinkHQueueRender", file: "dialog-opened.png", alt: "The HQueue Render dialog as it opens" },
   { snapshot: "ready", window: "KartaLinkHQueueRender", file: "dialog-ready.png", alt: "The dialog with the server tested, ready to submit" },
+  {
+    snapshot: "farm",
+    window: "KartaLinkHQueueRender",
+    file: "dialog-farm.png",
+    alt: "The dialog for a farm with Linux and Windows clients, with the per-OS paths and the advanced options shown",
+  },
   { snapshot: "monitor", window: "KartaLinkHQueueMonitor", file: "monitor.png", alt: "The job monitor after Submit" },
 ];
 
@@ -78,6 +84,13 @@ const ACTIONS: StandinAction[] = [
   { do: "click", id: "TestServer" },
   { do: "timers", maxTicks: 6 },
   { do: "snapshot", name: "ready" },
+  // A mixed farm: a second client OS shows the per-OS table; with the advanced options, the tallest the dialog gets.
+  { do: "click", id: "OsWindows" },
+  { do: "set", id: "Root1Linux", prop: "Text", value: "/mnt/projects" },
+  { do: "set", id: "Root1Windows", prop: "Text", value: "P:\\" },
+  { do: "click", id: "ShowAdvanced" },
+  { do: "timers", maxTicks: 6 },
+  { do: "snapshot", name: "farm" },
   { do: "click", id: "Submit" },
   { do: "timers", maxTicks: 6 },
   // The monitor's first status is fetched in the background (issue 8): give its poll time to deliver.
