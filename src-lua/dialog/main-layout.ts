@@ -6,7 +6,7 @@ import type { Platform } from "../../types/request";
 import { defaultJobName } from "../build-request";
 import type { CompSnapshot } from "../host";
 import { ALL_PLATFORMS, PLATFORM_LABELS } from "../settings";
-import { fieldLabel, fieldRow, textRow } from "../../src-node/portable/fields";
+import { fieldLabel, fieldRow, textRow, widgetRows } from "../../src-node/portable/fields";
 import { RENDER_NODE_PATH_CAPTION, requestFieldWords, sharedRootCaption } from "../../src-node/portable/field-words";
 import { WIDGET_ROWS, type WidgetPlace, comboEntries, rowWidget } from "./field-widgets";
 import { dirnameOf, formatFrame, formatInt, joinPath, plural } from "../text";
@@ -20,11 +20,22 @@ export const WRAP = 96;
 export const OS_CHECKBOX: Record<Platform, string> = { linux: "OsLinux", macosx: "OsMac", windows: "OsWindows" };
 export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeLinux", macosx: "RenderNodeMac", windows: "RenderNodeWindows" };
 const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
-/** Every item of the advanced section: shown and hidden one by one (see DialogCore.setAdvancedVisible). */
-export const ADVANCED_IDS = [
-  "AdvancedHeading", "TriesCaption", "Tries", "TriesHint", "CpusCaption", "Cpus", "CpusHint", "LogDirCaption", "LogDir", "JobRootCaption", "JobRoot", "EmailToCaption", "EmailTo",
-  "EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "PausedCaption", "Paused", "NodePathCaption", "NodePath",
-];
+/** The structured fields of the advanced section, after its scalar rows (the e-mail events share the e-mail row). */
+const ADVANCED_STRUCTURED_IDS = ["EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "NodePathCaption", "NodePath"];
+
+/**
+ * Every item of the advanced section, shown and hidden one by one (see DialogCore.setAdvancedVisible): the field
+ * table's advanced rows (caption, widget, hint), then the structured fields.
+ */
+export const ADVANCED_IDS: string[] = (() => {
+  const ids = ["AdvancedHeading"];
+  for (const row of widgetRows("advanced")) {
+    const id = row.widget?.id ?? row.key;
+    ids.push(id + "Caption", id);
+    if (row.hint !== undefined) ids.push(id + "Hint");
+  }
+  return [...ids, ...ADVANCED_STRUCTURED_IDS];
+})();
 
 const jobRootRow = textRow("jobRoot");
 
@@ -159,24 +170,32 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     perOsRows.push(hgroup(ui, { Weight: 0 }, [perOsCaption("Root" + formatInt(row) + "Caption", sharedRootCaption(row)), ...fields]));
   }
 
+  /** What an advanced row's widget shows that depends on the comp or this computer. */
+  const advancedPlaces: Record<string, WidgetPlace> = { jobRoot: { placeholder: jobFolderNote(comp, platform) } };
+
   // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
   // is not documented, and a group hidden for good would hide these fields for good.
   const advanced = vgroup(ui, { Weight: 0 }, [
     ui.Label({ ID: "AdvancedHeading", Text: "Advanced options", Weight: 0, StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
-    advancedRow("Tries", caption("tries"), [field("tries", { visible: false }), hint("TriesHint", fieldRow("tries").hint ?? "")]),
-    advancedRow("Cpus", caption("cpus"), [field("cpus", { visible: false }), hint("CpusHint", fieldRow("cpus").hint ?? "")]),
-    advancedRow("LogDir", caption("logDir"), [field("logDir", { visible: false })]),
-    advancedRow("JobRoot", caption("jobRoot"), [field("jobRoot", { placeholder: jobFolderNote(comp, platform), visible: false })]),
-    advancedRow("EmailTo", caption("emailTo"), [
-      field("emailTo", { visible: false }),
-      ui.Label({ ID: "EmailReasonsCaption", Text: fieldLabel("emailReasons"), Weight: 0, Visible: false }),
-      line("EmailReasons", "e.g. succeeded, failed", "Events that send the e-mail, comma-separated, e.g. succeeded, failed", false),
-    ]),
+    // The field table's advanced rows, in its order: adding an advanced scalar option adds its row here.
+    ...widgetRows("advanced").map((row) => {
+      const id = row.widget?.id ?? row.key;
+      const fields = [field(row.key, { ...advancedPlaces[row.key], visible: false })];
+      if (row.hint !== undefined) fields.push(hint(id + "Hint", row.hint));
+      if (row.key === "emailTo") {
+        // The e-mail events (a structured field) share the e-mail row.
+        fields.push(
+          ui.Label({ ID: "EmailReasonsCaption", Text: fieldLabel("emailReasons"), Weight: 0, Visible: false }),
+          line("EmailReasons", "e.g. succeeded, failed", "Events that send the e-mail, comma-separated, e.g. succeeded, failed", false),
+        );
+      }
+      // A check box carries its own words: no caption text.
+      return advancedRow(id, row.widget?.kind === "CheckBox" ? "" : row.label, fields);
+    }),
     advancedRow("Environment", fieldLabel("environment"), [
       ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 44], AcceptRichText: false, Visible: false }),
     ]),
     status("EnvironmentStatus", false),
-    advancedRow("Paused", "", [field("paused", { visible: false })]),
     advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
   ]);
 
