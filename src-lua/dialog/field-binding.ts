@@ -29,6 +29,8 @@ export interface FieldRead {
   paused: boolean;
   /** Field ID → message, for problems the helper never sees (e.g. environment lines). */
   errors: Record<string, string>;
+  /** The dialog row (1-based) of each of `settings.sharedRoots` (empty rows are not read): to name rows as shown. */
+  rootRows: number[];
 }
 
 /**
@@ -173,6 +175,7 @@ export class FieldBinding {
     settings.platforms = ALL_PLATFORMS.filter((platform) => checkedOf(this.core.field<UICheckBox>(OS_CHECKBOX[platform])));
     settings.renderNodePaths = {};
     settings.sharedRoots = [];
+    const rootRows: number[] = [];
     for (const platform of ALL_PLATFORMS) {
       const path = lineText(this.core.field<UILineEdit>(RENDER_NODE_FIELD[platform]));
       if (path !== "") settings.renderNodePaths[platform] = path;
@@ -187,7 +190,10 @@ export class FieldBinding {
           count++;
         }
       }
-      if (count > 0) settings.sharedRoots.push(root);
+      if (count > 0) {
+        settings.sharedRoots.push(root);
+        rootRows.push(row);
+      }
     }
     settings.emailReasons = splitNames(lineText(items.EmailReasons));
     const errors = fieldProblems(settings);
@@ -197,6 +203,6 @@ export class FieldBinding {
       settings.environment = {};
       errors.Environment = "Environment " + environment.error + ".";
     }
-    return { settings, paused, errors };
+    return { settings, paused, errors, rootRows };
   }
 }

@@ -14,6 +14,7 @@ import type { CompSnapshot } from "../host";
 import { encodeJson } from "../json";
 import { type Preflight, preflight } from "../preflight";
 import { plural, trimText } from "../text";
+import { sharedRootMessageForRows } from "../../src-node/portable/field-words";
 import type { Findings } from "./check-routing";
 import { type DialogCore, checkedOf, describeFailure, styleOf, textOf } from "./dialog-core";
 import type { FieldBinding, FieldRead } from "./field-binding";
@@ -43,6 +44,8 @@ export class PlanSession {
   toolsNodeText = "";
   /** Where the node in use came from ("KartaLink | Node.js Runtime", "PATH", ...). */
   toolsNodeSource = "";
+  /** The dialog rows of the shared roots the running or last plan was asked about (FieldRead.rootRows). */
+  private rootRows: number[] = [];
   /** The running plan is Submit's own: a second click adds nothing. */
   submitPlanning = false;
   /** An edit's plan waits for the command that is running. */
@@ -165,6 +168,7 @@ export class PlanSession {
 
   /** Checks the fields here, then asks the helper for the plan (in the background); `then` runs when it is known. */
   planWith(read: FieldRead, comp: CompSnapshot, then?: (this: void) => void): void {
+    this.rootRows = read.rootRows;
     this.checks = preflight(comp, this.core.host.os, (path) => this.core.host.dirExists(path));
     // The summary computed here shows until the helper's plan (the authority) answers.
     const estimate = read.errors.CustomFrames === undefined ? this.framesEstimate(read.settings) : undefined;
@@ -212,14 +216,23 @@ export class PlanSession {
       this.lastPlan = undefined;
       // The refusal itself shows next to its field (showPlanFailure); the warnings next to it go where they belong.
       this.refusedFindings = { checks: (response.error.checks ?? []).filter((check) => check.level !== "refusal") };
-      this.planProblems = [describeFailure(response)];
-      this.showPlanFailure(response);
+      const failure = this.asShown(response);
+      this.planProblems = [describeFailure(failure)];
+      this.showPlanFailure(failure);
     } else {
       this.planState = "failed";
       this.planProblems = ["The helper answered " + response.command + " to plan."];
       this.core.status.planFailed("Status", this.planProblems[0]);
     }
     this.showChecks();
+  }
+
+  /** The helper's refusal as the dialog shows its fields: a shared root named by the row the artist filled in. */
+  private asShown(failure: Failure): Failure {
+    const field = failure.error.field;
+    if (field === undefined) return failure;
+    const message = sharedRootMessageForRows(failure.error.message, field, this.rootRows);
+    return message === failure.error.message ? failure : { ok: false, error: { ...failure.error, message } };
   }
 
   /** Issue 13: a fresh dialog ticks the OSes the farm's clients run (once, never over the artist's ticks); says when shared roots are needed. */

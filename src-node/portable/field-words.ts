@@ -111,6 +111,23 @@ export function requestFieldWords(path: string, context?: FieldWordsContext): st
   return tool !== undefined ? tool : path;
 }
 
+/**
+ * The dialog does not send its empty shared-root rows, so request item i may come from a later dialog row: a message
+ * about `farm.sharedRoots[i]…` is said again with the row the artist sees (`rows[i]`, 1-based). Unchanged when the
+ * rows agree, or when the message does not start with the request's words for `field` (requestFieldWords).
+ */
+export function sharedRootMessageForRows(this: void, message: string, field: string, rows: readonly number[]): string {
+  const roots = "farm.sharedRoots";
+  if (!startsWith(field, roots + "[")) return message;
+  const item = listIndex(field, roots.length);
+  if (item === undefined || item.index >= rows.length) return message;
+  const row = rows[item.index];
+  if (row === item.index + 1) return message;
+  const said = requestFieldWords(field);
+  if (!startsWith(message, said)) return message;
+  return requestFieldWords(roots + "[" + wholeText(row - 1) + "]" + item.rest) + message.substring(said.length);
+}
+
 /** "Saver Out1" / "The output path of Saver Out1" for comp.savers[i] paths (the name from the context, else "number i+1"). */
 function toolWords(path: string, list: string, kind: string, context: FieldWordsContext | undefined): string | undefined {
   if (!startsWith(path, list + "[")) return undefined;

@@ -275,7 +275,7 @@ export const FIELDS: readonly FieldRow[] = [
 export const STRUCTURED_LABELS: Readonly<Record<string, string>> = {
   assignNames: "Client names",
   platforms: "Client OSes",
-  renderNodePaths: "Render Node executables",
+  renderNodePaths: "Render Node paths",
   sharedRoots: "Shared roots",
   emailReasons: "E-mail when",
   environment: "Environment",

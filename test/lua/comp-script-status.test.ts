@@ -45,4 +45,19 @@ describe("the status area follows the dialog's facts, not the order they arrived
     expect(run.callsOf("ping")).toHaveLength(1);
     expect(run.text(MAIN, "ServerStatus")).toBe("");
   });
+
+  it("a refusal about a shared root names the row the artist filled in (empty rows are not sent), and the row shows", async () => {
+    // Rows 1 and 3 filled: the request holds two roots, and its item 1 is the dialog's row 3.
+    const failure = { ok: false, error: { code: "bad_request", message: "Shared root 2 (Windows) contains a tab.", hint: "remove it and try again", field: "farm.sharedRoots[1].windows" } };
+    const run = await runCompScript({
+      responses: { plan: failure },
+      actions: [click("OsWindows"), set("Root1Linux", "Text", "/mnt/a"), set("Root1Windows", "Text", "A:\\"), set("Root3Linux", "Text", "/mnt/c"), set("Root3Windows", "Text", "C:\\x"), click("Submit")],
+    });
+    expect(run.transcript.error).toBeNull();
+    const sent = run.callsOf("plan").at(-1)?.request;
+    expect(sent?.farm.sharedRoots).toEqual([{ linux: "/mnt/a", windows: "A:\\" }, { linux: "/mnt/c", windows: "C:\\x" }]);
+    expect(run.text(MAIN, "RootsStatus")).toBe("Shared root 3 (Windows) contains a tab. remove it and try again");
+    expect(run.item(MAIN, "RootsStatus").Visible).not.toBe(false);
+    expect(run.item(MAIN, "Root3Windows").Visible).not.toBe(false);
+  });
 });

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestFieldWords } from "../../src-node/portable/field-words";
+import { requestFieldWords, sharedRootMessageForRows } from "../../src-node/portable/field-words";
 import { FIELDS } from "../../src-node/portable/fields";
 import { runWithBundle, transpileLuaBundle } from "../support/lua-module";
-import { FIELD_WORDS_VECTORS } from "./field-words-vectors";
+import { FIELD_WORDS_VECTORS, ROOT_ROW_VECTORS } from "./field-words-vectors";
 
 let dir = "";
 let bundle = "";
@@ -53,5 +53,17 @@ describe("requestFieldWords under LuaJIT", () => {
     );
     expect(lines).toEqual(cases.map(([fieldPath, context]) => `[${requestFieldWords(fieldPath, context)}]`));
     expect(lines).toEqual(cases.map(([, , words]) => `[${words}]`));
+  });
+});
+
+describe("sharedRootMessageForRows: a refusal names the shared-root row the artist sees (empty rows are not sent)", () => {
+  it("gives the same answer on Node and under LuaJIT, and the expected one", () => {
+    const lines = runWithBundle(
+      bundle,
+      dir,
+      ROOT_ROW_VECTORS.map(([message, field, rows]) => `io.write("[", M.sharedRootMessageForRows(${luaString(message)}, ${luaString(field)}, { ${rows.join(", ")} }), "]\\n")`).join("\n"),
+    );
+    expect(ROOT_ROW_VECTORS.map(([message, field, rows]) => sharedRootMessageForRows(message, field, rows))).toEqual(ROOT_ROW_VECTORS.map((v) => v[3]));
+    expect(lines).toEqual(ROOT_ROW_VECTORS.map((v) => `[${v[3]}]`));
   });
 });

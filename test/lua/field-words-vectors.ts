@@ -16,8 +16,8 @@ export const FIELD_WORDS_VECTORS: readonly (readonly [path: string, context: Fie
   ["farm.renderNode.paths.windows", undefined, "Render Node (Windows)"],
   ["farm.renderNode.paths.macosx", undefined, "Render Node (macOS)"],
   ["farm.renderNode.paths.beos", undefined, "Render Node (beos)"],
-  ["farm.renderNode.paths", undefined, "Render Node executables"],
-  ["farm.renderNode.paths key", undefined, "Render Node executables"],
+  ["farm.renderNode.paths", undefined, "Render Node paths"],
+  ["farm.renderNode.paths key", undefined, "Render Node paths"],
   ["farm.sharedRoots[2].linux", undefined, "Shared root 3 (Linux)"],
   ["farm.sharedRoots[0].windows", undefined, "Shared root 1 (Windows)"],
   ["farm.sharedRoots[11]", undefined, "Shared root 12"],
@@ -63,4 +63,17 @@ export const FIELD_WORDS_VECTORS: readonly (readonly [path: string, context: Fie
   ["__proto__", undefined, "__proto__"],
   [" key", undefined, ""],
   ["[0]", undefined, "[0]"],
+];
+
+/** sharedRootMessageForRows(message, field, rows) → the message as the dialog shows it (its rows may have gaps). */
+export const ROOT_ROW_VECTORS: readonly (readonly [message: string, field: string, rows: readonly number[], shown: string])[] = [
+  // Rows 1 and 3 filled: request item 1 is dialog row 3.
+  ["Shared root 2 (Windows) contains a tab.", "farm.sharedRoots[1].windows", [1, 3], "Shared root 3 (Windows) contains a tab."],
+  ["Shared root 2 names no folder.", "farm.sharedRoots[1]", [1, 3], "Shared root 3 names no folder."],
+  ["Shared root 2 names an unknown OS \"beos\".", "farm.sharedRoots[1] key", [2, 4], "Shared root 4 names an unknown OS \"beos\"."],
+  // Rows without gaps, another field, a message in other words, an item the dialog did not send: unchanged.
+  ["Shared root 1 (Linux) is too long.", "farm.sharedRoots[0].linux", [1, 2], "Shared root 1 (Linux) is too long."],
+  ["Priority must be from 0 to 10, got 11.", "job.priority", [2], "Priority must be from 0 to 10, got 11."],
+  ["The comp is not under any shared root.", "farm.sharedRoots[0]", [3], "The comp is not under any shared root."],
+  ["Shared root 5 (Linux) is too long.", "farm.sharedRoots[4].linux", [1, 3], "Shared root 5 (Linux) is too long."],
 ];
