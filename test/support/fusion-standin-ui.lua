@@ -93,8 +93,12 @@ function M.new(S)
   local ui = {}
   U.ui = ui
 
+  -- Elements are numbered as the script creates them: Qt's focus chain (the Tab order) follows creation, so tests
+  -- compare this order with the visual order (U.layoutOf reports it as `created`).
+  local createdCount = 0
   local function makeElement(typeName, props)
-    local info = { type = typeName, props = {}, children = {} }
+    createdCount = createdCount + 1
+    local info = { type = typeName, props = {}, children = {}, created = createdCount }
     if props ~= nil and type(props) ~= "table" then
       error("ui:" .. typeName .. " expects one table of properties and children", 3)
     end
@@ -400,7 +404,7 @@ function M.new(S)
   local function buildItems(element, winRecord, parentNode)
     local info = elementInfo[element]
     local node = { props = info.props, parent = parentNode }
-    local layout = { type = info.type, props = info.props, children = {} }
+    local layout = { type = info.type, props = info.props, children = {}, created = info.created }
     local isGroup = info.type == "VGroup" or info.type == "HGroup" or info.type == "Stack"
     if info.props.ID ~= nil and not (isGroup and not S.groupItems) then
       local id = info.props.ID
@@ -627,6 +631,7 @@ function M.new(S)
         out = { type = node.type }
         for k, v in pairs(node.props) do out[k] = plain(v) end
       end
+      out.created = node.created
       out.children = layoutNodes(node.children)
       list[i] = out
     end
