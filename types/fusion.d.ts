@@ -490,7 +490,7 @@ interface UIManager {
   HGroup(props: UIGroupProps): UIElement;
   /** Page stack (used with TabBar). fusion.md §3 TabBar row. */
   Stack(props: UIGroupProps): UIElement;
-  /** `ui:VGap(5)` fixed gap, `ui:VGap(0, 1.0)` flexible. fusion.md §3 Gaps. */
+  /** `ui:VGap(5)` fixed gap, `ui:VGap(0, 1.0)` flexible: the vertical twin of HGap (fusion.md §3 Gaps documents the HGap form; VGap is in the KW-UI element list). */
   VGap(size?: number, weight?: number): UIElement;
   /** `ui:HGap(5)` fixed gap, `ui:HGap(0, 1.0)` flexible. fusion.md §3 Gaps. */
   HGap(size?: number, weight?: number): UIElement;

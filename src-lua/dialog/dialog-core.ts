@@ -90,6 +90,7 @@ export class DialogCore {
   /** Writes every status label from the state (status-view.ts renderStatus): the only writer of those labels. */
   renderStatus(): void {
     const rendered = renderStatus(this.status.state);
+    let relayout = false;
     for (const id of STATUS_LABELS) {
       const message = rendered[id];
       const before = this.written[id];
@@ -100,7 +101,15 @@ export class DialogCore {
       const shown = message.text === "" ? "" : wrapText(message.text, WRAP);
       writeProp(() => (label.Text = shown));
       writeProp(() => (label.StyleSheet = STYLE_SHEETS[message.style]));
+      // An empty status line takes no room (an empty Qt label is still a line tall): the window stays within a
+      // laptop screen's height (issue 9). Shown again with its first sentence (Visible + RecalcLayout, fusion.md §3).
+      const visible = message.text !== "";
+      if (before === undefined || (before.text !== "") !== visible) {
+        writeProp(() => (label.Visible = visible));
+        relayout = true;
+      }
     }
+    if (relayout) pcall(() => this.win.RecalcLayout());
   }
 
   setText(item: { Text: string } | undefined, text: string): void {

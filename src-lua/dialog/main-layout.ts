@@ -14,6 +14,9 @@ import { formRow, heading, hgroup, installCloseHotkeys, vgroup, withChildren, wr
 
 export const MAIN_WINDOW_ID = "KartaLinkHQueueRender";
 export const SHARED_ROOT_ROWS = 4;
+/** The right-hand column's caption width and the per-OS table's cell width (px). */
+const RIGHT_CAPTION_WIDTH = 110;
+const PER_OS_CELL_WIDTH = 110;
 /** Status lines wrap at this many characters (documented labels have no word wrap). */
 export const WRAP = 96;
 
@@ -21,7 +24,7 @@ export const OS_CHECKBOX: Record<Platform, string> = { linux: "OsLinux", macosx:
 export const RENDER_NODE_FIELD: Record<Platform, string> = { linux: "RenderNodeLinux", macosx: "RenderNodeMac", windows: "RenderNodeWindows" };
 const ROOT_FIELD_SUFFIX: Record<Platform, string> = { linux: "Linux", macosx: "Mac", windows: "Windows" };
 /** The structured fields of the advanced section, after its scalar rows (the e-mail events share the e-mail row). */
-const ADVANCED_STRUCTURED_IDS = ["EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "EnvironmentStatus", "NodePathCaption", "NodePath"];
+const ADVANCED_STRUCTURED_IDS = ["EmailReasonsCaption", "EmailReasons", "EnvironmentCaption", "Environment", "NodePathCaption", "NodePath"];
 
 /**
  * Every item of the advanced section, shown and hidden one by one (see DialogCore.setAdvancedVisible): the field
@@ -133,49 +136,58 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     if (!visible) props.Visible = false;
     return ui.LineEdit(props);
   };
-  const status = (id: string, visible = true): UIElement => ui.Label({ ID: id, Text: "", Weight: 0, Visible: visible });
+  /** A status line: hidden while empty (DialogCore.renderStatus shows it with its first sentence). */
+  const status = (id: string): UIElement => ui.Label({ ID: id, Text: "", Weight: 0, Visible: false });
   /** A row of the advanced section: its caption has an ID so that the row can be hidden item by item. */
   const advancedRow = (id: string, caption: string, fields: UIElement[]): UIElement =>
-    hgroup(ui, { Weight: 0 }, [ui.Label({ ID: id + "Caption", Text: caption, Weight: 0, MinimumSize: [130, 0], Visible: false }), ...fields]);
+    hgroup(ui, { Weight: 0 }, [ui.Label({ ID: id + "Caption", Text: caption, Weight: 0, MinimumSize: [RIGHT_CAPTION_WIDTH, 0], Visible: false }), ...fields]);
   const hint = (id: string, text: string): UIElement => ui.Label({ ID: id, Text: text, Weight: 1, Visible: false });
+
+  // The right-hand column is built by functions called after the left-hand column's widgets are made: widgets are
+  // created in visual order, which is also the order Tab moves through them (Qt's focus chain follows creation).
 
   // The per-OS table (Render Node paths, shared roots: one column per OS) starts hidden: DialogCore.setPerOsVisible
   // shows it when more than one client OS is chosen or the settings hold such paths. Every item has an ID, so each
   // can be shown again. Its captions are the words messages use for its cells (field-words.ts).
-  const perOsCaption = (id: string, caption: string): UIElement => ui.Label({ ID: id, Text: caption, Weight: 0, MinimumSize: [110, 0], Visible: false });
-  const perOsRows: UIElement[] = [
-    // The heading and the column titles share a row.
-    hgroup(ui, { Weight: 0 }, [
-      ui.Label({ ID: "RootsHeading", Text: "Per-OS paths", Weight: 0, MinimumSize: [110, 0], StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
-      ui.Label({ ID: "RootsHeaderLinux", Text: PLATFORM_LABELS.linux, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
-      ui.Label({ ID: "RootsHeaderMac", Text: PLATFORM_LABELS.macosx, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
-      ui.Label({ ID: "RootsHeaderWindows", Text: PLATFORM_LABELS.windows, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
-    ]),
-    hgroup(ui, { Weight: 0 }, [
-      perOsCaption("RenderNodeCaption", RENDER_NODE_PATH_CAPTION),
-      ...ALL_PLATFORMS.map((platform) =>
-        line(RENDER_NODE_FIELD[platform], "Default install path", "The Fusion Render Node program on " + PLATFORM_LABELS[platform] + " clients; empty = the default install path of the version chosen", false),
-      ),
-    ]),
-  ];
-  for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
-    const fields: UIElement[] = ALL_PLATFORMS.map((platform) =>
-      line(
-        rootFieldId(row, platform),
-        platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share",
-        "The same shared folder as " + PLATFORM_LABELS[platform] + " clients mount it",
-        false,
-      ),
-    );
-    perOsRows.push(hgroup(ui, { Weight: 0 }, [perOsCaption("Root" + formatInt(row) + "Caption", sharedRootCaption(row)), ...fields]));
-  }
+  const perOsCaption = (id: string, caption: string): UIElement => ui.Label({ ID: id, Text: caption, Weight: 0, MinimumSize: [RIGHT_CAPTION_WIDTH, 0], Visible: false });
+  /** A cell of the per-OS table: wide enough to read a path's start. */
+  const perOsCell = (id: string, placeholder: string, tip: string): UIElement =>
+    ui.LineEdit({ ID: id, PlaceholderText: placeholder, ToolTip: tip, Weight: 1, MinimumSize: [PER_OS_CELL_WIDTH, 0], Visible: false });
+  const perOsRows = (): UIElement[] => {
+    const rows: UIElement[] = [
+      // The heading and the column titles share a row.
+      hgroup(ui, { Weight: 0 }, [
+        ui.Label({ ID: "RootsHeading", Text: "Per-OS paths", Weight: 0, MinimumSize: [RIGHT_CAPTION_WIDTH, 0], StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
+        ui.Label({ ID: "RootsHeaderLinux", Text: PLATFORM_LABELS.linux, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
+        ui.Label({ ID: "RootsHeaderMac", Text: PLATFORM_LABELS.macosx, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
+        ui.Label({ ID: "RootsHeaderWindows", Text: PLATFORM_LABELS.windows, Weight: 1, StyleSheet: "padding-top: 6px;", Visible: false }),
+      ]),
+      hgroup(ui, { Weight: 0 }, [
+        perOsCaption("RenderNodeCaption", RENDER_NODE_PATH_CAPTION),
+        ...ALL_PLATFORMS.map((platform) =>
+          perOsCell(RENDER_NODE_FIELD[platform], "Default install path", "The Fusion Render Node program on " + PLATFORM_LABELS[platform] + " clients; empty = the default install path of the version chosen"),
+        ),
+      ]),
+    ];
+    for (let row = 1; row <= SHARED_ROOT_ROWS; row++) {
+      const fields: UIElement[] = ALL_PLATFORMS.map((platform) =>
+        perOsCell(
+          rootFieldId(row, platform),
+          platform === "windows" ? "\\\\server\\share or H:\\" : platform === "macosx" ? "/Volumes/share" : "/mnt/share",
+          "The same shared folder as " + PLATFORM_LABELS[platform] + " clients mount it",
+        ),
+      );
+      rows.push(hgroup(ui, { Weight: 0 }, [perOsCaption("Root" + formatInt(row) + "Caption", sharedRootCaption(row)), ...fields]));
+    }
+    return rows;
+  };
 
   /** What an advanced row's widget shows that depends on the comp or this computer. */
   const advancedPlaces: Record<string, WidgetPlace> = { jobRoot: { placeholder: jobFolderNote(comp, platform) } };
 
   // Hidden item by item, never through the group: whether a layout group is an item (and so can be shown again)
   // is not documented, and a group hidden for good would hide these fields for good.
-  const advanced = vgroup(ui, { Weight: 0 }, [
+  const advanced = (): UIElement => vgroup(ui, { Weight: 0 }, [
     ui.Label({ ID: "AdvancedHeading", Text: "Advanced options", Weight: 0, StyleSheet: "font-weight: bold; padding-top: 6px;", Visible: false }),
     // The field table's advanced rows, in its order: adding an advanced scalar option adds its row here.
     ...widgetRows("advanced").map((row) => {
@@ -195,7 +207,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     advancedRow("Environment", fieldLabel("environment"), [
       ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 44], AcceptRichText: false, Visible: false }),
     ]),
-    status("EnvironmentStatus", false),
+    status("EnvironmentStatus"),
     advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
   ]);
 
@@ -270,7 +282,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
         // The shorter column keeps its rows together at the top.
         ui.VGap(0, 1),
       ]),
-      vgroup(ui, { Weight: 0 }, [...perOsRows, advanced, ui.VGap(0, 1)]),
+      vgroup(ui, { Weight: 0 }, [...perOsRows(), advanced(), ui.VGap(0, 1)]),
     ]),
 
     ui.VGap(4),

@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { PingResult, PlanResult, StatusResult, SubmitResult } from "../../../types/request";
+import type { ClientsResult, PingResult, PlanResult, StatusResult, SubmitResult } from "../../../types/request";
 import { luajit, writeFakeHelper } from "../../lua/comp-script-harness";
 import { type LayoutNode, type StandinAction, type Transcript, repoRoot, runFusionStandin } from "../../support/fusion-standin";
 
@@ -72,8 +72,18 @@ const STATUS: StatusResult = {
   succeeded: false,
   url: URL,
 };
+/** The farm's clients, as `clients` lists them (types/request.ts ClientsResult). */
+const CLIENTS: ClientsResult = {
+  ok: true,
+  command: "clients",
+  clients: [
+    { id: 1, hostname: "render-lx-01", platform: "linux-x86_64", os: "linux", state: "available" },
+    { id: 2, hostname: "render-lx-02", platform: "linux-x86_64", os: "linux", state: "available" },
+    { id: 3, hostname: "render-win-01", platform: "windows-x86_64", os: "windows", state: "available" },
+  ],
+};
 /** Canned helper answers (types/request.ts): 30 frames at the default 10 frames per task, one task done. */
-const RESPONSES: Record<string, unknown> = { ping: PING, plan: PLAN, submit: SUBMIT, status: STATUS };
+const RESPONSES: Record<string, unknown> = { ping: PING, plan: PLAN, submit: SUBMIT, status: STATUS, clients: CLIENTS };
 
 /** The artist's first submit; `timers` lets background helper calls and the monitor's polling deliver. */
 const ACTIONS: StandinAction[] = [
@@ -84,7 +94,12 @@ const ACTIONS: StandinAction[] = [
   { do: "click", id: "TestServer" },
   { do: "timers", maxTicks: 6 },
   { do: "snapshot", name: "ready" },
-  // A mixed farm: a second client OS shows the per-OS table; with the advanced options, the tallest the dialog gets.
+  // A mixed farm: a second client OS shows the per-OS table, the server's clients are listed (Fetch from Server) and
+  // the advanced options are shown: the dialog at its largest, apart from the length of its messages.
+  { do: "set", id: "AssignMode", prop: "CurrentIndex", value: 1 },
+  { do: "click", id: "FetchNames" },
+  { do: "timers", maxTicks: 6 },
+  { do: "set", id: "AssignNames", prop: "Text", value: "render-lx-01, render-win-01" },
   { do: "click", id: "OsWindows" },
   { do: "set", id: "Root1Linux", prop: "Text", value: "/mnt/projects" },
   { do: "set", id: "Root1Windows", prop: "Text", value: "P:\\" },
@@ -132,13 +147,21 @@ export async function captureWindows(script = BUILT_SCRIPT): Promise<CapturedWin
   }
 }
 
-/** Properties that change nothing in a picture (event subscriptions, tooltips, the stand-in's Clear() count). */
-const NOT_VISUAL = new Set(["Events", "ToolTip", "clears"]);
+/** Properties that change nothing in a picture (event subscriptions, tooltips, the stand-in's Clear() count and creation numbers). */
+const NOT_VISUAL = new Set(["Events", "ToolTip", "clears", "created"]);
 
 function visual(node: LayoutNode): LayoutNode {
   const out: LayoutNode = { type: node.type, children: node.children.map(visual) };
-  for (const [key, value] of Object.entries(node)) if (!NOT_VISUAL.has(key) && key !== "children") out[key] = value;
+  for (const [key, value] of Object.entries(node)) if (!NOT_VISUAL.has(key) && key !== "children") out[key] = typeof value === "string" ? asOnAWorkstation(value) : value;
   return out;
+}
+
+/**
+ * The capture runs the fake helper under this machine's luajit through KARTALINK_NODE; the Node.js field's grey text
+ * names what was found. The pictures show what an artist's workstation shows instead: a node found on PATH.
+ */
+function asOnAWorkstation(text: string): string {
+  return text.split(luajit()).join("/usr/local/bin/node").split("(KARTALINK_NODE").join("(PATH");
 }
 
 /** JSON with sorted keys and two-space indent: the committed form (stable across runs and Lua table orders). */
