@@ -178,5 +178,7 @@ export class DialogCore {
         tree.AddTopLevelItem(row);
       }
     });
+    // Two columns: the names keep room to be read (the details column takes the rest).
+    if (detail !== undefined) writeProp(() => (tree.ColumnWidth[0] = 170));
   }
 }
