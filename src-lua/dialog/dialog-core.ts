@@ -16,6 +16,14 @@ import { ERROR_STYLE, NOTE_STYLE, OK_STYLE, PLAIN_STYLE, type Timers, readProp, 
 /** The style sheet of each status style (status-view.ts names styles; the sheets are the UI's). */
 const STYLE_SHEETS: Record<StatusStyle, string> = { plain: PLAIN_STYLE, ok: OK_STYLE, note: NOTE_STYLE, error: ERROR_STYLE };
 
+/**
+ * Whether a status label is shown with this text: an empty one takes no room, except the bottom status line, which
+ * says what the helper is doing on every plan (a line that came and went with each plan would make the buttons jump).
+ */
+function shownWith(this: void, id: StatusLabel, text: string): boolean {
+  return text !== "" || id === "Status";
+}
+
 /** The status style of a style sheet (HelperRunner, shared with the other windows, speaks style sheets). */
 export function styleOf(this: void, sheet: string): StatusStyle {
   return sheet === ERROR_STYLE ? "error" : sheet === NOTE_STYLE ? "note" : sheet === OK_STYLE ? "ok" : "plain";
@@ -103,8 +111,8 @@ export class DialogCore {
       writeProp(() => (label.StyleSheet = STYLE_SHEETS[message.style]));
       // An empty status line takes no room (an empty Qt label is still a line tall): the window stays within a
       // laptop screen's height (issue 9). Shown again with its first sentence (Visible + RecalcLayout, fusion.md §3).
-      const visible = message.text !== "";
-      if (before === undefined || (before.text !== "") !== visible) {
+      const visible = shownWith(id, message.text);
+      if (before === undefined || shownWith(id, before.text) !== visible) {
         writeProp(() => (label.Visible = visible));
         relayout = true;
       }

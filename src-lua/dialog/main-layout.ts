@@ -144,7 +144,8 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
   const hint = (id: string, text: string): UIElement => ui.Label({ ID: id, Text: text, Weight: 1, Visible: false });
 
   // The right-hand column is built by functions called after the left-hand column's widgets are made: widgets are
-  // created in visual order, which is also the order Tab moves through them (Qt's focus chain follows creation).
+  // created in visual order. Qt's focus chain (the Tab order) follows the order widgets are created or added to the
+  // window; fusion.md does not say which of the two Fusion does, and this order is the visual order in either case.
 
   // The per-OS table (Render Node paths, shared roots: one column per OS) starts hidden: DialogCore.setPerOsVisible
   // shows it when more than one client OS is chosen or the settings hold such paths. Every item has an ID, so each
@@ -207,6 +208,8 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
     advancedRow("Environment", fieldLabel("environment"), [
       ui.TextEdit({ ID: "Environment", PlaceholderText: "NAME=value, one per line", Weight: 1, MinimumSize: [0, 44], AcceptRichText: false, Visible: false }),
     ]),
+    // Shown whenever it has something to say, even with the advanced options hidden: an environment error stops
+    // Submit (and the next plan opens the advanced options again).
     status("EnvironmentStatus"),
     advancedRow("NodePath", "Node.js program", [line("NodePath", "Found automatically", "The node program that runs the HQueue Render helper (Node.js 18 or newer)", false)]),
   ]);
@@ -214,11 +217,13 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
   const body = vgroup(ui, {}, [
     ui.Label({ ID: "CompSummary", Text: compSummary(comp), Weight: 0 }),
     formRow(ui, "Presets", [
-      ui.Tree({ ID: "PresetTree", SortingEnabled: false, Weight: 1, MinimumSize: [0, 64], Events: { ItemClicked: true } }),
+      ui.Tree({ ID: "PresetTree", SortingEnabled: false, Weight: 1, MinimumSize: [0, 52], Events: { ItemClicked: true } }),
+      // Two rows of buttons, not three: the list keeps two presets in view and the window stays short.
       vgroup(ui, { Weight: 0 }, [
-        ui.Button({ ID: "PresetApply", Text: "Apply", Weight: 0 }),
-        ui.Button({ ID: "PresetDelete", Text: "Delete", Weight: 0 }),
+        hgroup(ui, { Weight: 0 }, [ui.Button({ ID: "PresetApply", Text: "Apply", Weight: 1 }), ui.Button({ ID: "PresetDelete", Text: "Delete", Weight: 1 })]),
         ui.Button({ ID: "PresetPromote", Text: "Make Studio Default", Weight: 0 }),
+        // The buttons stay together at the top when the list grows with the window.
+        ui.VGap(0, 1),
       ]),
     ]),
     formRow(ui, "Preset name", [
@@ -287,7 +292,7 @@ export function buildMainWindow(this: void, ui: UIManager, disp: UIDispatcher, c
 
     ui.VGap(4),
     status("Checks"),
-    status("Status"),
+    ui.Label({ ID: "Status", Text: "", Weight: 0 }),
     hgroup(ui, { Weight: 0 }, [
       ui.Button({ ID: "CreateFolders", Text: "Create Missing Folders", Weight: 0, Visible: false }),
       ui.Button({ ID: "OpenJobs", Text: "Jobs…", Weight: 0 }),

@@ -60,4 +60,16 @@ describe("the status area follows the dialog's facts, not the order they arrived
     expect(run.item(MAIN, "RootsStatus").Visible).not.toBe(false);
     expect(run.item(MAIN, "Root3Windows").Visible).not.toBe(false);
   });
+
+  it("a plan after an edit does not re-lay out the window (the bottom status line stays; no line comes and goes)", async () => {
+    const relayouts = async (edits: number): Promise<number> => {
+      const actions = [timers];
+      for (let i = 0; i < edits; i++) actions.push(set("JobName", "Text", `shot ${i}`), timers);
+      const run = await runCompScript({ actions });
+      expect(run.transcript.error).toBeNull();
+      expect(run.callsOf("plan").length).toBeGreaterThan(edits);
+      return run.transcript.windows.find((w) => w.id === MAIN)!.recalcLayouts;
+    };
+    expect(await relayouts(4)).toBe(await relayouts(0));
+  });
 });
