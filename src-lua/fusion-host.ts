@@ -3,7 +3,7 @@
  * comp script outside the UI code is here, and everything it returns is plain data (see host.ts).
  */
 import type { Platform } from "../types/request";
-import type { CompSnapshot, Host, LoaderSnapshot, OsName, SaverSnapshot } from "./host";
+import type { CompSnapshot, Host, OsName, SaverSnapshot } from "./host";
 import { basenameOf, dirnameOf } from "./text";
 import { type WinApi, loadWinApi } from "./win-api";
 import { chooseWindowsTemp, isAscii, narrowLaunchProblem } from "./wide-text";
@@ -190,40 +190,25 @@ function toolsOfType(c: Composition, regId: "Saver" | "Loader"): { tool: Tool; a
   return found;
 }
 
-function readSavers(c: Composition, compFileName: string): SaverSnapshot[] {
-  const savers: SaverSnapshot[] = [];
-  for (const { tool, attrs } of toolsOfType(c, "Saver")) {
+/**
+ * The Savers or the Loaders: name, pass-through (TOOLB_PassThrough) and the file name, read the same documented ways
+ * for both (the Clip input, TOOLST_Clip_Name; fusion.d.ts Tool.Clip names both tools). A Loader's clip frame range has
+ * no documented attribute, so no `frames` are sent: the helper checks the file as written.
+ */
+function readClipTools(c: Composition, kind: "Saver" | "Loader", compFileName: string): SaverSnapshot[] {
+  const tools: SaverSnapshot[] = [];
+  for (const { tool, attrs } of toolsOfType(c, kind)) {
     const rawPath = saverRawPath(tool, attrs);
-    savers.push({
-      name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : "Saver",
+    tools.push({
+      name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : kind,
       enabled: attrs.TOOLB_PassThrough !== true,
       rawPath,
       path: rawPath !== "" ? mapSaverPath(c, rawPath, compFileName) : "",
     });
   }
   // Fusion documents no order for GetToolList: sort, so the request and the dialog do not depend on it.
-  savers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return savers;
-}
-
-/**
- * The Loaders: name, pass-through (TOOLB_PassThrough, as for Savers) and the clip's file name, read the documented
- * ways a Saver's is (the Clip input, TOOLST_Clip_Name; fusion.d.ts Tool.Clip names both tools). The clip's frame range
- * has no documented attribute, so no `frames` are sent: the helper checks the file as written.
- */
-function readLoaders(c: Composition, compFileName: string): LoaderSnapshot[] {
-  const loaders: LoaderSnapshot[] = [];
-  for (const { tool, attrs } of toolsOfType(c, "Loader")) {
-    const rawPath = saverRawPath(tool, attrs);
-    loaders.push({
-      name: typeof attrs.TOOLS_Name === "string" && attrs.TOOLS_Name !== "" ? attrs.TOOLS_Name : "Loader",
-      enabled: attrs.TOOLB_PassThrough !== true,
-      rawPath,
-      path: rawPath !== "" ? mapSaverPath(c, rawPath, compFileName) : "",
-    });
-  }
-  loaders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return loaders;
+  tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return tools;
 }
 
 /** `comp:GetPrefs("Comp.FrameFormat")` → `{Width, Height, Rate, ...}` (fusion.md §1, AY api/lib.py). */
@@ -267,8 +252,8 @@ export function readCompSnapshot(c: Composition): CompSnapshot {
     globalStart: frameOr(attr("COMPN_GlobalStart"), renderStart),
     globalEnd: frameOr(attr("COMPN_GlobalEnd"), renderEnd),
     step: step >= 1 ? step : 1,
-    savers: readSavers(c, fileName),
-    loaders: readLoaders(c, fileName),
+    savers: readClipTools(c, "Saver", fileName),
+    loaders: readClipTools(c, "Loader", fileName),
     currentTime: typeof currentTime === "number" ? currentTime : undefined,
     hiQ: typeof hiQ === "boolean" ? hiQ : undefined,
     proxy: typeof proxy === "boolean" ? proxy : undefined,

@@ -115,40 +115,44 @@ function validateJob(v: unknown): JobOptions {
   return job;
 }
 
-function validateSaver(v: unknown, i: number): SaverInfo {
-  const field = `comp.savers[${i}]`;
+/**
+ * What a Saver and a Loader both carry (name, pass-through, path, the path as written), checked alike; `words` names
+ * the tool in messages about its other members, as the artist sees it in the comp.
+ */
+type ClipTool = Pick<SaverInfo, "name" | "enabled" | "path" | "rawPath">;
+
+function validateClipTool(v: unknown, field: string): { tool: ClipTool; record: Record<string, unknown>; words: { toolName: string } } {
   if (!isRecord(v)) bad(field, `must be an object, got ${describe(v)}`);
   const name = str(v.name, `${field}.name`, { max: LIMITS.name });
-  // Messages about its other members name the Saver as the artist sees it in the comp.
   const words = { toolName: name };
-  const saver: SaverInfo = {
+  const tool: ClipTool = {
     name,
     enabled: bool(v.enabled, `${field}.enabled`, { words }) ?? bad(`${field}.enabled`, "is missing (true or false)", undefined, words),
     path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true, words }),
   };
   const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path, words });
-  if (raw !== undefined) saver.rawPath = raw;
-  const format = optStr(v.outputFormat, `${field}.outputFormat`, { max: LIMITS.name, words });
+  if (raw !== undefined) tool.rawPath = raw;
+  return { tool, record: v, words };
+}
+
+function validateSaver(v: unknown, i: number): SaverInfo {
+  const field = `comp.savers[${i}]`;
+  const { tool, record, words } = validateClipTool(v, field);
+  const saver: SaverInfo = { ...tool };
+  const format = optStr(record.outputFormat, `${field}.outputFormat`, { max: LIMITS.name, words });
   if (format !== undefined) saver.outputFormat = format;
   return saver;
 }
 
 function validateLoader(v: unknown, i: number): LoaderInfo {
   const field = `comp.loaders[${i}]`;
-  if (!isRecord(v)) bad(field, `must be an object, got ${describe(v)}`);
-  const name = str(v.name, `${field}.name`, { max: LIMITS.name });
-  const words = { toolName: name };
-  const loader: LoaderInfo = {
-    name,
-    enabled: bool(v.enabled, `${field}.enabled`, { words }) ?? bad(`${field}.enabled`, "is missing (true or false)", undefined, words),
-    path: str(v.path ?? "", `${field}.path`, { max: LIMITS.path, empty: true, words }),
-  };
-  const raw = optStr(v.rawPath, `${field}.rawPath`, { max: LIMITS.path, words });
-  if (raw !== undefined) loader.rawPath = raw;
-  if (v.frames !== undefined && v.frames !== null) {
-    if (!isRecord(v.frames)) bad(`${field}.frames`, `must be an object like {"first": 1, "last": 100}, got ${describe(v.frames)}`, undefined, words);
-    const first = int(v.frames.first, `${field}.frames.first`, -1_000_000_000, 1_000_000_000, { words });
-    const last = int(v.frames.last, `${field}.frames.last`, first, 1_000_000_000, { words });
+  const { tool, record, words } = validateClipTool(v, field);
+  const loader: LoaderInfo = { ...tool };
+  const frames = record.frames;
+  if (frames !== undefined && frames !== null) {
+    if (!isRecord(frames)) bad(`${field}.frames`, `must be an object like {"first": 1, "last": 100}, got ${describe(frames)}`, undefined, words);
+    const first = int(frames.first, `${field}.frames.first`, -1_000_000_000, 1_000_000_000, { words });
+    const last = int(frames.last, `${field}.frames.last`, first, 1_000_000_000, { words });
     loader.frames = { first, last };
   }
   return loader;

@@ -8,7 +8,7 @@
  * its missing-folder warning uses the dialog's words: a sentence already shown is not shown again.
  */
 import type { PreflightCheck } from "../../types/request";
-import { type MessageLine, rowForRequestField } from "../../src-node/portable/fields";
+import { type MessageLine, isRequestPathOrMember, rowForRequestField } from "../../src-node/portable/fields";
 
 /** The dialog's status labels a finding can go to: next to the client assignment, next to the client OSes and shared roots, or the pre-flight list above Submit. */
 export type CheckLabel = "AssignStatus" | "RootsStatus" | "Checks";
@@ -35,7 +35,7 @@ export interface RoutedChecks {
 export function messageLineFor(this: void, field: string): MessageLine {
   const row = rowForRequestField(field);
   if (row !== undefined && row.shownAt !== undefined) return row.shownAt;
-  for (const [prefix, line] of STRUCTURED_LINES) if (isFieldOrMember(field, prefix)) return line;
+  for (const [prefix, line] of STRUCTURED_LINES) if (isRequestPathOrMember(field, prefix)) return line;
   return "Status";
 }
 
@@ -47,14 +47,6 @@ const STRUCTURED_LINES: readonly [string, MessageLine][] = [
   ["farm.sharedRoots", "RootsStatus"],
   ["job.environment", "EnvironmentStatus"],
 ];
-
-/** `field` is `path` or one of its members (`path.x`, `path[0]`). */
-function isFieldOrMember(field: string, path: string): boolean {
-  if (field === path) return true;
-  if (field.length <= path.length || field.substring(0, path.length) !== path) return false;
-  const next = field.charCodeAt(path.length);
-  return next === 46 || next === 91; // . [
-}
 
 /** The label for a check: next to the client assignment or the client OSes and shared roots, else the pre-flight list. */
 export function labelFor(this: void, check: Pick<PreflightCheck, "field">): CheckLabel {

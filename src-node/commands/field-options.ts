@@ -3,7 +3,7 @@
  * its --help line come from the row, and so do the limits and defaults used when the value is read.
  */
 import { type OptionSpecs, type ParsedArgs, intOption, optionValue } from "../args";
-import { FIELDS, cliHelp, fieldRow, intRow, rowForRequestField } from "../portable/fields";
+import { FIELDS, cliHelp, fieldRow, intRow, isRequestPathOrMember, rowForRequestField } from "../portable/fields";
 
 /** The options of every row whose flag belongs to `group`, in table order. */
 export function fieldOptions(group: "request" | "server"): OptionSpecs {
@@ -66,20 +66,13 @@ const STRUCTURED_OPTIONS: readonly (readonly [path: string, option: string])[] =
   ["farm.sharedRoots", "--root"],
 ];
 
-function isUnder(field: string, path: string): boolean {
-  if (field === path) return true;
-  if (field.length <= path.length || field.substring(0, path.length) !== path) return false;
-  const next = field.charAt(path.length);
-  return next === "." || next === "[" || next === " ";
-}
-
 /** The command-line option of plan/submit that sets a request path ("--priority"), or undefined when none does. */
 export function optionForRequestField(field: string): string | undefined {
   const row = rowForRequestField(field);
   if (row !== undefined && row.cli !== undefined) return `--${row.cli.flag}`;
   let best: readonly [string, string] | undefined;
   for (const entry of STRUCTURED_OPTIONS) {
-    if (isUnder(field, entry[0]) && (best === undefined || entry[0].length > best[0].length)) best = entry;
+    if (isRequestPathOrMember(field, entry[0]) && (best === undefined || entry[0].length > best[0].length)) best = entry;
   }
   return best?.[1];
 }

@@ -2,7 +2,7 @@
 import type { JobControlResult } from "../../types/request";
 import { type Command, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { isFinishedStatus, readJob } from "./job-lookup";
-import { finishedNames } from "./status";
+import { readFinishedNames } from "./status";
 
 export function jobControlCommand(action: "pause" | "resume", summary: string, examples: string[]): Command {
   const verb = action === "pause" ? "Paused" : "Resumed";
@@ -15,12 +15,7 @@ export function jobControlCommand(action: "pause" | "resume", summary: string, e
     async run(ctx) {
       const id = jobIdArgument(ctx);
       const client = makeClient(ctx);
-      let names;
-      try {
-        names = await finishedNames(client);
-      } catch (e) {
-        throw serverError(e, client, "reading the status names");
-      }
+      const names = await readFinishedNames(client);
       const before = String((await readJob(client, id, ["id", "status"])).status ?? "");
       if (isFinishedStatus(before, names)) {
         const result: JobControlResult = { ok: true, command: action, jobId: id, status: before, unchanged: `already finished (${before})`, warnings: [] };

@@ -20,7 +20,7 @@ import type { PhaseFile } from "../phase-file";
 import { type Command, currentUser, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
 import { childIdsOf, isFailedStatus, isFault, num, readJob } from "./job-lookup";
 import { conditionsOf, framesOfTasks, parentExtras, RETRY_TASK_KEYS, type RetryTask, readRetryTask, retryJobName, retrySpec } from "./retry-plan";
-import { type FinishedNames, finishedNames } from "./status";
+import { type FinishedNames, readFinishedNames } from "./status";
 import { sendNewjob } from "./send-newjob";
 
 /** Settings of the old job copied into a resubmission when the server reports them (not documented attributes). */
@@ -169,12 +169,7 @@ export const retryCommand: Command = {
   async run(ctx) {
     const id = jobIdArgument(ctx);
     const client = makeClient(ctx);
-    let names;
-    try {
-      names = await finishedNames(client);
-    } catch (e) {
-      throw serverError(e, client, "reading the status names");
-    }
+    const names = await readFinishedNames(client);
     const job = await readJob(client, id, ["id", "name", "status", "children", "priority", "conditions"]);
     let found: Found[];
     let total: number;

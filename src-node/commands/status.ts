@@ -36,6 +36,15 @@ export async function finishedNames(client: HQueueClient): Promise<FinishedNames
   };
 }
 
+/** finishedNames for a command: a server that cannot be read is the command's error, saying what it was reading. */
+export async function readFinishedNames(client: HQueueClient): Promise<FinishedNames> {
+  try {
+    return await finishedNames(client);
+  } catch (e) {
+    throw serverError(e, client, "reading the status names");
+  }
+}
+
 /**
  * Job status in a constant number of calls whatever the task count: the parent with its child ids,
  * then all children in ONE getJobs with only the attributes shown (never one call per child).
@@ -92,12 +101,7 @@ export const statusCommand: Command = {
   async run(ctx: CommandContext) {
     const id = jobIdArgument(ctx);
     const client = makeClient(ctx);
-    let names: FinishedNames;
-    try {
-      names = await finishedNames(client);
-    } catch (e) {
-      throw serverError(e, client, "reading the status names");
-    }
+    const names = await readFinishedNames(client);
     const status = limitTasks(await jobStatus(client, id, names), intOption(ctx.args, "max-tasks", 0, 10_000_000));
     ctx.out.result(status, describeStatus(status));
     return 0;

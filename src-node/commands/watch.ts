@@ -1,6 +1,6 @@
 import { HelperError } from "../errors";
 import { type Command, jobIdArgument, makeClient, OUTPUT_OPTIONS, SERVER_OPTIONS, serverError } from "./common";
-import { describeStatus, finishedNames, jobStatus } from "./status";
+import { describeStatus, readFinishedNames, jobStatus } from "./status";
 
 function bar(progress: number, width = 30): string {
   const filled = Math.round(progress * width);
@@ -23,12 +23,7 @@ export const watchCommand: Command = {
     const interval = intervalText === undefined ? 2 : Number(intervalText);
     if (!(interval >= 0.05 && interval <= 3600)) throw new HelperError("usage", `--interval must be from 0.05 to 3600 seconds (got "${intervalText}")`);
     const client = makeClient(ctx);
-    let names;
-    try {
-      names = await finishedNames(client);
-    } catch (e) {
-      throw serverError(e, client, "reading the status names");
-    }
+    const names = await readFinishedNames(client);
     const tty = !ctx.out.json && process.stdout.isTTY === true;
     let lastLine = "";
     // A dropped poll is not a failed job: keep trying for a while before giving up on the server.

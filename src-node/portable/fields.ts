@@ -320,14 +320,20 @@ export function rowForRequestField(field: string): FieldRow | undefined {
   let best: FieldRow | undefined;
   for (const row of FIELDS) {
     const path = row.request;
-    const matches = field === path || (field.length > path.length && field.substring(0, path.length) === path && isPathSeparator(field.charCodeAt(path.length)));
-    if (matches && (best === undefined || path.length > best.request.length)) best = row;
+    if (isRequestPathOrMember(field, path) && (best === undefined || path.length > best.request.length)) best = row;
   }
   return best;
 }
 
-function isPathSeparator(code: number): boolean {
-  return code === 46 || code === 91; // . [
+/**
+ * `field` is the request path `path` or one of its members: `path.x`, `path[0]`, or `path key` (a message about one of
+ * its keys). The one rule for matching request paths, on both runtimes.
+ */
+export function isRequestPathOrMember(this: void, field: string, path: string): boolean {
+  if (field === path) return true;
+  if (field.length <= path.length || field.substring(0, path.length) !== path) return false;
+  const next = field.charCodeAt(path.length);
+  return next === 46 || next === 91 || next === 32; // . [ space
 }
 
 export function isChoice(row: ChoiceRow, value: unknown): value is string {
