@@ -6,7 +6,6 @@
  */
 import type { AppContext } from "../app";
 import type { Failure } from "../../types/request";
-import { type IntRow, clampInt } from "../../src-node/portable/fields";
 import type { CompSnapshot, Host } from "../host";
 import type { CompStore, StudioStore } from "../store";
 import { ADVANCED_IDS, type MainItems, PER_OS_IDS, WRAP, frameRangesText } from "./main-layout";
@@ -38,11 +37,6 @@ export function describeFailure(failure: Failure): string {
 export function textOf(item: object | undefined, read: () => unknown): string {
   const value = readProp(item, read);
   return typeof value === "string" ? value : "";
-}
-
-/** A spin box value as a whole number within its field-table row's limits, or `fallback` when the widget gives no number. */
-export function intOf(item: UIRangeItem | undefined, row: IntRow, fallback: number): number {
-  return clampInt(row, readProp(item, () => item?.Value), fallback);
 }
 
 export function checkedOf(item: UICheckBox | undefined): boolean {
